@@ -1,0 +1,51 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import ActionPlanItem, Recommendation, TargetDateRevision, Update
+
+
+class ActionPlanItemInline(admin.StackedInline):
+    model = ActionPlanItem
+    extra = 0
+    fields = ["number", "action", "timeline", "target_date", "owner", "status"]
+    show_change_link = True
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(SimpleHistoryAdmin):
+    list_display = ["reference", "review", "number", "responsible_body", "decision", "status"]
+    list_filter = ["status", "decision", "responsible_body", "review__commissioning_committee"]
+    list_select_related = ["review", "responsible_body"]
+    search_fields = ["reference", "text", "response_text", "review__title"]
+    readonly_fields = ["status"]
+    inlines = [ActionPlanItemInline]
+
+
+@admin.register(ActionPlanItem)
+class ActionPlanItemAdmin(SimpleHistoryAdmin):
+    list_display = ["recommendation", "number", "timeline", "target_date", "owner", "status"]
+    list_filter = ["status", "owner"]
+    list_select_related = ["recommendation__review", "owner"]
+    search_fields = ["action", "timeline", "recommendation__reference"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A target date, once set, changes only through a revision with a reason.
+        if obj is not None and obj.target_date is not None:
+            return ["target_date", "first_target_date", "target_revision_count"]
+        return ["first_target_date", "target_revision_count"]
+
+
+@admin.register(TargetDateRevision)
+class TargetDateRevisionAdmin(SimpleHistoryAdmin):
+    list_display = ["action", "previous_target_date", "new_target_date", "reason", "revised_by"]
+    list_select_related = ["action__recommendation__review", "revised_by"]
+    search_fields = ["reason"]
+
+
+@admin.register(Update)
+class UpdateAdmin(SimpleHistoryAdmin):
+    list_display = ["recommendation", "action", "date", "reported_status", "reported_to", "author"]
+    list_filter = ["reported_status", "reported_to"]
+    list_select_related = ["recommendation__review", "action", "reported_to__committee", "author"]
+    search_fields = ["text", "recommendation__reference"]
+    date_hierarchy = "date"

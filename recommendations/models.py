@@ -1,0 +1,492 @@
+"""Recommendations, the executive's response, the action plan and progress updates."""
+
+import datetime
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from reviews.dates import municipal_year
+from reviews.models import AuditedModel, Committee, Councillor, Meeting, Officer, Review
+
+
+class ProgressStatus(models.TextChoices):
+    """Progress of an action, as reported in an update. Always shown in words and colour."""
+
+    NOT_STARTED = "not_started", "Not started"
+    ON_TRACK = "on_track", "Acceptable progress"
+    OFF_TRACK = "off_track", "Unacceptable progress"
+    ACHIEVED = "achieved", "Achieved"
+    PAUSED = "paused", "Paused"
+
+
+class RecommendationStatus(models.TextChoices):
+    """Implementation status of a recommendation: the progress statuses plus the two ends a
+    recommendation can reach without its actions (not accepted; closed by the committee)."""
+
+    NOT_STARTED = "not_started", "Not started"
+    ON_TRACK = "on_track", "Acceptable progress"
+    OFF_TRACK = "off_track", "Unacceptable progress"
+    ACHIEVED = "achieved", "Achieved"
+    PAUSED = "paused", "Paused"
+    NOT_ACCEPTED = "not_accepted", "Not accepted"
+    CLOSED = "closed", "Closed"
+
+
+STATUS_KEY = {
+    # colour, meaning: printed as the key under tables and in the PDFs
+    "achieved": ("green", "Achieved: monitoring no longer needed"),
+    "on_track": ("amber", "Acceptable progress: keep monitoring"),
+    "off_track": ("red", "Unacceptable progress"),
+    "not_started": ("grey", "Not started"),
+    "paused": ("purple", "Paused"),
+    "not_accepted": ("orange", "Not accepted by the executive"),
+    "closed": ("blue", "Closed by the committee"),
+}
+
+
+class Decision(models.TextChoices):
+    """The executive's decision on a recommendation."""
+
+    ACCEPTED = "accepted", "Accepted"
+    ACCEPTED_IN_PRINCIPLE = "accepted_in_principle", "Accepted in principle"
+    PARTIALLY_ACCEPTED = "partially_accepted", "Partially accepted"
+    REJECTED = "rejected", "Rejected"
+    NOTED = "noted", "Noted or referred elsewhere"
+
+    @classmethod
+    def needing_action(cls) -> list[str]:
+        """Decisions that commit the executive to act, so an action plan item is expected."""
+        return [cls.ACCEPTED, cls.ACCEPTED_IN_PRINCIPLE, cls.PARTIALLY_ACCEPTED]
+
+
+class RecommendationQuerySet(models.QuerySet):
+    def accepted_without_action(self):
+        """Recommendations the executive accepted (wholly, in principle or in part) that have
+        no action plan item: the register flags these."""
+        return self.filter(decision__in=Decision.needing_action(), actions__isnull=True)
+
+    def open(self):
+        """Recommendations not yet closed by the committee."""
+        return self.filter(closed_at_meeting__isnull=True)
+
+    def with_overdue_actions(self, today: datetime.date | None = None):
+        today = today or timezone.localdate()
+        return (
+            self.filter(
+                actions__target_date__lt=today,
+            )
+            .exclude(actions__status=ProgressStatus.ACHIEVED)
+            .distinct()
+        )
+
+
+class Recommendation(AuditedModel):
+    """A numbered recommendation of a review's report, with the executive's response to it,
+    its implementation status and, in the end, its closure by the committee."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="recommendations")
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    paragraph_reference = models.CharField(
+        max_length=50, blank=True, help_text='Where it stands in the report: "paragraph 14".'
+    )
+    responsible_body = models.ForeignKey(
+        Committee,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recommendations",
+        help_text="The decision-making body the recommendation is addressed to.",
+    )
+    responsible_body_note = models.CharField(
+        max_length=200, blank=True, help_text='Any qualification: "delegated to CMT".'
+    )
+    reference = models.CharField(  # noqa: DJ001 - NULL until known, so uniqueness ignores it
+        max_length=40,
+        null=True,
+        blank=True,
+        help_text='Unique across the council, such as "2016/17 R3". Generated from the '
+        "municipal year of the meeting that agreed the report unless typed.",
+    )
+    reference_is_generated = models.BooleanField(default=True, editable=False)
+
+    # The executive response.
+    decision = models.CharField(max_length=30, choices=Decision.choices, blank=True)
+    response_text = models.TextField(
+        blank=True, help_text="The executive's response; required unless fully accepted."
+    )
+    response_date = models.DateField(null=True, blank=True)
+    response_meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    lead_officer = models.ForeignKey(
+        Officer, on_delete=models.PROTECT, null=True, blank=True, related_name="recommendations"
+    )
+    lead_member = models.ForeignKey(
+        Councillor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recommendations",
+        help_text="The lead Cabinet Member.",
+    )
+    service_area = models.CharField(max_length=200, blank=True)
+
+    status = models.CharField(
+        max_length=20,
+        choices=RecommendationStatus.choices,
+        default=RecommendationStatus.NOT_STARTED,
+        editable=False,
+        help_text="The status in force: derived, see Recommendation.derive_status.",
+    )
+    status_set_by_officer = models.CharField(
+        max_length=20,
+        choices=RecommendationStatus.choices,
+        blank=True,
+        help_text="Leave blank to derive the status from the actions.",
+    )
+
+    # Closure, agreed by the committee.
+    closed_on = models.DateField(null=True, blank=True)
+    closed_at_meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closure_minute_reference = models.CharField(max_length=50, blank=True)
+
+    objects = RecommendationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["review", "number", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "number"],
+                name="recommendation_number_unique_in_review",
+                violation_error_message="This review already has a recommendation with that "
+                "number.",
+            ),
+            models.UniqueConstraint(
+                fields=["reference"],
+                name="recommendation_reference_unique",
+                violation_error_message="That reference is already used by another "
+                "recommendation: references are unique across the council.",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision__in=["", Decision.ACCEPTED]) | ~Q(response_text=""),
+                name="recommendation_response_reason_unless_accepted",
+                violation_error_message="A response other than full acceptance needs its reason.",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_at_meeting__isnull=True)
+                | (~Q(closure_minute_reference="") & Q(closed_on__isnull=False)),
+                name="recommendation_closure_needs_minute",
+                violation_error_message="A closure records the meeting, its date and the minute "
+                "reference.",
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1),
+                name="recommendation_number_positive",
+                violation_error_message="Recommendations are numbered from 1.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference or self.review.title}: recommendation {self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("recommendation_detail", args=[self.pk])
+
+    @property
+    def label(self) -> str:
+        return f"Recommendation {self.number}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.decision and self.decision != Decision.ACCEPTED and not self.response_text.strip():
+            errors["response_text"] = (
+                f"Give the executive's reason: a response of "
+                f"“{self.get_decision_display().lower()}” needs one."
+            )
+        if self.decision and self.response_date is None and self.response_meeting is None:
+            errors["response_date"] = "Give the date of the response."
+        if self.closed_at_meeting_id and not self.closure_minute_reference.strip():
+            errors["closure_minute_reference"] = "Give the minute reference of the closure."
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        if self.response_meeting is not None and self.response_date is None:
+            self.response_date = self.response_meeting.date
+        if self.reference_is_generated:
+            self.reference = self.generated_reference()
+        self.status = self.derive_status()
+        super().save(*args, **kwargs)
+
+    def set_reference(self, reference: str) -> None:
+        """Use a reference an officer typed; a blank one goes back to the generated reference."""
+        reference = reference.strip()
+        self.reference_is_generated = not reference
+        self.reference = reference or self.generated_reference()
+
+    def generated_reference(self) -> str | None:
+        """ "2016/17 R3": the municipal year (May to April) of the meeting that agreed the
+        report, then R and the number; with the review's prefix when it has one. None until
+        the report has been agreed. (Reads the review: a query unless it is loaded.)"""
+        agreed = self.review.report_agreed_on
+        if agreed is None:
+            return None
+        prefix = f"{self.review.reference_prefix} " if self.review.reference_prefix else ""
+        return f"{municipal_year(agreed)} {prefix}R{self.number}"
+
+    def derive_status(self, action_statuses: list[str] | None = None) -> str:
+        """The implementation status in force. The rule, first match wins:
+
+        1. closed by the committee (closure recorded) → Closed;
+        2. rejected by the executive → Not accepted;
+        3. an officer set the status → that status;
+        4. no actions → Not started;
+        5. every action achieved → Achieved;
+        6. any action with unacceptable progress → Unacceptable progress;
+        7. any action achieved or with acceptable progress → Acceptable progress;
+        8. any action paused → Paused;
+        9. otherwise → Not started.
+
+        Overdue is not a status: it depends on today's date and is computed where shown.
+        Reads the actions (one query) unless ``action_statuses`` is given.
+        """
+        if self.closed_at_meeting_id:
+            return RecommendationStatus.CLOSED
+        if self.decision == Decision.REJECTED:
+            return RecommendationStatus.NOT_ACCEPTED
+        if self.status_set_by_officer:
+            return self.status_set_by_officer
+        if action_statuses is None:
+            action_statuses = list(self.actions.values_list("status", flat=True)) if self.pk else []
+        statuses = set(action_statuses)
+        if not statuses:
+            return RecommendationStatus.NOT_STARTED
+        if statuses == {ProgressStatus.ACHIEVED}:
+            return RecommendationStatus.ACHIEVED
+        if ProgressStatus.OFF_TRACK in statuses:
+            return RecommendationStatus.OFF_TRACK
+        if statuses & {ProgressStatus.ON_TRACK, ProgressStatus.ACHIEVED}:
+            return RecommendationStatus.ON_TRACK
+        if ProgressStatus.PAUSED in statuses:
+            return RecommendationStatus.PAUSED
+        return RecommendationStatus.NOT_STARTED
+
+    def refresh_status(self) -> bool:
+        """Re-derive the status and save (with history) if it changed. Returns True if saved."""
+        new_status = self.derive_status()
+        if new_status == self.status:
+            return False
+        self.save(reason=f"Status derived from its actions: {new_status}")
+        return True
+
+    @property
+    def needs_reason(self) -> bool:
+        return bool(self.decision) and self.decision != Decision.ACCEPTED
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at_meeting_id is not None
+
+    def accepted_without_action(self, action_count: int | None = None) -> bool:
+        """True when the executive accepted it but the plan has no action for it (counts the
+        actions with a query unless ``action_count`` is given)."""
+        if self.decision not in Decision.needing_action():
+            return False
+        if action_count is None:
+            action_count = self.actions.count()
+        return action_count == 0
+
+
+class ActionPlanItemQuerySet(models.QuerySet):
+    def overdue(self, today: datetime.date | None = None):
+        """Actions past their target date and not achieved (on an open recommendation)."""
+        today = today or timezone.localdate()
+        return self.filter(
+            target_date__lt=today, recommendation__closed_at_meeting__isnull=True
+        ).exclude(status=ProgressStatus.ACHIEVED)
+
+
+class ActionPlanItem(AuditedModel):
+    """An action agreed in the action plan for a recommendation: what, by when (as the council
+    wrote it, and as a date where there is one), who, and how it is going.
+
+    The first target date is kept; each revision needs a reason (``revise_target_date``).
+    """
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, related_name="actions"
+    )
+    number = models.PositiveSmallIntegerField(default=1)
+    action = models.TextField(
+        blank=True,
+        help_text="The action agreed. (Blank only where the council's own plan left it empty.)",
+    )
+    timeline = models.CharField(
+        max_length=200, blank=True, help_text='As the council wrote it: "Late 2017", "Ongoing".'
+    )
+    target_date = models.DateField(null=True, blank=True)
+    first_target_date = models.DateField(null=True, blank=True, editable=False)
+    target_revision_count = models.PositiveSmallIntegerField(default=0, editable=False)
+    owner = models.ForeignKey(
+        Officer, on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
+    )
+    status = models.CharField(
+        max_length=20, choices=ProgressStatus.choices, default=ProgressStatus.NOT_STARTED
+    )
+
+    objects = ActionPlanItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["recommendation", "number", "pk"]
+        verbose_name = "action plan item"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recommendation", "number"],
+                name="action_number_unique_in_recommendation",
+                violation_error_message="This recommendation already has an action with that "
+                "number.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recommendation}, action {self.number}"
+
+    def get_absolute_url(self) -> str:
+        return self.recommendation.get_absolute_url() + f"#action-{self.pk}"
+
+    def save(self, *args, update_recommendation: bool = True, **kwargs):
+        """Save; the first target date is kept the first time one is set, and the
+        recommendation's derived status follows (saved with history if it changed)."""
+        if self.first_target_date is None and self.target_date is not None:
+            self.first_target_date = self.target_date
+        super().save(*args, **kwargs)
+        if update_recommendation:
+            self.recommendation.refresh_status()
+
+    def delete(self, *args, **kwargs):
+        recommendation = self.recommendation
+        result = super().delete(*args, **kwargs)
+        recommendation.refresh_status()
+        return result
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        """Past its target date and not achieved."""
+        today = today or timezone.localdate()
+        return (
+            self.target_date is not None
+            and self.target_date < today
+            and self.status != ProgressStatus.ACHIEVED
+        )
+
+    @property
+    def slippage_days(self) -> int:
+        """Days between the first agreed target and the target now in force (0 if none)."""
+        if self.target_date is None or self.first_target_date is None:
+            return 0
+        return (self.target_date - self.first_target_date).days
+
+    @property
+    def slippage_text(self) -> str:
+        """ "Target revised twice, 7 months later than first agreed", or "" if never revised."""
+        if not self.target_revision_count:
+            return ""
+        times = {1: "once", 2: "twice"}.get(
+            self.target_revision_count, f"{self.target_revision_count} times"
+        )
+        text = f"Target revised {times}"
+        if self.target_date and self.first_target_date and self.slippage_days:
+            delta = relativedelta(self.target_date, self.first_target_date)
+            direction = "later" if self.slippage_days > 0 else "earlier"
+            if self.slippage_days < 0:
+                delta = relativedelta(self.first_target_date, self.target_date)
+            months = delta.years * 12 + delta.months
+            if months:
+                amount = f"{months} month{'s' if months != 1 else ''}"
+            else:
+                amount = f"{delta.days} day{'s' if delta.days != 1 else ''}"
+            text += f", {amount} {direction} than first agreed"
+        return text
+
+
+class TargetDateRevision(AuditedModel):
+    """A revision of an action's target date, with the reason it was needed."""
+
+    action = models.ForeignKey(
+        ActionPlanItem, on_delete=models.CASCADE, related_name="target_revisions"
+    )
+    previous_target_date = models.DateField()
+    new_target_date = models.DateField()
+    reason = models.TextField()
+    revised_by = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["action", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="target_revision_needs_reason",
+                violation_error_message="Revising a target date needs a reason.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.previous_target_date} → {self.new_target_date}"
+
+    def get_absolute_url(self) -> str:
+        return self.action.get_absolute_url()
+
+
+class Update(AuditedModel):
+    """A dated progress note on an action, or on the recommendation as a whole, with the status
+    it reports and the meeting it was reported to."""
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, related_name="updates"
+    )
+    action = models.ForeignKey(
+        ActionPlanItem, on_delete=models.CASCADE, null=True, blank=True, related_name="updates"
+    )
+    date = models.DateField(default=timezone.localdate)
+    text = models.TextField()
+    author = models.ForeignKey(
+        Officer, on_delete=models.PROTECT, null=True, blank=True, related_name="updates"
+    )
+    reported_status = models.CharField(max_length=20, choices=ProgressStatus.choices, blank=True)
+    reported_to = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="updates"
+    )
+
+    class Meta:
+        ordering = ["recommendation", "-date", "-pk"]
+        get_latest_by = ["date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(text=""),
+                name="update_has_text",
+                violation_error_message="An update needs its text.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Update of {self.date:%d/%m/%Y} on {self.recommendation}"
+
+    def get_absolute_url(self) -> str:
+        return self.recommendation.get_absolute_url() + f"#update-{self.pk}"
+
+    def clean(self) -> None:
+        if (
+            self.action_id
+            and self.recommendation_id
+            and self.action.recommendation_id != self.recommendation_id
+        ):
+            raise ValidationError({"action": "That action belongs to a different recommendation."})

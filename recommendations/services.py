@@ -1,0 +1,141 @@
+"""Writes to recommendations, actions and updates that carry a rule or a reason.
+
+Each is a keyword-only function that runs in one transaction, validates before saving, saves
+through ``save()`` (so history rows are written) and records ``user`` on those rows. Views,
+the admin and management commands all call these.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from reviews.audit import acting_as
+from reviews.models import Meeting
+
+from .models import (
+    ActionPlanItem,
+    Decision,
+    ProgressStatus,
+    Recommendation,
+    TargetDateRevision,
+    Update,
+)
+
+
+def recommendation_respond(
+    *,
+    recommendation: Recommendation,
+    decision: str,
+    response_text: str = "",
+    date: datetime.date | None = None,
+    meeting: Meeting | None = None,
+    user,
+    reason: str = "",
+) -> Recommendation:
+    """Record the executive's response. Anything but full acceptance needs its reason."""
+    if decision not in Decision.values:
+        raise ValidationError({"decision": "Choose the executive's decision."})
+    recommendation.decision = decision
+    recommendation.response_text = response_text.strip()
+    recommendation.response_meeting = meeting
+    recommendation.response_date = date or (meeting.date if meeting else None)
+    with transaction.atomic(), acting_as(user):
+        recommendation.full_clean()
+        recommendation.save(
+            reason=reason or f"Executive response: {recommendation.get_decision_display()}"
+        )
+    return recommendation
+
+
+def action_revise_target_date(
+    *, action: ActionPlanItem, new_date: datetime.date, reason: str, user
+) -> ActionPlanItem:
+    """Move an action's target date. The first target is kept; a revision needs a reason and
+    is recorded, so the slippage can be shown. Setting the first target needs no reason."""
+    if action.target_date is None:
+        action.target_date = new_date
+        with transaction.atomic(), acting_as(user):
+            action.full_clean()
+            action.save(reason=reason or "Target date set")
+        return action
+    if new_date == action.target_date:
+        raise ValidationError({"target_date": "That is already the target date."})
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reason the target date has to change."})
+    with transaction.atomic(), acting_as(user):
+        revision = TargetDateRevision(
+            action=action,
+            previous_target_date=action.target_date,
+            new_target_date=new_date,
+            reason=reason.strip(),
+            revised_by=user if getattr(user, "pk", None) else None,
+        )
+        revision.full_clean()
+        revision.save(reason=reason)
+        action.target_date = new_date
+        action.target_revision_count += 1
+        action.full_clean()
+        action.save(reason=reason)
+    return action
+
+
+def recommendation_close(
+    *,
+    recommendation: Recommendation,
+    meeting: Meeting,
+    minute_reference: str,
+    user,
+    reason: str = "",
+) -> Recommendation:
+    """Record the committee's agreement to close a recommendation, with the meeting and the
+    minute reference."""
+    if not minute_reference.strip():
+        raise ValidationError({"closure_minute_reference": "Give the minute reference."})
+    recommendation.closed_at_meeting = meeting
+    recommendation.closed_on = meeting.date
+    recommendation.closure_minute_reference = minute_reference.strip()
+    with transaction.atomic(), acting_as(user):
+        recommendation.full_clean()
+        recommendation.save(reason=reason or f"Closed at {meeting}, minute {minute_reference}")
+    return recommendation
+
+
+def update_post(
+    *,
+    recommendation: Recommendation,
+    text: str,
+    user,
+    action: ActionPlanItem | None = None,
+    date: datetime.date | None = None,
+    author=None,
+    reported_status: str = "",
+    reported_to: Meeting | None = None,
+) -> Update:
+    """Post a progress update. A status reported on an action becomes the action's status."""
+    update = Update(
+        recommendation=recommendation,
+        action=action,
+        text=text.strip(),
+        author=author,
+        reported_status=reported_status,
+        reported_to=reported_to,
+    )
+    if date is not None:
+        update.date = date
+    with transaction.atomic(), acting_as(user):
+        update.full_clean()
+        update.save()
+        if action is not None and reported_status and action.status != reported_status:
+            action.status = reported_status
+            action.save(reason=f"Status reported in the update of {update.date:%d/%m/%Y}")
+    return update
+
+
+__all__ = [
+    "ProgressStatus",
+    "action_revise_target_date",
+    "recommendation_close",
+    "recommendation_respond",
+    "update_post",
+]

@@ -1,0 +1,432 @@
+"""The register's framework: committees, their meetings, the people, and scrutiny reviews.
+
+Every model here is audited (django-simple-history) and carries a version number that goes
+up on every save, so an edit form can refuse a stale submission.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from .audit import history_user
+from .dates import add_response_period, municipal_year, municipal_year_bounds
+
+
+def british_date(day: datetime.date | None) -> str:
+    """A date as councils write it: "14 January 2017"."""
+    return f"{day.day} {day:%B %Y}" if day else ""
+
+
+class AuditedModel(models.Model):
+    """Base for every record of the register: history rows, timestamps and a version number.
+
+    ``version`` starts at 1 and goes up by one on every save. Forms carry it and refuse a
+    submission made against an older version (see ``is_stale``).
+    """
+
+    version = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords(inherit=True, get_user=history_user)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, reason: str = "", **kwargs):
+        """Save, bumping the version; ``reason`` is stored on the history row."""
+        self.version += 1
+        self.updated_at = timezone.now()
+        if reason:
+            self._change_reason = reason
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "version", "updated_at"}
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, reason: str = "", **kwargs):
+        if reason:
+            self._change_reason = reason
+        return super().delete(*args, **kwargs)
+
+    def is_stale(self, submitted_version: int) -> bool:
+        """True when the record was saved since the form showing ``submitted_version``."""
+        return submitted_version != self.version
+
+
+class CommitteeKind(models.TextChoices):
+    SCRUTINY = "scrutiny", "Scrutiny"
+    EXECUTIVE = "executive", "Executive"
+    EXECUTIVE_MEMBER = "executive_member", "Executive member"
+    OFFICER = "officer", "Officers"
+    FULL_COUNCIL = "full_council", "Full council"
+
+
+class Committee(AuditedModel):
+    """A body that meets or decides: a scrutiny commission or panel, Cabinet, a Cabinet Member,
+    the Corporate Management Team, full Council. Recommendations name one as responsible."""
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(
+        max_length=40, blank=True, help_text='Used in tables, for example "OSC" or "CMT".'
+    )
+    kind = models.CharField(max_length=20, choices=CommitteeKind.choices)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = "committee or body"
+        verbose_name_plural = "committees and bodies"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("committee_detail", args=[self.pk])
+
+    @property
+    def is_scrutiny(self) -> bool:
+        return self.kind == CommitteeKind.SCRUTINY
+
+
+class Meeting(AuditedModel):
+    """A meeting of a committee on a date. Reports are received, responses agreed and progress
+    reported at meetings."""
+
+    committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="meetings")
+    date = models.DateField()
+    location = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-date", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "date"],
+                name="meeting_unique_per_committee_and_day",
+                violation_error_message="This committee already has a meeting on that day.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.committee.name}, {british_date(self.date)}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("meeting_detail", args=[self.pk])
+
+
+class AgendaItem(AuditedModel):
+    """An item on a meeting's agenda ("Agenda item 4"), to which papers are attached."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    reference = models.CharField(
+        max_length=20, blank=True, help_text='As printed: "4", "7a". Blank if unnumbered.'
+    )
+    title = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["meeting", "reference", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "reference"],
+                condition=~Q(reference=""),
+                name="agenda_item_reference_unique_in_meeting",
+                violation_error_message="This meeting already has an agenda item with that number.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Agenda item {self.reference}: {self.title}" if self.reference else self.title
+
+    def get_absolute_url(self) -> str:
+        return self.meeting.get_absolute_url() + f"#agenda-item-{self.pk}"
+
+
+class Officer(AuditedModel):
+    """A council officer (or a partner's): scrutiny officers, lead officers, action owners.
+
+    Linked to a user account where the officer signs in; partners may have none.
+    """
+
+    name = models.CharField(max_length=200)
+    job_title = models.CharField(max_length=200, blank=True)
+    organisation = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="officer",
+    )
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.job_title}" if self.job_title else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("recommendation_list") + f"?lead_officer={self.pk}"
+
+
+class Councillor(AuditedModel):
+    """An elected member: chairs and members of reviews, lead Cabinet Members."""
+
+    name = models.CharField(max_length=200, help_text='Without the title: "Peter Southgate".')
+    role = models.CharField(
+        max_length=200, blank=True, help_text='For example "Cabinet Member for Finance".'
+    )
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return f"Councillor {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("review_list") + f"?q={self.name}"
+
+
+class ReviewType(models.TextChoices):
+    TASK_GROUP = "task_group", "Task group"
+    TASK_AND_FINISH = "task_and_finish_group", "Task and finish group"
+    REVIEW_GROUP = "review_group", "Review group"
+    CHALLENGE_PANEL = "challenge_panel", "Challenge panel"
+    IN_DEPTH = "in_depth_review", "In-depth review"
+
+
+class ReviewStatus(models.TextChoices):
+    SCOPING = "scoping", "Scoping"
+    EVIDENCE_GATHERING = "evidence_gathering", "Evidence gathering"
+    REPORTING = "reporting", "Reporting"
+    AWAITING_RESPONSE = "awaiting_response", "Awaiting response"
+    MONITORING = "monitoring", "Monitoring implementation"
+    CLOSED = "closed", "Closed"
+
+
+class ReviewQuerySet(models.QuerySet):
+    def with_framework(self):
+        """Load what a list of reviews shows (committee, officer, the meetings) in one query."""
+        return self.select_related(
+            "commissioning_committee",
+            "scrutiny_officer",
+            "report_agreed_meeting__committee",
+            "report_received_meeting__committee",
+            "response_meeting__committee",
+        )
+
+    def awaiting_response(self):
+        """Reviews whose report has gone to the executive (or whose deadline is set) with no
+        response recorded. The deadline itself is computed in Python (see
+        ``Review.response_deadline``), because its length is a setting."""
+        return self.filter(response_given_on__isnull=True).filter(
+            Q(report_received_on__isnull=False) | Q(extended_deadline__isnull=False)
+        )
+
+
+class Review(AuditedModel):
+    """A scrutiny review: a task group (or panel) of councillors looking into a topic, ending
+    in a report with numbered recommendations that go to the executive for a response."""
+
+    title = models.CharField(max_length=300)
+    review_type = models.CharField(max_length=30, choices=ReviewType.choices)
+    commissioning_committee = models.ForeignKey(
+        Committee, on_delete=models.PROTECT, related_name="reviews"
+    )
+    scrutiny_officer = models.ForeignKey(
+        Officer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supported_reviews",
+        help_text="The scrutiny officer supporting the review.",
+    )
+    reference_prefix = models.CharField(
+        max_length=12,
+        blank=True,
+        help_text="Goes into generated recommendation references when two reviews share a "
+        'municipal year: "2016/17 SOS R3".',
+    )
+    municipal_year = models.CharField(
+        max_length=7,
+        blank=True,
+        help_text='May to April, "2016/17". Worked out from the date the report was agreed; '
+        "type it where no date is known.",
+    )
+    scope = models.TextField(blank=True)
+    objectives = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=30, choices=ReviewStatus.choices, default=ReviewStatus.SCOPING
+    )
+    combined_into = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="combined_reviews",
+        help_text="The joint review whose report carried this review's findings to the executive.",
+    )
+
+    # Key dates, in the order they happen.
+    scope_agreed_on = models.DateField(null=True, blank=True)
+    report_agreed_on = models.DateField(
+        null=True, blank=True, help_text="The date the commissioning committee agreed the report."
+    )
+    report_agreed_meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    report_received_on = models.DateField(
+        null=True, blank=True, help_text="The date the executive received the report."
+    )
+    report_received_meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    extended_deadline = models.DateField(
+        null=True, blank=True, help_text="A longer response deadline agreed by the committee."
+    )
+    extension_reason = models.TextField(blank=True)
+    response_given_on = models.DateField(null=True, blank=True)
+    response_meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(extended_deadline__isnull=True) | ~Q(extension_reason=""),
+                name="review_extension_needs_reason",
+                violation_error_message="An extended deadline needs the reason the committee "
+                "gave for it.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("review_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        errors = {}
+        if self.extended_deadline and not self.extension_reason.strip():
+            errors["extension_reason"] = "Give the reason the committee agreed a longer deadline."
+        for date_field, meeting_field in (
+            ("report_agreed_on", "report_agreed_meeting"),
+            ("report_received_on", "report_received_meeting"),
+            ("response_given_on", "response_meeting"),
+        ):
+            meeting = getattr(self, meeting_field)
+            day = getattr(self, date_field)
+            if meeting is not None and day is not None and meeting.date != day:
+                errors[date_field] = (
+                    f"The date must be the date of the meeting ({british_date(meeting.date)})."
+                )
+        if self.municipal_year:
+            try:
+                municipal_year_bounds(self.municipal_year)
+            except ValueError:
+                errors["municipal_year"] = 'Write the municipal year as "2016/17".'
+        if (
+            self.report_received_on
+            and self.report_agreed_on
+            and self.report_received_on < self.report_agreed_on
+        ):
+            errors["report_received_on"] = (
+                "The executive cannot receive the report before the committee agreed it."
+            )
+        if (
+            self.response_given_on
+            and self.report_received_on
+            and self.response_given_on < self.report_received_on
+        ):
+            errors["response_given_on"] = (
+                "The response cannot come before the executive received the report."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        # A meeting fixes its date: fill the date from the meeting when only the meeting is set.
+        for date_field, meeting_field in (
+            ("report_agreed_on", "report_agreed_meeting"),
+            ("report_received_on", "report_received_meeting"),
+            ("response_given_on", "response_meeting"),
+        ):
+            meeting = getattr(self, meeting_field)
+            if meeting is not None and getattr(self, date_field) is None:
+                setattr(self, date_field, meeting.date)
+        if self.report_agreed_on or self.scope_agreed_on:
+            self.municipal_year = municipal_year(self.report_agreed_on or self.scope_agreed_on)
+        elif not self.municipal_year:
+            self.municipal_year = municipal_year(timezone.localdate())
+        super().save(*args, **kwargs)
+
+    # --- the response deadline (section 9FE of the Local Government Act 2000) ---
+
+    @property
+    def statutory_deadline(self) -> datetime.date | None:
+        """Receipt by the executive plus the response period (settings), or None."""
+        if self.report_received_on is None:
+            return None
+        return add_response_period(self.report_received_on)
+
+    @property
+    def response_deadline(self) -> datetime.date | None:
+        """The deadline in force: an extended deadline takes precedence over the statutory one."""
+        return self.extended_deadline or self.statutory_deadline
+
+    def is_response_overdue(self, today: datetime.date | None = None) -> bool:
+        """True when the deadline has passed and no response has been recorded."""
+        today = today or timezone.localdate()
+        deadline = self.response_deadline
+        return self.response_given_on is None and deadline is not None and deadline < today
+
+    def days_to_response_deadline(self, today: datetime.date | None = None) -> int | None:
+        """Days left to the deadline (negative once it has passed); None with no deadline or
+        once the response is in."""
+        deadline = self.response_deadline
+        if deadline is None or self.response_given_on is not None:
+            return None
+        return (deadline - (today or timezone.localdate())).days
+
+
+class MemberRole(models.TextChoices):
+    CHAIR = "chair", "Chair"
+    VICE_CHAIR = "vice_chair", "Vice-chair"
+    MEMBER = "member", "Member"
+    LEAD_MEMBER = "lead_member", "Scrutiny lead member"
+
+
+class ReviewMember(AuditedModel):
+    """A councillor's place on a review: chair, vice-chair or member."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="members")
+    councillor = models.ForeignKey(
+        Councillor, on_delete=models.PROTECT, related_name="review_places"
+    )
+    role = models.CharField(max_length=20, choices=MemberRole.choices, default=MemberRole.MEMBER)
+
+    class Meta:
+        ordering = ["review", "role", "councillor__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "councillor"],
+                name="review_member_once_per_review",
+                violation_error_message="This councillor is already on the review.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.councillor} ({self.get_role_display()}), {self.review}"
+
+    def get_absolute_url(self) -> str:
+        return self.review.get_absolute_url()

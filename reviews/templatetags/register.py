@@ -1,0 +1,26 @@
+"""Template helpers for the register: British dates and countdowns."""
+
+import datetime
+
+from django import template
+
+from ..models import british_date
+
+register = template.Library()
+
+
+@register.filter
+def british(day: datetime.date | None) -> str:
+    """ "14 January 2017" (an empty string for no date)."""
+    return british_date(day)
+
+
+@register.filter
+def days_phrase(days: int | None) -> str:
+    """ "in 12 days", "today", "3 days ago": for deadlines and countdowns."""
+    if days is None:
+        return ""
+    if days == 0:
+        return "today"
+    plural = "s" if abs(days) != 1 else ""
+    return f"in {days} day{plural}" if days > 0 else f"{-days} day{plural} ago"

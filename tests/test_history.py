@@ -1,0 +1,84 @@
+"""Every create, edit and delete leaves a history row with the values, time and user."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from recommendations.models import Recommendation
+from reviews.audit import acting_as
+from reviews.models import Committee
+
+
+def test_admin_request_records_create_edit_and_delete_with_the_user(client, admin_user):
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/reviews/committee/add/",
+        {"name": "Children's Scrutiny Panel", "short_name": "CSP", "kind": "scrutiny"},
+    )
+    assert response.status_code == 302
+    committee = Committee.objects.get(name="Children's Scrutiny Panel")
+    response = client.post(
+        f"/admin/reviews/committee/{committee.pk}/change/",
+        {
+            "name": "Children and Young People Scrutiny Panel",
+            "short_name": "CYP",
+            "kind": "scrutiny",
+        },
+    )
+    assert response.status_code == 302
+    response = client.post(f"/admin/reviews/committee/{committee.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Committee.objects.filter(pk=committee.pk).exists()
+
+    rows = list(Committee.history.filter(id=committee.pk).order_by("history_date", "history_id"))
+    assert [r.history_type for r in rows] == ["+", "~", "-"]
+    assert all(r.history_user == admin_user for r in rows)
+    assert rows[0].name == "Children's Scrutiny Panel"
+    assert rows[1].name == "Children and Young People Scrutiny Panel"
+    assert [r.version for r in rows] == [1, 2, 2]
+    delta = rows[1].diff_against(rows[0])
+    changed = {c.field: (c.old, c.new) for c in delta.changes}
+    assert changed["name"] == (
+        "Children's Scrutiny Panel",
+        "Children and Young People Scrutiny Panel",
+    )
+    assert changed["short_name"] == ("CSP", "CYP")
+
+
+def test_command_records_the_user_given_with_user(db, officer_user):
+    call_command("load_demo", "--user", officer_user.username, stdout=io.StringIO())
+    rec = Recommendation.objects.get(reference="2016/17 R1")
+    assert rec.history.earliest().history_user == officer_user
+    assert rec.history.earliest().history_change_reason == "Demonstration data"
+
+
+def test_command_without_user_records_the_named_system_user(db):
+    call_command("load_demo", stdout=io.StringIO())
+    row = Recommendation.history.earliest()
+    assert row.history_user.username == "system"
+    assert not row.history_user.is_active
+    assert not row.history_user.has_usable_password()
+
+
+def test_command_refuses_an_unknown_user(db):
+    with pytest.raises(CommandError, match="no user called"):
+        call_command("load_demo", "--user", "nobody")
+    assert not Recommendation.objects.exists()
+
+
+def test_delete_outside_a_request_records_the_acting_user_and_reason(committee, officer_user):
+    pk = committee.pk
+    with acting_as(officer_user):
+        committee.delete(reason="Set up twice by mistake")
+    row = Committee.history.filter(id=pk, history_type="-").get()
+    assert row.history_user == officer_user
+    assert row.history_change_reason == "Set up twice by mistake"
+    assert row.name == "Overview and Scrutiny Commission"
+
+
+def test_reason_is_stored_when_given(committee, officer_user):
+    with acting_as(officer_user):
+        committee.short_name = "OSC"
+        committee.save(reason="Abbreviation used in the papers")
+    assert committee.history.first().history_change_reason == "Abbreviation used in the papers"
