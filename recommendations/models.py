@@ -161,7 +161,7 @@ class Recommendation(AuditedModel):
     objects = RecommendationQuerySet.as_manager()
 
     class Meta:
-        ordering = ["review", "number", "pk"]
+        ordering = ["review_id", "number", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["review", "number"],
@@ -345,7 +345,7 @@ class ActionPlanItem(AuditedModel):
     objects = ActionPlanItemQuerySet.as_manager()
 
     class Meta:
-        ordering = ["recommendation", "number", "pk"]
+        ordering = ["recommendation_id", "number", "pk"]
         verbose_name = "action plan item"
         constraints = [
             models.UniqueConstraint(
@@ -430,7 +430,7 @@ class TargetDateRevision(AuditedModel):
     )
 
     class Meta:
-        ordering = ["action", "created_at", "pk"]
+        ordering = ["action_id", "created_at", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(reason=""),
@@ -467,7 +467,7 @@ class Update(AuditedModel):
     )
 
     class Meta:
-        ordering = ["recommendation", "-date", "-pk"]
+        ordering = ["recommendation_id", "-date", "-pk"]
         get_latest_by = ["date", "pk"]
         constraints = [
             models.CheckConstraint(

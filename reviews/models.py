@@ -129,7 +129,7 @@ class AgendaItem(AuditedModel):
     title = models.CharField(max_length=500)
 
     class Meta:
-        ordering = ["meeting", "reference", "pk"]
+        ordering = ["meeting_id", "reference", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "reference"],
@@ -416,7 +416,7 @@ class ReviewMember(AuditedModel):
     role = models.CharField(max_length=20, choices=MemberRole.choices, default=MemberRole.MEMBER)
 
     class Meta:
-        ordering = ["review", "role", "councillor__name", "pk"]
+        ordering = ["review_id", "role", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["review", "councillor"],

@@ -1,0 +1,179 @@
+"""The action plan of a review (or any set of recommendations), now or as at a past date.
+
+Pages and documents read a plan through :func:`load_plan`, which returns the same shape either
+way: recommendations, each with ``action_list`` (each action with its ``update_list``),
+``update_list`` (every update, newest first) and ``latest_update``.
+
+"As at" a date is read from the history tables. The rule, for each record:
+
+- its state is the newest history row at or before the end of that day (UK time);
+- a record with no history row by then was entered later, back-entered from the council's
+  papers, so it is shown as first entered, unless it was later deleted;
+- updates dated after the day are left out, whenever they were entered, and so are
+  recommendations of reviews whose report had not been agreed by that day.
+
+Names of people and committees are today's.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Prefetch, Q
+
+from reviews.models import Committee, Councillor, Meeting, Officer, Review
+
+from .models import ActionPlanItem, Recommendation, Update
+
+
+def end_of_day(day: datetime.date) -> datetime.datetime:
+    """The last moment of ``day`` in the council's time zone."""
+    tz = ZoneInfo(settings.TIME_ZONE)
+    return datetime.datetime.combine(day, datetime.time.max, tzinfo=tz)
+
+
+def snapshot(model, criteria: Q, moment: datetime.datetime) -> list:
+    """Instances of ``model`` matching ``criteria`` (on its history table) as they stood at
+    ``moment``, by the rule in this module's docstring. One query."""
+    rows = model.history.filter(criteria).order_by("id", "history_date", "history_id")
+    at_moment: dict[int, object] = {}
+    first: dict[int, object] = {}
+    last: dict[int, object] = {}
+    for row in rows.iterator():
+        if row.history_date <= moment:
+            at_moment[row.id] = row
+        first.setdefault(row.id, row)
+        last[row.id] = row
+    chosen = []
+    for pk, row in first.items():
+        if pk in at_moment:
+            row = at_moment[pk]
+        elif last[pk].history_type == "-":
+            continue
+        if row.history_type == "-":
+            continue
+        instance = row.instance
+        instance._history_row = row
+        chosen.append(instance)
+    return chosen
+
+
+@dataclass
+class Plan:
+    """Recommendations with their actions and updates, in register order."""
+
+    recommendations: list[Recommendation]
+    as_at: datetime.date | None = None
+    reviews: dict[int, Review] = field(default_factory=dict)
+
+
+def _attach(instances, attribute: str, objects: dict) -> None:
+    for instance in instances:
+        setattr(instance, attribute, objects.get(getattr(instance, f"{attribute}_id")))
+
+
+def _assemble(recs, actions, updates) -> list[Recommendation]:
+    actions_by_rec = defaultdict(list)
+    for action in sorted(actions, key=lambda a: (a.number, a.pk)):
+        action.update_list = []
+        actions_by_rec[action.recommendation_id].append(action)
+    actions_by_pk = {a.pk: a for a in actions}
+    updates_by_rec = defaultdict(list)
+    for update in sorted(updates, key=lambda u: (u.date, u.pk), reverse=True):
+        updates_by_rec[update.recommendation_id].append(update)
+        if update.action_id in actions_by_pk:
+            actions_by_pk[update.action_id].update_list.append(update)
+    for rec in recs:
+        rec.action_list = actions_by_rec[rec.pk]
+        rec.update_list = updates_by_rec[rec.pk]
+        rec.latest_update = rec.update_list[0] if rec.update_list else None
+        rec.accepted_without_action_flag = rec.accepted_without_action(len(rec.action_list))
+    return recs
+
+
+def load_plan(recommendations, as_at: datetime.date | None = None) -> Plan:
+    """The plan for ``recommendations`` (a queryset), now or as at the end of ``as_at``.
+
+    A fixed number of queries whatever the size of the plan.
+    """
+    if as_at is None:
+        recs = list(
+            recommendations.select_related(
+                "review",
+                "responsible_body",
+                "lead_officer",
+                "lead_member",
+                "response_meeting",
+                "closed_at_meeting",
+            ).prefetch_related(
+                Prefetch("actions", queryset=ActionPlanItem.objects.select_related("owner")),
+                Prefetch(
+                    "updates",
+                    queryset=Update.objects.select_related("author", "reported_to__committee"),
+                ),
+            )
+        )
+        actions = [a for rec in recs for a in rec.actions.all()]
+        updates = [u for rec in recs for u in rec.updates.all()]
+        plan = Plan(_assemble(recs, actions, updates))
+        plan.reviews = {rec.review_id: rec.review for rec in recs}
+        return plan
+
+    moment = end_of_day(as_at)
+    ids = list(recommendations.values_list("pk", flat=True))
+    recs = snapshot(Recommendation, Q(id__in=ids), moment)
+    review_ids = {rec.review_id for rec in recs}
+    reviews = {r.pk: r for r in snapshot(Review, Q(id__in=review_ids), moment)}
+    recs = [
+        rec
+        for rec in recs
+        if rec.review_id in reviews
+        and (
+            reviews[rec.review_id].report_agreed_on is None
+            or reviews[rec.review_id].report_agreed_on <= as_at
+        )
+    ]
+    rec_ids = [rec.pk for rec in recs]
+    actions = snapshot(ActionPlanItem, Q(recommendation_id__in=rec_ids), moment)
+    updates = [
+        u for u in snapshot(Update, Q(recommendation_id__in=rec_ids), moment) if u.date <= as_at
+    ]
+    officers = Officer.objects.in_bulk(
+        {r.lead_officer_id for r in recs}
+        | {a.owner_id for a in actions}
+        | {u.author_id for u in updates}
+        | {r.scrutiny_officer_id for r in reviews.values()}
+    )
+    committees = Committee.objects.in_bulk(
+        {r.responsible_body_id for r in recs}
+        | {r.commissioning_committee_id for r in reviews.values()}
+    )
+    meetings = Meeting.objects.select_related("committee").in_bulk(
+        {r.response_meeting_id for r in recs}
+        | {r.closed_at_meeting_id for r in recs}
+        | {u.reported_to_id for u in updates}
+    )
+    councillors = Councillor.objects.in_bulk({r.lead_member_id for r in recs})
+    for review in reviews.values():
+        _attach([review], "scrutiny_officer", officers)
+        _attach([review], "commissioning_committee", committees)
+    for rec in recs:
+        rec.review = reviews[rec.review_id]
+    _attach(recs, "lead_officer", officers)
+    _attach(recs, "responsible_body", committees)
+    _attach(recs, "response_meeting", meetings)
+    _attach(recs, "closed_at_meeting", meetings)
+    _attach(recs, "lead_member", councillors)
+    _attach(actions, "owner", officers)
+    _attach(updates, "author", officers)
+    _attach(updates, "reported_to", meetings)
+    recs.sort(key=lambda r: (r.review_id, r.number, r.pk))
+    return Plan(_assemble(recs, actions, updates), as_at=as_at, reviews=reviews)
+
+
+def review_as_at(review_id: int, as_at: datetime.date) -> Review | None:
+    """The review as it stood at the end of ``as_at`` (or as first entered), or None."""
+    found = snapshot(Review, Q(id=review_id), end_of_day(as_at))
+    return found[0] if found else None

@@ -1,0 +1,3 @@
+"""URLs of the committee documents (PDF action plans and trackers)."""
+
+urlpatterns: list = []
