@@ -64,6 +64,45 @@ class Decision(models.TextChoices):
 
 
 class RecommendationQuerySet(models.QuerySet):
+    def for_register(self, today: datetime.date | None = None):
+        """What a row of the register shows, in one query: the review and body, the date of
+        the latest update (``latest_update_date``) and whether any action is overdue
+        (``has_overdue_action``)."""
+        today = today or timezone.localdate()
+        latest = Update.objects.filter(recommendation=models.OuterRef("pk")).order_by(
+            "-date", "-pk"
+        )
+        overdue = ActionPlanItem.objects.overdue(today).filter(recommendation=models.OuterRef("pk"))
+        return self.select_related(
+            "review__commissioning_committee", "responsible_body", "lead_officer"
+        ).annotate(
+            latest_update_date=models.Subquery(latest.values("date")[:1]),
+            has_overdue_action=models.Exists(overdue),
+        )
+
+    def not_updated_since_last_meeting(self, today: datetime.date | None = None):
+        """Open, accepted recommendations with no update since the last meeting (up to today)
+        of the committee monitoring their review: the ones to chase before the next one."""
+        today = today or timezone.localdate()
+        last_meeting = Meeting.objects.filter(
+            committee=models.OuterRef("review__commissioning_committee"), date__lte=today
+        ).order_by("-date")
+        latest = Update.objects.filter(recommendation=models.OuterRef("pk")).order_by("-date")
+        return (
+            self.open()
+            .filter(decision__in=Decision.needing_action())
+            .exclude(status__in=[RecommendationStatus.ACHIEVED, RecommendationStatus.CLOSED])
+            .annotate(
+                last_meeting_date=models.Subquery(last_meeting.values("date")[:1]),
+                latest_update_date=models.Subquery(latest.values("date")[:1]),
+            )
+            .filter(last_meeting_date__isnull=False)
+            .filter(
+                Q(latest_update_date__isnull=True)
+                | Q(latest_update_date__lt=models.F("last_meeting_date"))
+            )
+        )
+
     def accepted_without_action(self):
         """Recommendations the executive accepted (wholly, in principle or in part) that have
         no action plan item: the register flags these."""
@@ -490,3 +529,4 @@ class Update(AuditedModel):
             and self.action.recommendation_id != self.recommendation_id
         ):
             raise ValidationError({"action": "That action belongs to a different recommendation."})
+

@@ -1,62 +1,472 @@
-"""The register's pages: the dashboard, reviews, recommendations and meetings."""
+"""The register's pages: the dashboard, reviews, recommendations and meetings.
 
-from django.db.models import Count, Prefetch
+Every page is read-only here and open to every signed-in role (the middleware sends anyone
+signed out to sign in). Each list and detail page reads a fixed number of queries, whatever
+the size of the register, locked in by tests/test_query_counts.py.
+"""
+
+import datetime
+from collections import Counter
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from reviews.models import Meeting, Review
+from reviews.models import AgendaItem, Meeting, Review, ReviewMember, ReviewStatus
 
-from .models import ActionPlanItem, Recommendation, Update
+from .filtersets import RecommendationFilterSet, ReviewFilterSet
+from .history import history_entries
+from .models import (
+    STATUS_KEY,
+    ActionPlanItem,
+    Recommendation,
+    RecommendationStatus,
+    TargetDateRevision,
+    Update,
+)
+from .plan import end_of_day, load_plan, review_as_at
+
+PAGE_SIZE = 50
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def _parse_as_at(request: HttpRequest) -> tuple[datetime.date | None, str]:
+    """The "as at" date from ``?as_at=2017-07-06`` (or 6/7/2017), with an error message."""
+    raw = request.GET.get("as_at", "").strip()
+    if not raw:
+        return None, ""
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d %m %Y", "%d %B %Y", "%d %b %Y"):
+        try:
+            day = datetime.datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+        if day > timezone.localdate():
+            return None, "The “as at” date must be today or in the past."
+        if day.year < 1990:
+            return None, "The “as at” date must be after 1990."
+        return day, ""
+    return None, "Enter the “as at” date as a real date, for example 6/7/2017."
+
+
+def _sort_links(request: HttpRequest, columns: dict[str, str]) -> dict[str, dict]:
+    """For each sortable column: the URL that sorts by it and the current aria-sort value."""
+    current = request.GET.get("sort", "")
+    links = {}
+    for key in columns:
+        params = request.GET.copy()
+        params.pop("page", None)
+        if current == key:
+            params["sort"] = f"-{key}"
+            aria = "ascending"
+        elif current == f"-{key}":
+            params["sort"] = key
+            aria = "descending"
+        else:
+            params["sort"] = key
+            aria = "none"
+        links[key] = {"url": "?" + params.urlencode(), "aria": aria, "label": columns[key]}
+    return links
+
+
+# --- dashboard ------------------------------------------------------------------------------
+
+
+def _recent_changes(limit: int = 12) -> list[dict]:
+    """The latest changes across the register, with who made them (four queries)."""
+    sources = [
+        (Review, "Review", lambda row: row.title, lambda row: Review(pk=row.id)),
+        (
+            Recommendation,
+            "Recommendation",
+            lambda row: row.reference or f"Recommendation {row.number}",
+            lambda row: Recommendation(pk=row.id),
+        ),
+        (
+            ActionPlanItem,
+            "Action",
+            lambda row: f"Action {row.number}",
+            lambda row: Recommendation(pk=row.recommendation_id),
+        ),
+        (
+            Update,
+            "Update",
+            lambda row: f"Update of {row.date.day} {row.date:%B %Y}",
+            lambda row: Recommendation(pk=row.recommendation_id),
+        ),
+    ]
+    changes = []
+    for model, kind, label, target in sources:
+        for row in model.history.select_related("history_user").order_by("-history_date")[:limit]:
+            changes.append(
+                {
+                    "when": row.history_date,
+                    "who": row.history_user,
+                    "kind": kind,
+                    "label": label(row),
+                    "action": {"+": "created", "~": "changed", "-": "deleted"}[row.history_type],
+                    "reason": row.history_change_reason or "",
+                    "url": None if row.history_type == "-" else target(row).get_absolute_url(),
+                }
+            )
+    changes.sort(key=lambda c: c["when"], reverse=True)
+    return changes[:limit]
+
+
+def _status_chart(counts: Counter) -> list[dict]:
+    total_max = max(counts.values(), default=0) or 1
+    bars = []
+    for value, label in RecommendationStatus.choices:
+        count = counts.get(value, 0)
+        bars.append(
+            {
+                "value": value,
+                "label": label,
+                "count": count,
+                "colour": STATUS_KEY[value][0],
+                "width": round(230 * count / total_max),
+            }
+        )
+    for index, bar in enumerate(bars):
+        bar["y"] = index * 38
+    return bars
 
 
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "recommendations/dashboard.html", {})
+    today = timezone.localdate()
+    awaiting = list(
+        Review.objects.awaiting_response()
+        .exclude(status=ReviewStatus.CLOSED)
+        .select_related("commissioning_committee", "report_received_meeting__committee")
+    )
+    for review in awaiting:
+        review.days_left = review.days_to_response_deadline(today)
+    awaiting.sort(key=lambda r: r.response_deadline)
+    overdue_actions = ActionPlanItem.objects.overdue(today).select_related(
+        "recommendation__review", "owner"
+    )
+    not_updated = Recommendation.objects.not_updated_since_last_meeting(today).select_related(
+        "review", "lead_officer"
+    )
+    status_counts = Counter(
+        dict(Recommendation.objects.values_list("status").annotate(n=Count("pk")).order_by())
+    )
+    context = {
+        "today": today,
+        "responses_due": [r for r in awaiting if r.days_left >= 0],
+        "responses_overdue": [r for r in awaiting if r.days_left < 0],
+        "overdue_actions": overdue_actions.order_by("target_date", "pk")[:20],
+        "overdue_action_count": overdue_actions.count(),
+        "not_updated": not_updated.order_by("review_id", "number")[:20],
+        "not_updated_count": not_updated.count(),
+        "chart": (chart := _status_chart(status_counts)),
+        "chart_height": len(chart) * 38,
+        "recommendation_total": sum(status_counts.values()),
+        "upcoming_meetings": Meeting.objects.filter(date__gte=today)
+        .select_related("committee")
+        .order_by("date", "pk")[:8],
+        "recent_changes": _recent_changes(),
+    }
+    return render(request, "recommendations/dashboard.html", context)
+
+
+# --- reviews --------------------------------------------------------------------------------
 
 
 @require_safe
 def review_list(request: HttpRequest) -> HttpResponse:
-    reviews = Review.objects.with_framework().annotate(
-        recommendation_count=Count("recommendations")
+    reviews = (
+        Review.objects.with_framework()
+        .annotate(recommendation_count=Count("recommendations", distinct=True))
+        .order_by("-municipal_year", "title", "pk")
     )
-    return render(request, "recommendations/review_list.html", {"reviews": reviews})
+    filterset = ReviewFilterSet(request.GET, queryset=reviews)
+    valid = filterset.is_valid()
+    page = Paginator(filterset.qs if valid else reviews.none(), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "filterset": filterset,
+        "filter_errors": not valid,
+        "page": page,
+        "query": _query_without_page(request),
+        "today": timezone.localdate(),
+    }
+    return render(
+        request, "recommendations/review_list.html", context, status=200 if valid else 400
+    )
 
 
 @require_safe
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_object_or_404(Review.objects.with_framework(), pk=pk)
-    recommendations = review.recommendations.select_related("responsible_body").prefetch_related(
-        Prefetch("actions", queryset=ActionPlanItem.objects.select_related("owner")),
-        Prefetch("updates", queryset=Update.objects.order_by("-date", "-pk")),
-    )
-    members = review.members.select_related("councillor")
+    as_at, as_at_error = _parse_as_at(request)
+    shown = review
+    if as_at is not None:
+        shown = review_as_at(review.pk, as_at)
+        if shown is None:
+            as_at_error = f"This review was not in the register on {as_at.day} {as_at:%B %Y}."
+            as_at = None
+            shown = review
+        else:
+            for attr in ("commissioning_committee", "scrutiny_officer"):
+                setattr(shown, attr, getattr(review, attr))
+            for attr in ("report_agreed_meeting", "report_received_meeting", "response_meeting"):
+                meeting = getattr(review, attr)
+                if meeting is not None and meeting.pk == getattr(shown, f"{attr}_id"):
+                    setattr(shown, attr, meeting)
+    plan = load_plan(Recommendation.objects.filter(review=review), as_at=as_at)
+    context = {
+        "review": shown,
+        "current_review": review,
+        "recommendations": plan.recommendations,
+        "members": review.members.select_related("councillor"),
+        "combined_reviews": review.combined_reviews.all(),
+        "as_at": as_at,
+        "as_at_error": as_at_error,
+        "as_at_value": request.GET.get("as_at", ""),
+        "status_key": STATUS_KEY,
+        "today": timezone.localdate(),
+    }
     return render(
-        request,
-        "recommendations/review_detail.html",
-        {"review": review, "recommendations": recommendations, "members": members},
+        request, "recommendations/review_detail.html", context, status=400 if as_at_error else 200
     )
 
 
 @require_safe
-def recommendation_list(request: HttpRequest) -> HttpResponse:
-    recommendations = Recommendation.objects.select_related("review", "responsible_body")
+def review_history(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_object_or_404(Review, pk=pk)
+
+    entries = history_entries(
+        [
+            (Review, Review.history.filter(id=review.pk), "Review"),
+            (ReviewMember, ReviewMember.history.filter(review_id=review.pk), "Membership"),
+            (
+                Recommendation,
+                Recommendation.history.filter(review_id=review.pk),
+                "Recommendation",
+            ),
+        ]
+    )
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
     return render(
-        request, "recommendations/recommendation_list.html", {"recommendations": recommendations}
+        request,
+        "recommendations/history.html",
+        {
+            "record": review,
+            "page": page,
+            "back_url": review.get_absolute_url(),
+            "title": review.title,
+        },
+    )
+
+
+# --- recommendations ------------------------------------------------------------------------
+
+
+REGISTER_COLUMNS = {
+    "reference": "Reference",
+    "review": "Review",
+    "status": "Status",
+    "updated": "Latest update",
+}
+
+
+@require_safe
+def recommendation_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    base = Recommendation.objects.for_register(today)
+    filterset = RecommendationFilterSet(request.GET, queryset=base)
+    valid = filterset.is_valid()
+    results = filterset.qs if valid else base.none()
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filterset": filterset,
+        "filter_errors": not valid,
+        "page": page,
+        "query": _query_without_page(request),
+        "sort_links": _sort_links(request, REGISTER_COLUMNS),
+        "status_key": STATUS_KEY,
+        "has_filters": any(v for k, v in request.GET.items() if k not in {"page", "sort"}),
+    }
+    return render(
+        request, "recommendations/recommendation_list.html", context, status=200 if valid else 400
     )
 
 
 @require_safe
 def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    recommendation = get_object_or_404(
-        Recommendation.objects.select_related("review", "responsible_body", "lead_officer"), pk=pk
+    current = get_object_or_404(Recommendation.objects.select_related("review"), pk=pk)
+    as_at, as_at_error = _parse_as_at(request)
+    plan = load_plan(Recommendation.objects.filter(pk=pk), as_at=as_at)
+    if as_at is not None and not plan.recommendations:
+        as_at_error = f"This recommendation was not in the register on {as_at.day} {as_at:%B %Y}."
+        as_at = None
+        plan = load_plan(Recommendation.objects.filter(pk=pk))
+    recommendation = plan.recommendations[0]
+    revisions = TargetDateRevision.objects.filter(action__recommendation=current).select_related(
+        "revised_by"
     )
+    if as_at is not None:
+        revisions = revisions.filter(created_at__date__lte=as_at)
+    revisions_by_action = {}
+    for revision in revisions:
+        revisions_by_action.setdefault(revision.action_id, []).append(revision)
+    for action in recommendation.action_list:
+        action.revision_list = revisions_by_action.get(action.pk, [])
+    context = {
+        "recommendation": recommendation,
+        "review": current.review,
+        "as_at": as_at,
+        "as_at_error": as_at_error,
+        "as_at_value": request.GET.get("as_at", ""),
+        "today": timezone.localdate(),
+        "status_key": STATUS_KEY,
+    }
     return render(
-        request, "recommendations/recommendation_detail.html", {"recommendation": recommendation}
+        request,
+        "recommendations/recommendation_detail.html",
+        context,
+        status=400 if as_at_error else 200,
     )
+
+
+@require_safe
+def recommendation_history(request: HttpRequest, pk: int) -> HttpResponse:
+    recommendation = get_object_or_404(Recommendation.objects.select_related("review"), pk=pk)
+    entries = history_entries(
+        [
+            (Recommendation, Recommendation.history.filter(id=pk), "Recommendation"),
+            (ActionPlanItem, ActionPlanItem.history.filter(recommendation_id=pk), "Action"),
+            (Update, Update.history.filter(recommendation_id=pk), "Update"),
+            (
+                TargetDateRevision,
+                TargetDateRevision.history.filter(
+                    action_id__in=ActionPlanItem.history.filter(recommendation_id=pk).values("id")
+                ),
+                "Target date revision",
+            ),
+        ]
+    )
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "recommendations/history.html",
+        {
+            "record": recommendation,
+            "page": page,
+            "back_url": recommendation.get_absolute_url(),
+            "title": f"{recommendation.review.title}: recommendation {recommendation.number}",
+        },
+    )
+
+
+# --- meetings -------------------------------------------------------------------------------
 
 
 @require_safe
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=pk)
-    return render(request, "recommendations/meeting_detail.html", {"meeting": meeting})
+    reviews = Review.objects.select_related("commissioning_committee")
+    context = {
+        "meeting": meeting,
+        "agenda_items": AgendaItem.objects.filter(meeting=meeting),
+        "reports_agreed": reviews.filter(report_agreed_meeting=meeting),
+        "reports_received": reviews.filter(report_received_meeting=meeting),
+        "responses_given": reviews.filter(response_meeting=meeting),
+        "recommendation_responses": Recommendation.objects.filter(response_meeting=meeting)
+        .select_related("review")
+        .order_by("review_id", "number"),
+        "updates_reported": Update.objects.filter(reported_to=meeting)
+        .select_related("recommendation__review", "author")
+        .order_by("recommendation__review_id", "recommendation__number", "pk"),
+        "closures": Recommendation.objects.filter(closed_at_meeting=meeting).select_related(
+            "review"
+        ),
+        "published_documents": _published_documents(meeting),
+    }
+    if meeting.committee.is_scrutiny:
+        context["changes"] = changes_since_previous_meeting(meeting)
+    return render(request, "recommendations/meeting_detail.html", context)
+
+
+def _published_documents(meeting: Meeting) -> list:
+    try:
+        from .documents import published_documents_for
+    except ImportError:  # the documents module is optional until it lands
+        return []
+    return published_documents_for(meeting)
+
+
+def changes_since_previous_meeting(meeting: Meeting) -> dict:
+    """What changed, for the reviews this committee monitors, between its previous meeting
+    and this one: new updates, status changes, slipped target dates and new responses."""
+    previous = (
+        Meeting.objects.filter(committee=meeting.committee, date__lt=meeting.date)
+        .order_by("-date", "-pk")
+        .first()
+    )
+    start = previous.date if previous else datetime.date.min
+    monitored = Q(review__commissioning_committee=meeting.committee)
+    updates = (
+        Update.objects.filter(
+            Q(recommendation__review__commissioning_committee=meeting.committee),
+            date__gt=start,
+            date__lte=meeting.date,
+        )
+        .select_related("recommendation__review")
+        .order_by("recommendation__review_id", "recommendation__number", "-date")
+    )
+    responses = (
+        Recommendation.objects.filter(
+            monitored, response_date__gt=start, response_date__lte=meeting.date
+        )
+        .select_related("review")
+        .order_by("review_id", "number")
+    )
+    revisions = (
+        TargetDateRevision.objects.filter(
+            action__recommendation__review__commissioning_committee=meeting.committee,
+            created_at__date__gt=start,
+            created_at__date__lte=meeting.date,
+        )
+        .select_related("action__recommendation__review")
+        .order_by("created_at")
+    )
+    status_rows = Recommendation.history.filter(
+        review_id__in=Review.objects.filter(commissioning_committee=meeting.committee).values("pk"),
+        history_date__lte=end_of_day(meeting.date),
+    ).order_by("id", "history_date", "history_id")
+    status_changes = []
+    last_status: dict[int, str] = {}
+    for row in status_rows.only(
+        "id", "status", "history_date", "number", "reference", "history_type"
+    ):
+        before = last_status.get(row.id)
+        if before is not None and before != row.status and row.history_date.date() > start:
+            status_changes.append(
+                {
+                    "recommendation": row,
+                    "old": RecommendationStatus(before).label,
+                    "new": RecommendationStatus(row.status).label,
+                    "old_value": before,
+                    "new_value": row.status,
+                    "when": row.history_date,
+                }
+            )
+        last_status[row.id] = row.status
+    return {
+        "previous": previous,
+        "updates": updates,
+        "responses": responses,
+        "revisions": revisions,
+        "status_changes": status_changes,
+    }

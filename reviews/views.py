@@ -3,6 +3,7 @@
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from .models import Committee, Meeting
@@ -12,7 +13,8 @@ from .models import Committee, Meeting
 def meeting_list(request: HttpRequest) -> HttpResponse:
     meetings = Meeting.objects.select_related("committee")
     page = Paginator(meetings, 50).get_page(request.GET.get("page"))
-    return render(request, "reviews/meeting_list.html", {"page": page})
+    context = {"page": page, "query": "", "today": timezone.localdate()}
+    return render(request, "reviews/meeting_list.html", context)
 
 
 @require_safe

@@ -199,3 +199,22 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- Committee documents (recommendations/documents/) ---------------------------------------
+# Made PDFs are cached by content key in a file cache shared by the web processes and the
+# background worker; larger documents are made in the background (a worker process), so no
+# web request waits on WeasyPrint for long. DOCUMENTS_SYNC_RENDER makes background jobs run
+# at once, within the request (the tests; a host that cannot start processes).
+CACHES = globals().get("CACHES") or {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+CACHES["documents"] = {
+    "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+    "LOCATION": str(VAR_DIR / "cache" / "documents"),
+    "TIMEOUT": None,
+    "OPTIONS": {"MAX_ENTRIES": env_int("DOCUMENTS_CACHE_ENTRIES", 500, minimum=10)},
+}
+DOCUMENTS_CACHE_SECONDS = env_int("DOCUMENTS_CACHE_DAYS", 30, minimum=1) * 24 * 3600
+DOCUMENTS_SYNC_MAX_RECOMMENDATIONS = env_int("DOCUMENTS_SYNC_MAX_RECOMMENDATIONS", 40)
+DOCUMENTS_SYNC_RENDER = env_bool("DOCUMENTS_SYNC_RENDER", False)
+# --- end of committee documents -------------------------------------------------------------

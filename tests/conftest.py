@@ -66,3 +66,89 @@ def review(committee):
 @pytest.fixture
 def cabinet_meeting(cabinet):
     return Meeting.objects.create(committee=cabinet, date=datetime.date(2016, 11, 14))
+
+
+def add_reviews(count: int, *, start: int = 0) -> None:
+    """Add ``count`` monitored reviews shaped like Merton's 2016 one: each with its meetings and
+    ten recommendations (odd ones accepted with an overdue action and two updates, even ones
+    rejected), so every page has more of everything to show."""
+    from recommendations.models import ActionPlanItem, Recommendation, Update
+    from reviews.models import Councillor, Officer, ReviewMember
+
+    committee = Committee.objects.get_or_create(
+        name="Extra Scrutiny Panel", defaults={"kind": CommitteeKind.SCRUTINY}
+    )[0]
+    cabinet = Committee.objects.get_or_create(
+        name="Extra Cabinet", defaults={"kind": CommitteeKind.EXECUTIVE}
+    )[0]
+    owner = Officer.objects.get_or_create(name="Extra Officer")[0]
+    councillor = Councillor.objects.get_or_create(name="Extra Member")[0]
+    for i in range(start, start + count):
+        agreed = Meeting.objects.create(
+            committee=committee, date=datetime.date(2018, 1, 1) + datetime.timedelta(days=i)
+        )
+        received = Meeting.objects.create(
+            committee=cabinet, date=datetime.date(2018, 3, 1) + datetime.timedelta(days=i)
+        )
+        review = Review.objects.create(
+            title=f"Extra review {i}",
+            review_type=ReviewType.TASK_GROUP,
+            commissioning_committee=committee,
+            scrutiny_officer=owner,
+            reference_prefix=f"X{i}",
+            status="monitoring",
+            report_agreed_meeting=agreed,
+            report_received_meeting=received,
+            response_meeting=received,
+        )
+        ReviewMember.objects.create(review=review, councillor=councillor, role="chair")
+        for number in range(1, 11):
+            if number % 2:
+                accepted = Recommendation.objects.create(
+                    review=review,
+                    number=number,
+                    text=f"That the council does thing {i}.{number}.",
+                    responsible_body=cabinet,
+                    decision="accepted",
+                    response_meeting=received,
+                    lead_officer=owner,
+                )
+                action = ActionPlanItem.objects.create(
+                    recommendation=accepted,
+                    action=f"Do thing {i}.{number}",
+                    timeline="June 2018",
+                    target_date=datetime.date(2018, 6, 30),
+                    owner=owner,
+                    status="on_track",
+                )
+                for day in (10, 20):
+                    Update.objects.create(
+                        recommendation=accepted,
+                        action=action,
+                        date=datetime.date(2018, 5, day),
+                        text=f"Progress on thing {i}, day {day}",
+                        author=owner,
+                        reported_to=agreed,
+                    )
+            else:
+                Recommendation.objects.create(
+                    review=review,
+                    number=number,
+                    text=f"That the council stops thing {i}.{number}.",
+                    responsible_body=cabinet,
+                    decision="rejected",
+                    response_text="Unaffordable",
+                    response_meeting=received,
+                )
+
+
+@pytest.fixture
+def bigger(demo):
+    """A function that adds ``n`` more reviews (and so more of every record)."""
+    state = {"added": 0}
+
+    def grow(n: int) -> None:
+        add_reviews(n, start=state["added"])
+        state["added"] += n
+
+    return grow

@@ -12,7 +12,7 @@ from pathlib import Path
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 
-from reviews.audit import acting_as
+from reviews.audit import acting_as, system_user
 from reviews.dates import municipal_year
 from reviews.models import (
     AgendaItem,
@@ -221,8 +221,9 @@ class DemoLoader:
 
 
 def load_demo(data: dict | None = None, *, user=None) -> LoadReport:
-    """Load the demonstration data in one transaction, recording ``user`` on history rows."""
+    """Load the demonstration data in one transaction, recording ``user`` (by default the
+    system user) on history rows."""
     if data is None:
         data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
-    with transaction.atomic(), acting_as(user):
+    with transaction.atomic(), acting_as(user or system_user()):
         return DemoLoader(data).load()

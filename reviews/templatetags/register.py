@@ -24,3 +24,11 @@ def days_phrase(days: int | None) -> str:
         return "today"
     plural = "s" if abs(days) != 1 else ""
     return f"in {days} day{plural}" if days > 0 else f"{-days} day{plural} ago"
+
+
+@register.filter
+def user_name(user) -> str:
+    """The name of whoever made a change: full name, else username, else "an unknown user"."""
+    if user is None:
+        return "an unknown user"
+    return user.get_full_name() or user.get_username()

@@ -1,0 +1,172 @@
+"""The filters of the registers. The same parameters drive the page, its bookmarkable URL and
+the PDF tracker of the same selection."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from reviews.models import Committee, Officer, Review, ReviewStatus
+
+from .models import ActionPlanItem, Decision, RecommendationStatus, Update
+
+AWAITING = "awaiting"
+
+
+def _year_choices():
+    years = Review.objects.exclude(municipal_year="").values_list("municipal_year", flat=True)
+    return [(y, y) for y in sorted(set(years), reverse=True)]
+
+
+class YesCheckbox(forms.CheckboxInput):
+    """A checkbox that hands the raw value to its field, so nonsense can be refused."""
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+
+class StrictBooleanField(forms.Field):
+    """Yes/no from a checkbox or a URL: "true"/"on"/"1", "false"/"0", or absent. Anything else
+    is an error rather than a silent "yes"."""
+
+    widget = YesCheckbox
+    TRUE = {"true", "on", "1", "yes"}
+    FALSE = {"false", "0", "no", "off"}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        text = str(value).strip().lower()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise forms.ValidationError("Tick the box or leave it empty.", code="invalid")
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+class YearFilter(django_filters.ChoiceFilter):
+    """A municipal year ("2016/17"); the choices are the years the register holds, read when
+    the filter set is built (see ``YearChoicesMixin``)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", [])
+        kwargs.setdefault("label", "Municipal year")
+        kwargs.setdefault("empty_label", "Any year")
+        super().__init__(*args, **kwargs)
+
+
+class YearChoicesMixin:
+    """Fill the year filter's choices from the register (one query)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["year"].extra["choices"] = _year_choices()
+
+
+class RecommendationFilterSet(YearChoicesMixin, django_filters.FilterSet):
+    """The recommendations register: every filter the register page, its URL and the tracker
+    PDF share. ``q`` searches the recommendation, its response, actions and updates."""
+
+    q = django_filters.CharFilter(
+        method="search",
+        label="Search",
+        max_length=200,
+        help_text="Words from the recommendation, its response, actions or updates",
+    )
+    review = django_filters.ModelChoiceFilter(
+        queryset=Review.objects.order_by("title", "pk"), empty_label="Any review"
+    )
+    committee = django_filters.ModelChoiceFilter(
+        field_name="review__commissioning_committee",
+        queryset=Committee.objects.all(),
+        label="Committee",
+        empty_label="Any committee",
+    )
+    responsible_body = django_filters.ModelChoiceFilter(
+        queryset=Committee.objects.all(), empty_label="Any body"
+    )
+    decision = django_filters.ChoiceFilter(
+        choices=[(AWAITING, "Awaiting response"), *Decision.choices],
+        method="filter_decision",
+        label="Executive response",
+        empty_label="Any response",
+    )
+    status = django_filters.ChoiceFilter(
+        choices=RecommendationStatus.choices, empty_label="Any status"
+    )
+    lead_officer = django_filters.ModelChoiceFilter(
+        queryset=Officer.objects.all(), empty_label="Any lead officer"
+    )
+    overdue = StrictBooleanFilter(method="filter_overdue", label="Only with overdue actions")
+    year = YearFilter(field_name="review__municipal_year")
+    sort = django_filters.OrderingFilter(
+        fields=(
+            ("reference", "reference"),
+            ("review__title", "review"),
+            ("number", "number"),
+            ("status", "status"),
+            ("latest_update_date", "updated"),
+        ),
+        label="Sort by",
+    )
+
+    class Meta:
+        fields = []
+
+    def search(self, queryset, name, value):
+        words = value.split()
+        for word in words[:10]:
+            queryset = queryset.filter(
+                Q(text__icontains=word)
+                | Q(reference__icontains=word)
+                | Q(response_text__icontains=word)
+                | Q(
+                    pk__in=ActionPlanItem.objects.filter(action__icontains=word).values(
+                        "recommendation_id"
+                    )
+                )
+                | Q(pk__in=Update.objects.filter(text__icontains=word).values("recommendation_id"))
+            )
+        return queryset
+
+    def filter_decision(self, queryset, name, value):
+        return queryset.filter(decision="" if value == AWAITING else value)
+
+    def filter_overdue(self, queryset, name, value):
+        if not value:
+            return queryset
+        today = timezone.localdate()
+        return queryset.filter(
+            pk__in=ActionPlanItem.objects.overdue(today).values("recommendation_id")
+        )
+
+
+class ReviewFilterSet(YearChoicesMixin, django_filters.FilterSet):
+    """The reviews register: committee, status, municipal year and free text."""
+
+    q = django_filters.CharFilter(method="search", label="Search", max_length=200)
+    committee = django_filters.ModelChoiceFilter(
+        field_name="commissioning_committee",
+        queryset=Committee.objects.all(),
+        label="Committee",
+        empty_label="Any committee",
+    )
+    status = django_filters.ChoiceFilter(choices=ReviewStatus.choices, empty_label="Any status")
+    year = YearFilter(field_name="municipal_year")
+
+    class Meta:
+        fields = []
+
+    def search(self, queryset, name, value):
+        for word in value.split()[:10]:
+            queryset = queryset.filter(
+                Q(title__icontains=word)
+                | Q(scope__icontains=word)
+                | Q(objectives__icontains=word)
+                | Q(members__councillor__name__icontains=word)
+            )
+        return queryset.distinct()

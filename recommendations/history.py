@@ -1,0 +1,133 @@
+"""Who changed what and when: history entries with each field's old and new value."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import models
+
+# Parent links are implied by the page the history is shown on.
+HIDDEN_FIELDS = {
+    "version",
+    "updated_at",
+    "created_at",
+    "id",
+    "reference_is_generated",
+    "review",
+    "recommendation",
+}
+CHANGE_TYPES = {"+": "Created", "~": "Changed", "-": "Deleted"}
+
+
+@dataclass
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    when: object
+    user: object
+    action: str
+    record_label: str
+    record_kind: str
+    reason: str
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+def _display(model, field_name: str, value, related: dict) -> str:
+    if value in (None, ""):
+        return "(blank)"
+    model_field = model._meta.get_field(field_name)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(model_field, models.ForeignKey):
+        obj = related.get((model_field.related_model, value))
+        return str(obj) if obj is not None else f"(removed record {value})"
+    if isinstance(model_field, models.DateField) and hasattr(value, "strftime"):
+        return f"{value.day} {value:%B %Y}"
+    if isinstance(model_field, models.BooleanField):
+        return "Yes" if value else "No"
+    return str(value)
+
+
+def _fields(model) -> list[models.Field]:
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if f.name not in HIDDEN_FIELDS and not f.name.startswith("history")
+    ]
+
+
+def history_entries(sources: list[tuple[type, models.QuerySet, str]]) -> list[HistoryEntry]:
+    """Entries for several records, newest first. ``sources`` holds (model, history rows of
+    that model, kind label) triples. One query per source, plus one per related model named in
+    a changed foreign key."""
+    collected = []
+    wanted = defaultdict(set)
+    for model, rows, kind in sources:
+        rows = list(
+            rows.select_related("history_user").order_by("id", "history_date", "history_id")
+        )
+        previous_by_id = {}
+        fields = _fields(model)
+        for row in rows:
+            previous = previous_by_id.get(row.id)
+            changed = []
+            for f in fields:
+                new = getattr(row, f.attname)
+                old = getattr(previous, f.attname) if previous is not None else None
+                if previous is None and row.history_type == "+" and new in (None, ""):
+                    continue
+                if previous is not None and old == new:
+                    continue
+                if row.history_type == "-":
+                    continue
+                changed.append((f, old, new))
+                if isinstance(f, models.ForeignKey):
+                    for value in (old, new):
+                        if value is not None:
+                            wanted[f.related_model].add(value)
+            collected.append((model, row, kind, changed))
+            previous_by_id[row.id] = row
+    related = {}
+    for related_model, ids in wanted.items():
+        for pk, obj in related_model._default_manager.in_bulk(ids).items():
+            related[(related_model, pk)] = obj
+    entries = []
+    for model, row, kind, changed in collected:
+        entry = HistoryEntry(
+            when=row.history_date,
+            user=row.history_user,
+            action=CHANGE_TYPES.get(row.history_type, row.history_type),
+            record_label=_record_label(model, row),
+            record_kind=kind,
+            reason=row.history_change_reason or "",
+        )
+        for f, old, new in changed:
+            entry.changes.append(
+                FieldChange(
+                    label=str(f.verbose_name).capitalize(),
+                    old="" if row.history_type == "+" else _display(model, f.name, old, related),
+                    new=_display(model, f.name, new, related),
+                )
+            )
+        entries.append(entry)
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries
+
+
+def _record_label(model, row) -> str:
+    name = model.__name__
+    if name == "Recommendation":
+        return f"Recommendation {row.number}"
+    if name == "ActionPlanItem":
+        return f"Action {row.number}"
+    if name == "Update":
+        return f"Update of {row.date.day} {row.date:%B %Y}"
+    if name == "TargetDateRevision":
+        return "Target date revision"
+    if name == "ReviewMember":
+        return "Membership"
+    return model._meta.verbose_name.capitalize()

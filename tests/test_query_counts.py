@@ -1,0 +1,61 @@
+"""Every list and detail page reads the same number of queries at two data sizes: the
+demonstration data, and ten times more. A count that grows with the data is an N+1."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from recommendations.models import Recommendation
+from reviews.models import Meeting, Review
+
+
+def merton_2016():
+    return Review.objects.get(title="Shared and outsourced services in Merton")
+
+
+PAGES = {
+    "dashboard": lambda: "/",
+    "review list": lambda: "/reviews/",
+    "review list filtered": lambda: "/reviews/?status=monitoring&q=services",
+    "review detail": lambda: merton_2016().get_absolute_url(),
+    "review as at": lambda: merton_2016().get_absolute_url() + "?as_at=2017-07-06",
+    "review history": lambda: f"/reviews/{merton_2016().pk}/history/",
+    "recommendation list": lambda: "/recommendations/",
+    "recommendation list filtered": lambda: (
+        "/recommendations/?q=council&decision=accepted&sort=-updated"
+    ),
+    "recommendation detail": lambda: Recommendation.objects.get(
+        reference="2016/17 R2"
+    ).get_absolute_url(),
+    "recommendation as at": lambda: (
+        Recommendation.objects.get(reference="2016/17 R2").get_absolute_url() + "?as_at=2017-07-06"
+    ),
+    "recommendation history": lambda: (
+        f"/recommendations/{Recommendation.objects.get(reference='2016/17 R2').pk}/history/"
+    ),
+    "meeting list": lambda: "/meetings/",
+    "meeting detail (scrutiny)": lambda: Meeting.objects.get(date="2017-07-06").get_absolute_url(),
+    "committee list": lambda: "/committees/",
+    "committee detail": lambda: Meeting.objects.get(date="2017-07-06").committee.get_absolute_url(),
+}
+
+
+def count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+def test_query_counts_do_not_grow_with_the_data(client, councillor_user, bigger):
+    client.force_login(councillor_user)
+    urls = {page: make_url() for page, make_url in PAGES.items()}
+    for url in urls.values():
+        count_queries(client, url)  # warm per-process caches (content types, sessions)
+    small = {page: count_queries(client, url) for page, url in urls.items()}
+    bigger(18)  # 4 reviews and 20 recommendations become 22 and 200: ten times more
+    assert Recommendation.objects.count() == 200
+    large = {page: count_queries(client, url) for page, url in urls.items()}
+    grew = {page: (small[page], large[page]) for page in urls if large[page] != small[page]}
+    assert not grew, f"query counts that grew with the data (demo, ten times): {grew}"
+    too_many = {page: n for page, n in small.items() if n > 15}
+    assert not too_many, f"pages over 15 queries: {too_many}"

@@ -1,0 +1,371 @@
+"""The read side through the test client: dashboard, registers, record pages, meetings,
+history and "as at"."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+
+from recommendations.models import Recommendation, Update
+from recommendations.services import action_revise_target_date, update_post
+from reviews.audit import acting_as
+from reviews.models import Meeting, Review
+
+D = datetime.date
+
+
+@pytest.fixture
+def reader(client, councillor_user, demo):
+    client.force_login(councillor_user)
+    return client
+
+
+def html_of(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status, url
+    return response.content.decode()
+
+
+def merton16():
+    return Review.objects.get(title="Shared and outsourced services in Merton")
+
+
+def rec(ref):
+    return Recommendation.objects.get(reference=ref)
+
+
+# --- dashboard ----------------------------------------------------------------------------
+
+
+def test_dashboard_shows_overdue_response_actions_chart_and_changes(reader):
+    html = html_of(reader, "/")
+    assert "Shared services scrutiny review (Harrow)" in html
+    assert "deadline 30 September 2021" in html
+    assert re.search(r"\d+ days ago", html)
+    assert "Overdue actions (4)" in html
+    for ref in ["2016/17 R1", "2016/17 R2", "2016/17 R4", "2016/17 R6"]:
+        assert ref in html
+    # the chart's numbers are also text, in a table, with words for every status
+    assert "Recommendations by status (20 in all)" in html
+    assert re.search(r"Acceptable progress</a></td><td[^>]*>6<", html)
+    assert '<title id="status-chart-summary">' in html
+    assert "created by System (automatic)" in html
+
+
+def test_dashboard_lists_responses_due_with_days_left(reader, officer_user):
+    from reviews.services import review_record_receipt
+
+    cabinet = Meeting.objects.filter(
+        committee__name="Harrow Cabinet"
+    ).first() or Meeting.objects.create(
+        committee=rec("2020/21 R1").responsible_body, date=datetime.date.today()
+    )
+    county = Review.objects.get(title="Shared services review group (county council)")
+    review_record_receipt(review=county, meeting=cabinet, user=officer_user)
+    html = html_of(reader, "/")
+    assert "Due (1)" in html
+    assert "Shared services review group (county council)" in html
+    assert "in 6" in html or "in 5" in html or "in 59" in html or "days" in html
+
+
+def test_dashboard_lists_recommendations_not_updated_since_the_last_meeting(reader, officer_user):
+    osc = Meeting.objects.get(date=D(2017, 7, 6)).committee
+    Meeting.objects.create(committee=osc, date=D(2017, 9, 14))
+    html = html_of(reader, "/")
+    assert "No update since the last meeting (7)" in html  # all accepted ones but R7 (achieved)
+    assert "committee last met 14 September 2017" in html
+
+
+# --- reviews ------------------------------------------------------------------------------
+
+
+def test_review_list_filters_and_counts(reader):
+    html = html_of(reader, "/reviews/?status=monitoring")
+    assert "1 review<" in html
+    assert "Shared and outsourced services in Merton" in html
+    assert "Shared services in Merton<" not in html
+
+
+def test_review_list_invalid_filter_is_a_clear_error(reader):
+    html = html_of(reader, "/reviews/?year=1066/67", status=400)
+    assert "There is a problem with the filter" in html
+    assert "Nothing is listed until the filter is corrected" in html
+    assert "govuk-table__body" not in html
+
+
+def test_review_page_shows_recommendations_with_response_status_and_latest_update(reader):
+    html = html_of(reader, merton16().get_absolute_url())
+    assert html.count("Accepted") >= 8
+    assert "Acceptable progress" in html
+    assert "6 July 2017: The biennial Target Operating Model refresh process" in html
+    assert "Due in" not in html  # the response was given
+
+
+def test_review_page_flags_accepted_recommendation_without_action(reader, officer_user):
+    r8 = rec("2016/17 R8")
+    r8.actions.get().delete()
+    html = html_of(reader, merton16().get_absolute_url())
+    assert "Accepted, no action agreed" in html
+
+
+# --- recommendations ----------------------------------------------------------------------
+
+
+def test_register_shows_count_pagination_and_keeps_the_filter_in_links(reader, bigger):
+    bigger(3)  # 50 recommendations: one full page and a second
+    html = html_of(reader, "/recommendations/?decision=rejected")
+    assert "15 recommendations match the filter" in html
+    html = html_of(reader, "/recommendations/")
+    assert "50 recommendations, page 1 of 1" not in html
+    bigger(1)
+    html = html_of(reader, "/recommendations/")
+    assert "60 recommendations, page 1 of 2" in html
+    assert 'href="?page=2"' in html
+    html = html_of(reader, "/recommendations/?decision=rejected&sort=reference&page=1")
+    assert "20 recommendations match the filter" in html
+    html = html_of(reader, "/recommendations/?status=not_started&sort=reference")
+    assert "page=2" not in html or "status=not_started" in html
+
+
+def test_register_sort_links_toggle_and_mark_aria_sort(reader):
+    html = html_of(reader, "/recommendations/?sort=reference")
+    assert 'aria-sort="ascending"' in html
+    assert "sort=-reference" in html
+    html = html_of(reader, "/recommendations/?sort=-reference")
+    assert 'aria-sort="descending"' in html
+    refs = re.findall(r">(\d{4}/\d\d R\d)</a>", html)
+    assert refs[0] == "2020/21 R3"
+
+
+def test_register_invalid_filter_shows_message_not_empty_list(reader):
+    html = html_of(reader, "/recommendations/?status=nonsense", status=400)
+    assert "There is a problem with the filter" in html
+    assert "Select a valid choice" in html
+    assert "No recommendations match" not in html
+
+
+def test_register_overdue_flag(reader):
+    html = html_of(reader, "/recommendations/?overdue=true")
+    assert "4 recommendations match the filter" in html
+    assert html.count("Action overdue") == 4
+
+
+def test_recommendation_page_shows_response_actions_slippage_updates_closure(reader, officer_user):
+    r2 = rec("2016/17 R2")
+    action = r2.actions.get()
+    action_revise_target_date(
+        action=action, new_date=D(2017, 9, 30), reason="CIPFA guidance late", user=officer_user
+    )
+    action_revise_target_date(
+        action=action, new_date=D(2018, 1, 31), reason="Pack sign-off moved", user=officer_user
+    )
+    html = html_of(reader, r2.get_absolute_url())
+    assert "Recommendation 2" in html
+    assert "A set of guiding principles will be created" in html
+    assert "June 2017" in html
+    assert "Target revised twice, 7 months later than first agreed" in html
+    assert "30 June 2017 to 30 September 2017: CIPFA guidance late" in html
+    assert "6 July 2017" in html and "Sophie Ellis" in html
+    assert "Open: the committee has not agreed to close it." in html
+    assert "Accepted" in html
+
+
+def test_recommendation_page_shows_rejection_reason_and_closure(reader, officer_user):
+    from recommendations.services import recommendation_close, recommendation_respond
+
+    r1 = rec("2020/21 R1")
+    meeting = Meeting.objects.get(date=D(2021, 4, 20))
+    recommendation_respond(
+        recommendation=r1,
+        decision="rejected",
+        response_text="CSB already does this",
+        meeting=meeting,
+        user=officer_user,
+    )
+    recommendation_close(
+        recommendation=r1, meeting=meeting, minute_reference="Minute 45", user=officer_user
+    )
+    html = html_of(reader, r1.get_absolute_url())
+    assert "Rejected" in html and "CSB already does this" in html
+    assert "minute Minute 45" in html
+    assert "Closed" in html
+
+
+def test_text_is_escaped(reader, officer_user):
+    r3 = rec("2016/17 R3")
+    update_post(recommendation=r3, text="<script>alert('x')</script> ŵ ŷ 🙂", user=officer_user)
+    html = html_of(reader, r3.get_absolute_url())
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; ŵ ŷ 🙂" in html
+
+
+# --- history and "as at" -------------------------------------------------------------------
+
+
+def test_recommendation_history_shows_who_what_old_new_and_reason(reader, officer_user):
+    r2 = rec("2016/17 R2")
+    with acting_as(officer_user):
+        r2.service_area = "Corporate Services"
+        r2.save(reason="Service area from the 2017 structure chart")
+    action_revise_target_date(
+        action=r2.actions.get(), new_date=D(2017, 9, 30), reason="CIPFA late", user=officer_user
+    )
+    html = html_of(reader, reverse("recommendation_history", args=[r2.pk]))
+    assert "Recommendation 2: changed by Scrutiny Officer" in html
+    assert "Reason:</strong> Service area from the 2017 structure chart" in html
+    assert "Service area" in html and "Corporate Services" in html
+    assert "Action 1: changed by Scrutiny Officer" in html
+    assert "30 June 2017</del>" in html and "30 September 2017</ins>" in html
+    assert "Target date revision: created by Scrutiny Officer" in html
+    assert "created by System (automatic)" in html
+
+
+def test_deleted_records_stay_in_the_history(reader, officer_user):
+    r3 = rec("2016/17 R3")
+    with acting_as(officer_user):
+        r3.actions.get().delete(reason="Duplicate of R2's action")
+    html = html_of(reader, reverse("recommendation_history", args=[r3.pk]))
+    assert "Action 1: deleted by Scrutiny Officer" in html
+    assert "Duplicate of R2&#x27;s action" in html
+
+
+def test_review_history(reader, officer_user):
+    review = merton16()
+    with acting_as(officer_user):
+        review.scope = "A new scope"
+        review.save(reason="Scope revised")
+    html = html_of(reader, reverse("review_history", args=[review.pk]))
+    assert "Review: changed by Scrutiny Officer" in html
+    assert "A new scope" in html and "Scope revised" in html
+
+
+def test_merton_plan_as_at_6_july_2017_shows_that_days_updates_and_nothing_later(
+    reader, officer_user
+):
+    r1 = rec("2016/17 R1")
+    update_post(
+        recommendation=r1,
+        action=r1.actions.get(),
+        text="LATER: TOM refresh done",
+        date=D(2017, 11, 2),
+        user=officer_user,
+    )
+    july = Update.objects.get(recommendation=rec("2016/17 R4"))
+    with acting_as(officer_user):
+        july.text = "EDITED LATER: checklist finished"
+        july.save(reason="Corrected after the meeting")
+    url = merton16().get_absolute_url()
+    now = html_of(reader, url)
+    assert "LATER: TOM refresh done" in now and "EDITED LATER" in now
+    then = html_of(reader, url + "?as_at=2017-07-06")
+    assert "Position as at 6 July 2017" in then
+    assert "LATER: TOM refresh done" not in then
+    assert "EDITED LATER" not in then
+    assert "This is built into the activity set out against Recommendation 2 above." in then
+    assert then.count("6 July 2017: ") == 8
+    before = html_of(reader, url + "?as_at=2017-07-05")
+    assert before.count("None yet") == 8
+
+
+def test_as_at_before_the_report_existed(reader):
+    html = html_of(reader, merton16().get_absolute_url() + "?as_at=2016-06-01")
+    assert "Recommendations (0)" in html
+    assert "No recommendations on that date." in html
+
+
+@pytest.mark.parametrize("bad", ["31/2/2017", "yesterday", "2999-01-01", "1066-10-14"])
+def test_as_at_bad_dates_are_refused_with_a_message(reader, bad):
+    html = html_of(reader, merton16().get_absolute_url() + f"?as_at={bad}", status=400)
+    assert "There is a problem" in html
+    assert "Position as at" not in html
+
+
+def test_recommendation_as_at(reader):
+    r6 = rec("2016/17 R6")
+    then = html_of(reader, r6.get_absolute_url() + "?as_at=2017-07-05")
+    assert "Position as at 5 July 2017" in then
+    assert "No updates yet." in then
+    assert "Work will be undertaken with representatives" in then
+
+
+# --- meetings -----------------------------------------------------------------------------
+
+
+def test_meeting_page_shows_what_was_reported_and_what_changed(reader):
+    meeting = Meeting.objects.get(date=D(2017, 7, 6))
+    html = html_of(reader, meeting.get_absolute_url())
+    assert "Meeting of 6 July 2017" in html
+    assert "Updates reported (8)" in html
+    assert "What changed since the previous meeting (7 March 2017)" in html
+    assert "New updates (8)" in html
+
+
+def test_meeting_page_lists_status_changes_and_slipped_dates(reader, officer_user):
+    osc = Meeting.objects.get(date=D(2017, 7, 6)).committee
+    today = datetime.date.today()
+    Meeting.objects.create(committee=osc, date=today - datetime.timedelta(days=30))
+    upcoming = Meeting.objects.create(committee=osc, date=today)
+    r2 = rec("2016/17 R2")
+    action = r2.actions.get()
+    action_revise_target_date(
+        action=action, new_date=D(2018, 3, 31), reason="Waiting for CMT", user=officer_user
+    )
+    update_post(
+        recommendation=r2, action=action, text="Done", reported_status="achieved", user=officer_user
+    )
+    html = html_of(reader, upcoming.get_absolute_url())
+    section = html[html.find('id="changes"') :]
+    assert "Status changes (1)" in section, section[:3000]
+    assert "Acceptable progress</strong> to" in html
+    assert "Target dates revised (1)" in html and "Waiting for CMT" in html
+    assert "New updates (1)" in html
+
+
+def test_cabinet_meeting_shows_receipt_and_responses(reader):
+    cabinet = Meeting.objects.get(date=D(2016, 11, 14))
+    html = html_of(reader, cabinet.get_absolute_url())
+    assert "Reports received by the executive" in html
+    assert "response due 14 January 2017" in html
+    assert "What changed since" not in html  # Cabinet is not a scrutiny committee
+
+
+def test_meeting_list_and_committee_pages(reader):
+    html = html_of(reader, "/meetings/")
+    assert "7 meetings" in html and "6 July 2017" in html
+    osc = Meeting.objects.get(date=D(2017, 7, 6)).committee
+    html = html_of(reader, osc.get_absolute_url())
+    assert "Merton Overview and Scrutiny Commission" in html
+    assert html_of(reader, "/committees/").count("govuk-table__row") == 7
+
+
+def test_every_page_refuses_writes(reader):
+    for url in ["/", "/reviews/", "/recommendations/", merton16().get_absolute_url(), "/meetings/"]:
+        assert reader.post(url).status_code == 405
+
+
+def test_missing_records_are_404(reader):
+    for url in [
+        "/reviews/999/",
+        "/recommendations/999/",
+        "/meetings/999/",
+        "/reviews/999/history/",
+        "/recommendations/999/history/",
+        "/committees/999/",
+    ]:
+        assert reader.get(url).status_code == 404
+
+
+def test_every_role_can_read(
+    client, demo, officer_user, lead_officer_user, councillor_user, admin_user
+):
+    for user in [officer_user, lead_officer_user, councillor_user, admin_user]:
+        client.force_login(user)
+        for url in [
+            "/",
+            "/reviews/",
+            "/recommendations/",
+            merton16().get_absolute_url(),
+            "/meetings/",
+        ]:
+            assert client.get(url).status_code == 200
