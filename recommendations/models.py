@@ -529,4 +529,3 @@ class Update(AuditedModel):
             and self.action.recommendation_id != self.recommendation_id
         ):
             raise ValidationError({"action": "That action belongs to a different recommendation."})
-
