@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from reviews.models import AgendaItem, Meeting, Review, ReviewMember, ReviewStatus
+from reviews.permissions import can_edit_action, can_post_update
 
 from .filtersets import RecommendationFilterSet, ReviewFilterSet
 from .history import history_entries
@@ -322,9 +323,15 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         revisions_by_action.setdefault(revision.action_id, []).append(revision)
     for action in recommendation.action_list:
         action.revision_list = revisions_by_action.get(action.pk, [])
+        action.user_can_edit = as_at is None and can_edit_action(request.user, action)
+    can_update = as_at is None and (
+        can_post_update(request.user, recommendation)
+        or any(a.user_can_edit for a in recommendation.action_list)
+    )
     context = {
         "recommendation": recommendation,
         "review": current.review,
+        "can_update": can_update,
         "as_at": as_at,
         "as_at_error": as_at_error,
         "as_at_value": request.GET.get("as_at", ""),
@@ -375,13 +382,19 @@ def recommendation_history(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=pk)
-    reviews = Review.objects.select_related("commissioning_committee")
+    reviews = list(
+        Review.objects.filter(
+            Q(report_agreed_meeting=meeting)
+            | Q(report_received_meeting=meeting)
+            | Q(response_meeting=meeting)
+        ).order_by("title", "pk")
+    )
     context = {
         "meeting": meeting,
         "agenda_items": AgendaItem.objects.filter(meeting=meeting),
-        "reports_agreed": reviews.filter(report_agreed_meeting=meeting),
-        "reports_received": reviews.filter(report_received_meeting=meeting),
-        "responses_given": reviews.filter(response_meeting=meeting),
+        "reports_agreed": [r for r in reviews if r.report_agreed_meeting_id == meeting.pk],
+        "reports_received": [r for r in reviews if r.report_received_meeting_id == meeting.pk],
+        "responses_given": [r for r in reviews if r.response_meeting_id == meeting.pk],
         "recommendation_responses": Recommendation.objects.filter(response_meeting=meeting)
         .select_related("review")
         .order_by("review_id", "number"),
@@ -404,6 +417,40 @@ def _published_documents(meeting: Meeting) -> list:
     except ImportError:  # the documents module is optional until it lands
         return []
     return published_documents_for(meeting)
+
+
+def _net_status_changes(meeting: Meeting, start: datetime.date) -> list[dict]:
+    """Recommendations whose status at this meeting differs from their status at the end of
+    ``start`` (the previous meeting's day). Records entered since then are new, not changed.
+    One query over the history table."""
+    rows = Recommendation.history.filter(
+        review_id__in=Review.objects.filter(commissioning_committee=meeting.committee).values("pk"),
+        history_date__lte=end_of_day(meeting.date),
+    ).order_by("id", "history_date", "history_id")
+    boundary = end_of_day(start) if start != datetime.date.min else None
+    before: dict[int, object] = {}
+    after: dict[int, object] = {}
+    for row in rows.only("id", "status", "history_date", "number", "reference", "history_type"):
+        if boundary is not None and row.history_date <= boundary:
+            before[row.id] = row
+        after[row.id] = row
+    changes = []
+    for pk, old in before.items():
+        new = after[pk]
+        if new.history_type == "-" or old.status == new.status:
+            continue
+        changes.append(
+            {
+                "recommendation": new,
+                "old": RecommendationStatus(old.status).label,
+                "new": RecommendationStatus(new.status).label,
+                "old_value": old.status,
+                "new_value": new.status,
+                "when": new.history_date,
+            }
+        )
+    changes.sort(key=lambda c: (c["recommendation"].reference or "", c["when"]))
+    return changes
 
 
 def changes_since_previous_meeting(meeting: Meeting) -> dict:
@@ -441,28 +488,7 @@ def changes_since_previous_meeting(meeting: Meeting) -> dict:
         .select_related("action__recommendation__review")
         .order_by("created_at")
     )
-    status_rows = Recommendation.history.filter(
-        review_id__in=Review.objects.filter(commissioning_committee=meeting.committee).values("pk"),
-        history_date__lte=end_of_day(meeting.date),
-    ).order_by("id", "history_date", "history_id")
-    status_changes = []
-    last_status: dict[int, str] = {}
-    for row in status_rows.only(
-        "id", "status", "history_date", "number", "reference", "history_type"
-    ):
-        before = last_status.get(row.id)
-        if before is not None and before != row.status and row.history_date.date() > start:
-            status_changes.append(
-                {
-                    "recommendation": row,
-                    "old": RecommendationStatus(before).label,
-                    "new": RecommendationStatus(row.status).label,
-                    "old_value": before,
-                    "new_value": row.status,
-                    "when": row.history_date,
-                }
-            )
-        last_status[row.id] = row.status
+    status_changes = _net_status_changes(meeting, start)
     return {
         "previous": previous,
         "updates": updates,

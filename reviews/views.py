@@ -3,10 +3,14 @@
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
-from .models import Committee, Meeting
+from .editing import edit_record
+from .forms import CommitteeForm, ExtensionForm, MeetingForm, ReceiptForm, ReviewForm
+from .models import Committee, Meeting, MemberRole, Review, ReviewMember, ReviewStatus
+from .permissions import require_register_editor
 
 
 @require_safe
@@ -28,4 +32,150 @@ def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meetings = committee.meetings.all()[:50]
     return render(
         request, "reviews/committee_detail.html", {"committee": committee, "meetings": meetings}
+    )
+
+
+# --- forms: committees, meetings, reviews (scrutiny officers only) ----------------------------
+
+
+def _editor_only(request: HttpRequest) -> None:
+    require_register_editor(request.user)
+
+
+@require_http_methods(["GET", "POST"])
+def committee_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    _editor_only(request)
+    committee = get_object_or_404(Committee, pk=pk) if pk else Committee()
+    return edit_record(
+        request,
+        form_class=CommitteeForm,
+        instance=committee,
+        template="forms/edit.html",
+        context={
+            "heading": f"Edit {committee.name}" if pk else "Add a committee or body",
+            "back_url": committee.get_absolute_url() if pk else reverse("committee_list"),
+        },
+        success_url="",
+        success_message="Saved {obj.name}.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    _editor_only(request)
+    meeting = (
+        get_object_or_404(Meeting.objects.select_related("committee"), pk=pk) if pk else Meeting()
+    )
+    if not pk and request.GET.get("committee", "").isdigit():
+        meeting.committee_id = int(request.GET["committee"])
+    return edit_record(
+        request,
+        form_class=MeetingForm,
+        instance=meeting,
+        template="forms/edit.html",
+        context={
+            "heading": f"Edit the meeting of {meeting}" if pk else "Add a meeting",
+            "back_url": meeting.get_absolute_url() if pk else reverse("meeting_list"),
+        },
+        success_url="",
+        success_message="Saved the meeting: {obj}.",
+    )
+
+
+def _save_review(form, review: Review, reason: str) -> None:
+    """Save the review, then its membership, each change with history."""
+    review.save(reason=reason)
+    wanted = set(form.cleaned_data.get("members") or [])
+    chair = form.cleaned_data.get("chair")
+    if chair:
+        wanted.add(chair)
+    places = {place.councillor_id: place for place in review.members.all()}
+    for councillor_id, place in places.items():
+        if councillor_id not in {c.pk for c in wanted}:
+            place.delete(reason=reason or "Removed from the review")
+    for councillor in wanted:
+        role = MemberRole.CHAIR if chair and councillor.pk == chair.pk else None
+        place = places.get(councillor.pk)
+        if place is None:
+            ReviewMember(review=review, councillor=councillor, role=role or MemberRole.MEMBER).save(
+                reason=reason
+            )
+        elif (role and place.role != role) or (not role and place.role == MemberRole.CHAIR):
+            place.role = role or MemberRole.MEMBER
+            place.save(reason=reason)
+
+
+@require_http_methods(["GET", "POST"])
+def review_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    _editor_only(request)
+    review = get_object_or_404(Review, pk=pk) if pk else Review()
+    return edit_record(
+        request,
+        form_class=ReviewForm,
+        instance=review,
+        template="forms/edit.html",
+        context={
+            "heading": "Edit the review" if pk else "Set up a review",
+            "caption": review.title if pk else "",
+            "back_url": review.get_absolute_url() if pk else reverse("review_list"),
+        },
+        success_url="",
+        success_message="Saved the review “{obj.title}”.",
+        save=_save_review,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def review_receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record that the executive received the report; the response deadline follows."""
+    _editor_only(request)
+    review = get_object_or_404(Review, pk=pk)
+
+    def save(form, obj, reason):
+        meeting = form.cleaned_data["report_received_meeting"]
+        obj.report_received_on = meeting.date
+        if obj.status in (
+            ReviewStatus.SCOPING,
+            ReviewStatus.EVIDENCE_GATHERING,
+            ReviewStatus.REPORTING,
+        ):
+            obj.status = ReviewStatus.AWAITING_RESPONSE
+        obj.full_clean()
+        obj.save(reason=reason or f"Report received at {meeting}")
+
+    return edit_record(
+        request,
+        form_class=ReceiptForm,
+        instance=review,
+        template="forms/edit.html",
+        context={
+            "heading": "Record receipt by the executive",
+            "caption": review.title,
+            "intro": "The response deadline follows from the date of this meeting.",
+            "back_url": review.get_absolute_url(),
+        },
+        success_url="",
+        success_message="Recorded: the executive received the report. The response is due on "
+        "{obj.response_deadline:%-d %B %Y}.",
+        save=save,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def review_extension(request: HttpRequest, pk: int) -> HttpResponse:
+    """A longer response deadline agreed by the committee; the reason is required."""
+    _editor_only(request)
+    review = get_object_or_404(Review, pk=pk)
+    return edit_record(
+        request,
+        form_class=ExtensionForm,
+        instance=review,
+        template="forms/edit.html",
+        context={
+            "heading": "Extend the response deadline",
+            "caption": review.title,
+            "back_url": review.get_absolute_url(),
+        },
+        success_url="",
+        success_message="The response deadline is now {obj.response_deadline:%-d %B %Y}.",
     )

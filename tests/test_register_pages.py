@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from recommendations.models import Recommendation, Update
+from recommendations.models import ActionPlanItem, Recommendation, Update
 from recommendations.services import action_revise_target_date, update_post
 from reviews.audit import acting_as
 from reviews.models import Meeting, Review
@@ -304,6 +304,13 @@ def test_meeting_page_shows_what_was_reported_and_what_changed(reader):
 def test_meeting_page_lists_status_changes_and_slipped_dates(reader, officer_user):
     osc = Meeting.objects.get(date=D(2017, 7, 6)).committee
     today = datetime.date.today()
+    # The demonstration data was entered just now; date its history before both meetings, as
+    # if it had been entered when the papers were written.
+    from django.utils import timezone
+
+    long_ago = timezone.now() - datetime.timedelta(days=400)
+    for model in (Recommendation, ActionPlanItem, Update):
+        model.history.update(history_date=long_ago)  # test set-up: history rows, not records
     Meeting.objects.create(committee=osc, date=today - datetime.timedelta(days=30))
     upcoming = Meeting.objects.create(committee=osc, date=today)
     r2 = rec("2016/17 R2")

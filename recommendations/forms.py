@@ -1,0 +1,288 @@
+"""Forms officers use to keep the register: recommendations (typed or pasted), executive
+responses, the action plan, updates and closure."""
+
+from django import forms
+from django.core.validators import MaxLengthValidator
+
+from reviews.forms import TEXT_LIMIT, AuditedForm, GovukDateField
+from reviews.models import Committee, Meeting, Officer
+
+from .models import ActionPlanItem, Decision, ProgressStatus, Recommendation
+from .paste import MAX_PASTE_CHARS
+
+
+def executive_meetings():
+    return Meeting.objects.select_related("committee").filter(
+        committee__kind__in=["executive", "executive_member"]
+    )
+
+
+class RecommendationForm(AuditedForm):
+    """Add or edit one recommendation. A blank reference means "generate it"."""
+
+    reference_typed = forms.CharField(
+        label="Reference",
+        required=False,
+        max_length=40,
+        help_text="Leave blank to generate it from the municipal year, such as 2016/17 R3.",
+    )
+
+    class Meta:
+        model = Recommendation
+        fields = [
+            "number",
+            "text",
+            "paragraph_reference",
+            "responsible_body",
+            "responsible_body_note",
+            "lead_officer",
+            "lead_member",
+            "service_area",
+            "status_set_by_officer",
+        ]
+        labels = {
+            "text": "Recommendation",
+            "status_set_by_officer": "Status (set by an officer)",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].widget.attrs["rows"] = 6
+        self.fields["number"].min_value = 1
+        if self.instance.pk and not self.instance.reference_is_generated:
+            self.fields["reference_typed"].initial = self.instance.reference
+        self.order_fields(["number", "reference_typed"])
+
+    def _post_clean(self):
+        reference = (self.cleaned_data or {}).get("reference_typed", "")
+        if hasattr(self.instance, "review_id") and self.instance.review_id:
+            self.instance.set_reference(reference or "")
+        super()._post_clean()
+
+
+class PasteForm(forms.Form):
+    """Step 1 of pasting: the list as it stands in the report."""
+
+    text = forms.CharField(
+        label="Paste the recommendations from the report",
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text="Numbered lists, “Recommendation 1 (paragraph 14)” headings and tables copied "
+        "from Word all work. You will see what was understood before anything is saved.",
+        validators=[
+            MaxLengthValidator(
+                MAX_PASTE_CHARS, message=f"Paste at most {MAX_PASTE_CHARS:,} characters."
+            )
+        ],
+    )
+
+
+class PreviewItemForm(forms.Form):
+    """Step 2: one recommendation as understood, for the officer to correct."""
+
+    include = forms.BooleanField(label="Add this recommendation", required=False, initial=True)
+    number = forms.IntegerField(label="Number", min_value=1, max_value=999)
+    text = forms.CharField(
+        label="Recommendation",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[MaxLengthValidator(TEXT_LIMIT)],
+    )
+    paragraph_reference = forms.CharField(
+        label="Paragraph reference", required=False, max_length=50
+    )
+    responsible_body = forms.ModelChoiceField(
+        label="Responsible body", queryset=Committee.objects.none(), required=False
+    )
+
+    def __init__(self, *args, committees=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_body"].queryset = committees or Committee.objects.all()
+
+
+class BasePreviewFormSet(forms.BaseFormSet):
+    def __init__(self, *args, committees=None, existing_numbers=(), **kwargs):
+        self.committees = committees
+        self.existing_numbers = set(existing_numbers)
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {"committees": self.committees}
+
+    def clean(self):
+        seen = set()
+        for form in self.forms:
+            if not form.is_valid() or not form.cleaned_data.get("include"):
+                continue
+            number = form.cleaned_data["number"]
+            if number in self.existing_numbers:
+                form.add_error("number", f"The review already has a recommendation {number}.")
+            elif number in seen:
+                form.add_error("number", f"Number {number} is used twice.")
+            seen.add(number)
+        if not seen and not any(f.errors for f in self.forms):
+            raise forms.ValidationError("Choose at least one recommendation to add.")
+
+
+PreviewFormSet = forms.formset_factory(
+    PreviewItemForm, formset=BasePreviewFormSet, extra=0, max_num=300, validate_max=True
+)
+
+
+class ResponseMeetingForm(forms.Form):
+    """The meeting (or date) at which the executive gave its response."""
+
+    meeting = forms.ModelChoiceField(
+        label="Meeting at which the executive responded",
+        queryset=Meeting.objects.none(),
+        required=False,
+        empty_label="Not at a meeting (give the date)",
+    )
+    date = GovukDateField(label="Date of the response", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = executive_meetings()
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("meeting") and not cleaned.get("date") and not self.errors:
+            self.add_error("meeting", "Choose the meeting, or give the date of the response.")
+        return cleaned
+
+
+class ResponseForm(forms.Form):
+    """The executive's decision on one recommendation, on the all-recommendations page."""
+
+    DECISIONS = [("", "No response yet"), *Decision.choices]
+
+    decision = forms.ChoiceField(
+        label="Decision", choices=DECISIONS, required=False, widget=forms.RadioSelect
+    )
+    response_text = forms.CharField(
+        label="Response, and the reason if not fully accepted",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[MaxLengthValidator(TEXT_LIMIT)],
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        decision = cleaned.get("decision")
+        if (
+            decision
+            and decision != Decision.ACCEPTED
+            and not cleaned.get("response_text", "").strip()
+        ):
+            label = dict(Decision.choices)[decision].lower()
+            self.add_error("response_text", f"Give the executive's reason: “{label}” needs one.")
+        return cleaned
+
+
+class ActionForm(AuditedForm):
+    """Add or edit an action plan item. A target date already set changes only through a
+    revision with its reason."""
+
+    date_fields = ("target_date",)
+
+    class Meta:
+        model = ActionPlanItem
+        fields = ["number", "action", "timeline", "target_date", "owner", "status"]
+        labels = {"action": "Action agreed", "timeline": "Timeline (as the council wrote it)"}
+
+    def __init__(self, *args, lead_officer_only=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].required = True
+        self.fields["action"].widget.attrs["rows"] = 4
+        self.fields["owner"].queryset = Officer.objects.all()
+        self.fields["number"].min_value = 1
+        if self.instance.pk and self.instance.target_date is not None:
+            del self.fields["target_date"]
+        if lead_officer_only:
+            del self.fields["owner"]
+            del self.fields["number"]
+
+
+class ReviseTargetForm(forms.Form):
+    new_date = GovukDateField(label="New target date")
+    reason = forms.CharField(
+        label="Reason the target date has to change",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[MaxLengthValidator(2000)],
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class UpdateForm(forms.Form):
+    """A progress update on an action, or on the recommendation as a whole."""
+
+    action = forms.ModelChoiceField(
+        label="Action",
+        queryset=ActionPlanItem.objects.none(),
+        required=False,
+        empty_label="The recommendation as a whole",
+    )
+    date = GovukDateField(label="Date of the update")
+    text = forms.CharField(
+        label="Update",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        validators=[MaxLengthValidator(TEXT_LIMIT)],
+    )
+    reported_status = forms.ChoiceField(
+        label="Progress",
+        required=False,
+        choices=[("", "Not stated"), *ProgressStatus.choices],
+        help_text="On an action, this becomes the action's status.",
+    )
+    reported_to = forms.ModelChoiceField(
+        label="Meeting it is reported to",
+        queryset=Meeting.objects.none(),
+        required=False,
+        empty_label="Not yet reported",
+    )
+
+    def __init__(self, *args, actions=None, action_required=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].queryset = (
+            actions if actions is not None else ActionPlanItem.objects.none()
+        )
+        self.fields["action"].label_from_instance = lambda a: f"Action {a.number}: {a.action[:80]}"
+        if action_required:
+            self.fields["action"].required = True
+            self.fields["action"].empty_label = None
+        self.fields["reported_to"].queryset = Meeting.objects.select_related("committee")
+
+
+class CloseForm(forms.Form):
+    meeting = forms.ModelChoiceField(
+        label="Meeting at which the committee agreed to close it", queryset=Meeting.objects.none()
+    )
+    minute_reference = forms.CharField(label="Minute reference", max_length=50)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = Meeting.objects.select_related("committee")
+
+
+class RemoveActionForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is this action being removed?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[MaxLengthValidator(2000)],
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+__all__ = [
+    "ActionForm",
+    "CloseForm",
+    "PasteForm",
+    "PreviewFormSet",
+    "RecommendationForm",
+    "RemoveActionForm",
+    "ResponseForm",
+    "ResponseMeetingForm",
+    "ReviseTargetForm",
+    "UpdateForm",
+    "executive_meetings",
+]

@@ -1,0 +1,207 @@
+"""Form building blocks in the GOV.UK patterns, and the forms for reviews and meetings."""
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+
+from .models import Committee, Councillor, Meeting, MemberRole, Officer, Review
+
+TEXT_LIMIT = 20_000  # characters: longer than any paragraph of a committee report
+LINE_LIMIT = 300
+
+
+class GovukDateWidget(forms.MultiWidget):
+    """Day, month and year boxes (the GOV.UK date input pattern)."""
+
+    template_name = "includes/widgets/date.html"
+
+    def __init__(self, attrs=None):
+        super().__init__([forms.TextInput, forms.TextInput, forms.TextInput], attrs)
+
+    def decompress(self, value):
+        if isinstance(value, datetime.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class GovukDateField(forms.MultiValueField):
+    """A date typed as day, month and year; an impossible date is refused in words."""
+
+    widget = GovukDateWidget
+
+    def __init__(self, **kwargs):
+        fields = [forms.CharField(), forms.CharField(), forms.CharField()]
+        kwargs.setdefault("require_all_fields", False)
+        super().__init__(fields, **kwargs)
+
+    def compress(self, data_list):
+        if not data_list or not any(str(v or "").strip() for v in data_list):
+            return None
+        parts = [str(v or "").strip() for v in data_list]
+        if not all(parts):
+            missing = [
+                name for name, v in zip(("day", "month", "year"), parts, strict=True) if not v
+            ]
+            raise ValidationError(f"The date must include a {' and '.join(missing)}.")
+        if not all(p.isdigit() for p in parts):
+            raise ValidationError("The date must be numbers, for example 14 11 2016.")
+        day, month, year = (int(p) for p in parts)
+        if len(parts[2]) != 4 or not 1900 <= year <= 2100:
+            raise ValidationError("The year must have 4 numbers, for example 2017.")
+        try:
+            return datetime.date(year, month, day)
+        except ValueError:
+            raise ValidationError("The date must be a real date.") from None
+
+    def clean(self, value):
+        # MultiValueField would demand every part; we report missing parts in words instead.
+        result = self.compress(value if isinstance(value, list | tuple) else [])
+        if result is None and self.required:
+            raise ValidationError(self.error_messages["required"], code="required")
+        return result
+
+
+def limit_text(field: forms.Field, limit: int) -> None:
+    """Refuse text longer than ``limit`` with a message in words."""
+    field.max_length = limit
+    field.validators.append(
+        MaxLengthValidator(limit, message=f"Keep this to {limit:,} characters or fewer.")
+    )
+
+
+class AuditedForm(forms.ModelForm):
+    """A model form for an audited record: carries the version it was shown at (so a stale
+    submission can be refused) and a reason for the change, stored in the history.
+
+    Set ``reason_required`` to demand the reason. Text fields get length limits.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    change_reason = forms.CharField(
+        label="Reason for the change",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept in the history of changes.",
+    )
+    reason_required = False
+    date_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        else:
+            del self.fields["version"]
+        self.fields["change_reason"] = self.fields.pop("change_reason")  # always last
+        if self.reason_required:
+            self.fields["change_reason"].required = True
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and not isinstance(
+                field.widget, forms.HiddenInput
+            ):
+                is_long = isinstance(field.widget, forms.Textarea)
+                limit = TEXT_LIMIT if is_long else min(field.max_length or LINE_LIMIT, LINE_LIMIT)
+                limit_text(field, limit)
+        for name in self.date_fields:
+            if name in self.fields:
+                old = self.fields[name]
+                self.fields[name] = GovukDateField(
+                    label=old.label, required=old.required, help_text=old.help_text
+                )
+                if self.instance.pk:
+                    self.fields[name].initial = getattr(self.instance, name)
+
+    def clean_change_reason(self):
+        return self.cleaned_data.get("change_reason", "").strip()
+
+
+class CommitteeForm(AuditedForm):
+    class Meta:
+        model = Committee
+        fields = ["name", "short_name", "kind"]
+
+
+class MeetingForm(AuditedForm):
+    date_fields = ("date",)
+
+    class Meta:
+        model = Meeting
+        fields = ["committee", "date", "location"]
+
+
+class ReviewForm(AuditedForm):
+    date_fields = ("scope_agreed_on", "report_agreed_on")
+    members = forms.ModelMultipleChoiceField(
+        queryset=Councillor.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Members",
+    )
+    chair = forms.ModelChoiceField(
+        queryset=Councillor.objects.all(), required=False, label="Chair", empty_label="No chair"
+    )
+
+    class Meta:
+        model = Review
+        fields = [
+            "title",
+            "review_type",
+            "commissioning_committee",
+            "scrutiny_officer",
+            "status",
+            "municipal_year",
+            "reference_prefix",
+            "scope",
+            "objectives",
+            "scope_agreed_on",
+            "report_agreed_meeting",
+            "report_agreed_on",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scrutiny_officer"].queryset = Officer.objects.all()
+        self.fields["report_agreed_meeting"].queryset = Meeting.objects.select_related("committee")
+        if self.instance.pk:
+            places = list(self.instance.members.all())
+            self.fields["members"].initial = [p.councillor_id for p in places]
+            chairs = [p.councillor_id for p in places if p.role == MemberRole.CHAIR]
+            self.fields["chair"].initial = chairs[0] if chairs else None
+
+
+class ReceiptForm(AuditedForm):
+    """The executive received the report at a meeting."""
+
+    class Meta:
+        model = Review
+        fields = ["report_received_meeting"]
+        labels = {"report_received_meeting": "Meeting at which the executive received the report"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["report_received_meeting"]
+        field.required = True
+        field.queryset = Meeting.objects.select_related("committee").filter(
+            committee__kind__in=["executive", "executive_member"]
+        )
+
+
+class ExtensionForm(AuditedForm):
+    """A longer response deadline agreed by the committee, with its reason."""
+
+    date_fields = ("extended_deadline",)
+
+    class Meta:
+        model = Review
+        fields = ["extended_deadline", "extension_reason"]
+        labels = {
+            "extended_deadline": "New response deadline",
+            "extension_reason": "Reason the committee gave",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["extended_deadline"].required = True
+        self.fields["extension_reason"].required = True

@@ -1,0 +1,58 @@
+"""Who may change what. Every view that writes asks here; the server enforces it.
+
+- Scrutiny officers (and administrators) keep the register: they may change everything.
+- Lead officers may edit the actions they own and post updates on them (and on the
+  recommendations they lead).
+- Councillors read; they may change nothing.
+"""
+
+from django.core.exceptions import PermissionDenied
+
+from . import roles
+
+
+def _groups(user) -> set[str]:
+    if not hasattr(user, "_role_names"):
+        user._role_names = set(user.groups.values_list("name", flat=True))
+    return user._role_names
+
+
+def is_register_editor(user) -> bool:
+    """A scrutiny officer or administrator: may change every record (one query, cached)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return bool(_groups(user) & {roles.SCRUTINY_OFFICER, roles.ADMINISTRATOR})
+
+
+def is_lead_officer(user) -> bool:
+    return user.is_authenticated and roles.LEAD_OFFICER in _groups(user)
+
+
+def require_register_editor(user) -> None:
+    """Raise PermissionDenied (403) unless ``user`` keeps the register."""
+    if not is_register_editor(user):
+        raise PermissionDenied("Only scrutiny officers can change the register.")
+
+
+def owns(user, officer) -> bool:
+    """True when ``officer`` (an Officer or None) is the user's own officer record."""
+    return officer is not None and officer.user_id is not None and officer.user_id == user.pk
+
+
+def can_edit_action(user, action) -> bool:
+    """Scrutiny officers edit every action; a lead officer only the actions they own."""
+    return is_register_editor(user) or (is_lead_officer(user) and owns(user, action.owner))
+
+
+def can_post_update(user, recommendation, action=None) -> bool:
+    """Scrutiny officers post on anything; a lead officer on an action they own, or on a
+    recommendation they lead."""
+    if is_register_editor(user):
+        return True
+    if not is_lead_officer(user):
+        return False
+    if action is not None:
+        return owns(user, action.owner)
+    return owns(user, recommendation.lead_officer)
