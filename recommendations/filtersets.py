@@ -3,7 +3,7 @@ the PDF tracker of the same selection."""
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from reviews.models import Committee, Officer, Review, ReviewStatus
@@ -16,6 +16,22 @@ AWAITING = "awaiting"
 def _year_choices():
     years = Review.objects.exclude(municipal_year="").values_list("municipal_year", flat=True)
     return [(y, y) for y in sorted(set(years), reverse=True)]
+
+
+class NullsLastOrderingFilter(django_filters.OrderingFilter):
+    """Sort with empty values last in both directions (PostgreSQL would put them first when
+    descending, SQLite last), then by primary key so pages are stable."""
+
+    def get_ordering_value(self, param):
+        descending = param.startswith("-")
+        field = F(self.param_map[param.removeprefix("-")])
+        return field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        if value:
+            qs = qs.order_by(*qs.query.order_by, "pk")
+        return qs
 
 
 class YesCheckbox(forms.CheckboxInput):
@@ -56,6 +72,9 @@ class YearFilter(django_filters.ChoiceFilter):
         kwargs.setdefault("choices", [])
         kwargs.setdefault("label", "Municipal year")
         kwargs.setdefault("empty_label", "Any year")
+        kwargs.setdefault(
+            "error_messages", {"invalid_choice": "Select a municipal year from the list."}
+        )
         super().__init__(*args, **kwargs)
 
 
@@ -78,32 +97,45 @@ class RecommendationFilterSet(YearChoicesMixin, django_filters.FilterSet):
         help_text="Words from the recommendation, its response, actions or updates",
     )
     review = django_filters.ModelChoiceFilter(
-        queryset=Review.objects.order_by("title", "pk"), empty_label="Any review"
+        queryset=Review.objects.order_by("title", "pk"),
+        empty_label="Any review",
+        error_messages={"invalid_choice": "Select a review from the list."},
     )
     committee = django_filters.ModelChoiceFilter(
         field_name="review__commissioning_committee",
         queryset=Committee.objects.all(),
         label="Committee",
         empty_label="Any committee",
+        error_messages={"invalid_choice": "Select a committee from the list."},
     )
     responsible_body = django_filters.ModelChoiceFilter(
-        queryset=Committee.objects.all(), empty_label="Any body"
+        queryset=Committee.objects.all(),
+        empty_label="Any body",
+        error_messages={"invalid_choice": "Select a responsible body from the list."},
     )
     decision = django_filters.ChoiceFilter(
         choices=[(AWAITING, "Awaiting response"), *Decision.choices],
         method="filter_decision",
         label="Executive response",
         empty_label="Any response",
+        error_messages={"invalid_choice": "Select a response from the list."},
     )
     status = django_filters.ChoiceFilter(
-        choices=RecommendationStatus.choices, empty_label="Any status"
+        choices=RecommendationStatus.choices,
+        empty_label="Any status",
+        error_messages={"invalid_choice": "Select a status from the list."},
     )
     lead_officer = django_filters.ModelChoiceFilter(
-        queryset=Officer.objects.all(), empty_label="Any lead officer"
+        queryset=Officer.objects.all(),
+        empty_label="Any lead officer",
+        error_messages={"invalid_choice": "Select a lead officer from the list."},
     )
     overdue = StrictBooleanFilter(method="filter_overdue", label="Only with overdue actions")
     year = YearFilter(field_name="review__municipal_year")
-    sort = django_filters.OrderingFilter(
+    archived = StrictBooleanFilter(
+        method="filter_archived", label="Include archived recommendations"
+    )
+    sort = NullsLastOrderingFilter(
         fields=(
             ("reference", "reference"),
             ("review__title", "review"),
@@ -133,6 +165,14 @@ class RecommendationFilterSet(YearChoicesMixin, django_filters.FilterSet):
             )
         return queryset
 
+    def filter_queryset(self, queryset):
+        if not self.form.cleaned_data.get("archived"):
+            queryset = queryset.filter(archived_at__isnull=True)
+        return super().filter_queryset(queryset)
+
+    def filter_archived(self, queryset, name, value):
+        return queryset  # applied in filter_queryset, so the default leaves archived ones out
+
     def filter_decision(self, queryset, name, value):
         return queryset.filter(decision="" if value == AWAITING else value)
 
@@ -155,7 +195,11 @@ class ReviewFilterSet(YearChoicesMixin, django_filters.FilterSet):
         label="Committee",
         empty_label="Any committee",
     )
-    status = django_filters.ChoiceFilter(choices=ReviewStatus.choices, empty_label="Any status")
+    status = django_filters.ChoiceFilter(
+        choices=ReviewStatus.choices,
+        empty_label="Any status",
+        error_messages={"invalid_choice": "Select a status from the list."},
+    )
     year = YearFilter(field_name="municipal_year")
 
     class Meta:

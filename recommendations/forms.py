@@ -264,6 +264,16 @@ class CloseForm(forms.Form):
         self.fields["meeting"].queryset = Meeting.objects.select_related("committee")
 
 
+class ArchiveForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is this recommendation being archived?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[MaxLengthValidator(2000)],
+        help_text="For example: entered twice by mistake, or withdrawn by the committee.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class RemoveActionForm(forms.Form):
     reason = forms.CharField(
         label="Why is this action being removed?",
@@ -275,6 +285,7 @@ class RemoveActionForm(forms.Form):
 
 __all__ = [
     "ActionForm",
+    "ArchiveForm",
     "CloseForm",
     "PasteForm",
     "PreviewFormSet",

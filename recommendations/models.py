@@ -90,6 +90,7 @@ class RecommendationQuerySet(models.QuerySet):
         latest = Update.objects.filter(recommendation=models.OuterRef("pk")).order_by("-date")
         return (
             self.open()
+            .current()
             .filter(decision__in=Decision.needing_action())
             .exclude(status__in=[RecommendationStatus.ACHIEVED, RecommendationStatus.CLOSED])
             .annotate(
@@ -112,15 +113,9 @@ class RecommendationQuerySet(models.QuerySet):
         """Recommendations not yet closed by the committee."""
         return self.filter(closed_at_meeting__isnull=True)
 
-    def with_overdue_actions(self, today: datetime.date | None = None):
-        today = today or timezone.localdate()
-        return (
-            self.filter(
-                actions__target_date__lt=today,
-            )
-            .exclude(actions__status=ProgressStatus.ACHIEVED)
-            .distinct()
-        )
+    def current(self):
+        """Recommendations not archived (archived ones stay in the register's history)."""
+        return self.filter(archived_at__isnull=True)
 
 
 class Recommendation(AuditedModel):
@@ -196,6 +191,13 @@ class Recommendation(AuditedModel):
         Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     closure_minute_reference = models.CharField(max_length=50, blank=True)
+
+    archived_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Archived recommendations leave the registers; the history keeps them.",
+    )
 
     objects = RecommendationQuerySet.as_manager()
 
@@ -331,6 +333,10 @@ class Recommendation(AuditedModel):
         return bool(self.decision) and self.decision != Decision.ACCEPTED
 
     @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    @property
     def is_closed(self) -> bool:
         return self.closed_at_meeting_id is not None
 
@@ -349,7 +355,9 @@ class ActionPlanItemQuerySet(models.QuerySet):
         """Actions past their target date and not achieved (on an open recommendation)."""
         today = today or timezone.localdate()
         return self.filter(
-            target_date__lt=today, recommendation__closed_at_meeting__isnull=True
+            target_date__lt=today,
+            recommendation__closed_at_meeting__isnull=True,
+            recommendation__archived_at__isnull=True,
         ).exclude(status=ProgressStatus.ACHIEVED)
 
 

@@ -170,7 +170,12 @@ def load_plan(recommendations, as_at: datetime.date | None = None) -> Plan:
     _attach(updates, "author", officers)
     _attach(updates, "reported_to", meetings)
     recs.sort(key=lambda r: (r.review_id, r.number, r.pk))
-    return Plan(_assemble(recs, actions, updates), as_at=as_at, reviews=reviews)
+    recs = _assemble(recs, actions, updates)
+    for rec in recs:
+        # The status is derived from the actions: derive it from the actions as they stood,
+        # so a back-entered recommendation agrees with its back-entered actions.
+        rec.status = rec.derive_status([a.status for a in rec.action_list])
+    return Plan(recs, as_at=as_at, reviews=reviews)
 
 
 def review_as_at(review_id: int, as_at: datetime.date) -> Review | None:

@@ -9,6 +9,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from reviews.audit import acting_as
 from reviews.models import Meeting
@@ -98,6 +99,20 @@ def recommendation_close(
     with transaction.atomic(), acting_as(user):
         recommendation.full_clean()
         recommendation.save(reason=reason or f"Closed at {meeting}, minute {minute_reference}")
+    return recommendation
+
+
+def recommendation_archive(
+    *, recommendation: Recommendation, reason: str, user, restore: bool = False
+) -> Recommendation:
+    """Archive a recommendation (entered in error, withdrawn, superseded) rather than delete
+    it: it leaves the registers and the dashboard, and its history stays. ``restore`` undoes
+    it. The reason is required either way."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reason."})
+    recommendation.archived_at = None if restore else timezone.now()
+    with transaction.atomic(), acting_as(user):
+        recommendation.save(reason=reason.strip())
     return recommendation
 
 

@@ -53,6 +53,11 @@ urlpatterns += [
         views_forms.update_create,
         name="update_create",
     ),
+    path(
+        "recommendations/<int:pk>/archive/",
+        views_forms.recommendation_archive,
+        name="recommendation_archive",
+    ),
     path("actions/<int:pk>/edit/", views_forms.action_edit, name="action_edit"),
     path("actions/<int:pk>/target/", views_forms.action_revise_target, name="action_revise_target"),
     path("actions/<int:pk>/remove/", views_forms.action_remove, name="action_remove"),

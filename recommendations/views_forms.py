@@ -26,6 +26,7 @@ from reviews.permissions import (
 from . import services
 from .forms import (
     ActionForm,
+    ArchiveForm,
     CloseForm,
     PasteForm,
     PreviewFormSet,
@@ -313,6 +314,53 @@ def recommendation_close(request: HttpRequest, pk: int) -> HttpResponse:
             "intro": "Record that the committee agreed to close this recommendation.",
             "back_url": recommendation.get_absolute_url(),
             "submit_label": "Close the recommendation",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def recommendation_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    """Archive (or restore) a recommendation; deleting is for administrators, in the admin."""
+    require_register_editor(request.user)
+    recommendation = get_object_or_404(Recommendation.objects.select_related("review"), pk=pk)
+    restore = recommendation.is_archived
+    verb = "Restore" if restore else "Archive"
+    form = ArchiveForm(request.POST or None, initial={"version": recommendation.version})
+    if restore:
+        form.fields["reason"].label = "Why is this recommendation being restored?"
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            current = Recommendation.objects.select_for_update().get(pk=pk)
+            if current.is_stale(form.cleaned_data["version"]):
+                return render_conflict(
+                    request,
+                    form=form,
+                    current=current,
+                    context={"heading": f"{verb} recommendation {current.number}"},
+                )
+            services.recommendation_archive(
+                recommendation=current,
+                reason=form.cleaned_data["reason"],
+                user=request.user,
+                restore=restore,
+            )
+        messages.success(
+            request,
+            f"{'Restored' if restore else 'Archived'} recommendation {recommendation.number}.",
+        )
+        return redirect(recommendation.get_absolute_url())
+    return render(
+        request,
+        "forms/edit.html",
+        {
+            "form": form,
+            "heading": f"{verb} recommendation {recommendation.number}",
+            "caption": recommendation.review.title,
+            "intro": "It is restored to the registers."
+            if restore
+            else "It leaves the registers and the dashboard; the history of changes keeps it.",
+            "back_url": recommendation.get_absolute_url(),
+            "submit_label": f"{verb} the recommendation",
         },
     )
 

@@ -141,7 +141,7 @@ def test_register_sort_links_toggle_and_mark_aria_sort(reader):
 def test_register_invalid_filter_shows_message_not_empty_list(reader):
     html = html_of(reader, "/recommendations/?status=nonsense", status=400)
     assert "There is a problem with the filter" in html
-    assert "Select a valid choice" in html
+    assert "Select a status from the list." in html
     assert "No recommendations match" not in html
 
 

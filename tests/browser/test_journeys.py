@@ -1,11 +1,10 @@
-"""First browser journeys: signing in and out, the reviews list and a review page, and axe."""
+"""First browser journeys: signing in and out, the reviews list and a review page."""
 
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from .axe import assert_no_axe_violations
 from .conftest import sign_in_on_current_page
 
 pytestmark = pytest.mark.browser
@@ -68,42 +67,4 @@ def test_reviews_list_and_a_review_page(page, url, signed_in):
     assert page.js_errors == []
 
 
-# Accessibility: axe-core, WCAG 2.0/2.1 A and AA plus 2.2 AA.
-
-
-def test_axe_helper_reports_violations(page):
-    """The helper really runs axe: a page with known faults fails, with a readable list."""
-    page.set_content('<html><body><img src="x.png"><a href="#"></a></body></html>')
-    with pytest.raises(AssertionError) as failure:
-        assert_no_axe_violations(page)
-    message = str(failure.value)
-    for rule in ("image-alt", "html-has-lang", "link-name"):
-        assert f"- {rule} (" in message, message
-    assert "target: img" in message and '<img src="x.png">' in message, message
-
-
-def test_axe_sign_in_page(page, url):
-    page.goto(url("/accounts/login/"))
-    assert_no_axe_violations(page)
-
-
-def test_axe_sign_in_page_with_error_summary(page, url):
-    page.goto(url("/accounts/login/"))
-    sign_in_on_current_page(page, "councillor", "not-the-password")
-    expect(page.locator(".govuk-error-summary")).to_be_visible()
-    assert_no_axe_violations(page)
-
-
-def test_axe_reviews_list(page, url, signed_in):
-    signed_in(page, "councillor")
-    page.goto(url("/reviews/"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Reviews")
-    assert_no_axe_violations(page)
-
-
-def test_axe_review_page(page, url, signed_in):
-    signed_in(page, "councillor")
-    page.goto(url("/reviews/"))
-    page.get_by_role("link", name=MERTON).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(MERTON)
-    assert_no_axe_violations(page)
+# The axe-core scans of every page type are in test_accessibility.py.
