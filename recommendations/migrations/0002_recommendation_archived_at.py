@@ -4,20 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('recommendations', '0001_initial_recommendations'),
+        ("recommendations", "0001_initial_recommendations"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalrecommendation',
-            name='archived_at',
-            field=models.DateTimeField(blank=True, editable=False, help_text='Archived recommendations leave the registers; the history keeps them.', null=True),
+            model_name="historicalrecommendation",
+            name="archived_at",
+            field=models.DateTimeField(
+                blank=True,
+                editable=False,
+                help_text="Archived recommendations leave the registers; the history keeps them.",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='recommendation',
-            name='archived_at',
-            field=models.DateTimeField(blank=True, editable=False, help_text='Archived recommendations leave the registers; the history keeps them.', null=True),
+            model_name="recommendation",
+            name="archived_at",
+            field=models.DateTimeField(
+                blank=True,
+                editable=False,
+                help_text="Archived recommendations leave the registers; the history keeps them.",
+                null=True,
+            ),
         ),
     ]
