@@ -3,6 +3,7 @@ responses, the action plan, updates and closure."""
 
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.utils import timezone
 
 from reviews.forms import TEXT_LIMIT, AuditedForm, GovukDateField
 from reviews.models import Committee, Meeting, Officer
@@ -19,6 +20,9 @@ def executive_meetings():
 
 class RecommendationForm(AuditedForm):
     """Add or edit one recommendation. A blank reference means "generate it"."""
+
+    always_validate = ("review", "reference")
+    error_field_map = {"reference": "reference_typed"}
 
     reference_typed = forms.CharField(
         label="Reference",
@@ -183,6 +187,7 @@ class ActionForm(AuditedForm):
     revision with its reason."""
 
     date_fields = ("target_date",)
+    always_validate = ("recommendation",)
 
     class Meta:
         model = ActionPlanItem
@@ -239,6 +244,12 @@ class UpdateForm(forms.Form):
         required=False,
         empty_label="Not yet reported",
     )
+
+    def clean_date(self):
+        day = self.cleaned_data.get("date")
+        if day and day > timezone.localdate():
+            raise forms.ValidationError("The date of the update cannot be in the future.")
+        return day
 
     def __init__(self, *args, actions=None, action_required=False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -254,6 +254,15 @@ class Recommendation(AuditedModel):
             )
         if self.decision and self.response_date is None and self.response_meeting is None:
             errors["response_date"] = "Give the date of the response."
+        response_day = self.response_date or (
+            self.response_meeting.date if self.response_meeting_id else None
+        )
+        agreed = self.review.report_agreed_on if self.review_id else None
+        if response_day and agreed and response_day < agreed:
+            errors["response_date"] = (
+                "The executive cannot respond before the committee agreed the report "
+                f"({agreed.day} {agreed:%B %Y})."
+            )
         if self.closed_at_meeting_id and not self.closure_minute_reference.strip():
             errors["closure_minute_reference"] = "Give the minute reference of the closure."
         if errors:

@@ -185,6 +185,46 @@ def recommendation_paste(request: HttpRequest, review_pk: int) -> HttpResponse:
     )
 
 
+def _save_responses(request, review, forms_by_rec, meeting, date, stale: list) -> int:
+    """Save every changed response in one transaction, unless any recommendation changed
+    since the page was shown (then ``stale`` lists them and nothing is saved). Returns how
+    many responses changed. A rule broken by any response raises ValidationError and
+    nothing is saved."""
+    changed = 0
+    with transaction.atomic():
+        locked = {r.pk: r for r in Recommendation.objects.select_for_update().filter(review=review)}
+        for rec, form in forms_by_rec:
+            current = locked.get(rec.pk)
+            if current is None or current.is_stale(form.cleaned_data["version"]):
+                stale.append(rec)
+        if not stale:
+            changed = 0
+            for rec, form in forms_by_rec:
+                decision = form.cleaned_data["decision"]
+                text = form.cleaned_data["response_text"].strip()
+                current = locked[rec.pk]
+                if decision == current.decision and text == current.response_text:
+                    continue
+                if not decision:
+                    continue
+                services.recommendation_respond(
+                    recommendation=current,
+                    decision=decision,
+                    response_text=text,
+                    date=date,
+                    meeting=meeting,
+                    user=request.user,
+                )
+                changed += 1
+            if review.response_given_on is None and changed:
+                with acting_as(request.user):
+                    review.response_meeting = meeting
+                    review.response_given_on = date
+                    review.full_clean()
+                    review.save(reason="Executive response recorded")
+    return changed
+
+
 @require_http_methods(["GET", "POST"])
 def review_responses(request: HttpRequest, review_pk: int) -> HttpResponse:
     """Record the executive's response to every recommendation of a review on one page."""
@@ -209,58 +249,28 @@ def review_responses(request: HttpRequest, review_pk: int) -> HttpResponse:
         )
         forms_by_rec.append((rec, form))
     status = 200
+    stale = []
     if bound and meeting_form.is_valid() and all(f.is_valid() for _, f in forms_by_rec):
         meeting = meeting_form.cleaned_data["meeting"]
         date = meeting_form.cleaned_data["date"] or (meeting.date if meeting else None)
         stale = []
-        with transaction.atomic():
-            locked = {
-                r.pk: r for r in Recommendation.objects.select_for_update().filter(review=review)
-            }
-            for rec, form in forms_by_rec:
-                current = locked.get(rec.pk)
-                if current is None or current.is_stale(form.cleaned_data["version"]):
-                    stale.append(rec)
-            if not stale:
-                changed = 0
-                for rec, form in forms_by_rec:
-                    decision = form.cleaned_data["decision"]
-                    text = form.cleaned_data["response_text"].strip()
-                    current = locked[rec.pk]
-                    if decision == current.decision and text == current.response_text:
-                        continue
-                    if not decision:
-                        continue
-                    services.recommendation_respond(
-                        recommendation=current,
-                        decision=decision,
-                        response_text=text,
-                        date=date,
-                        meeting=meeting,
-                        user=request.user,
-                    )
-                    changed += 1
-                if review.response_given_on is None and changed:
-                    with acting_as(request.user):
-                        review.response_meeting = meeting
-                        review.response_given_on = date
-                        review.full_clean()
-                        review.save(reason="Executive response recorded")
-        if not stale:
+        try:
+            changed = _save_responses(request, review, forms_by_rec, meeting, date, stale)
+        except ValidationError as error:
+            for message in error.messages:
+                meeting_form.add_error("meeting", message)
+            stale = None
+        if stale == []:
             messages.success(request, f"Saved the executive's response ({changed} changed).")
             return redirect(safe_next(request, review.get_absolute_url()))
-        status = 409
+        stale = stale or []
+        status = 409 if stale else 200
         for rec, form in forms_by_rec:
             if rec in stale:
                 fresh = Recommendation.objects.get(pk=rec.pk)
                 form.data = form.data.copy()
                 form.data[f"{form.prefix}-version"] = fresh.version
                 form.stale_current = fresh
-        messages.error(
-            request,
-            "Someone else saved responses while you were working. Your input is kept below; "
-            "check the recommendations marked as changed, then save again.",
-        )
     elif bound:
         status = 200
     return render(
@@ -272,6 +282,7 @@ def review_responses(request: HttpRequest, review_pk: int) -> HttpResponse:
             "forms_by_rec": forms_by_rec,
             "back_url": review.get_absolute_url(),
             "has_errors": bound and (meeting_form.errors or any(f.errors for _, f in forms_by_rec)),
+            "stale": stale if status == 409 else [],
         },
         status=status,
     )

@@ -9,7 +9,7 @@ page showing their input beside the record as it now stands.
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -103,21 +103,26 @@ def edit_record(
         form = form_class(request.POST, instance=instance, **form_kwargs)
         if form.is_valid():
             reason = form.cleaned_data.get("change_reason", "")
-            with transaction.atomic(), acting_as(request.user):
-                if instance.pk:
-                    current = model.objects.select_for_update().get(pk=instance.pk)
-                    submitted = form.cleaned_data.get("version")
-                    if submitted is None or current.is_stale(submitted):
-                        return render_conflict(request, form=form, current=current, context=context)
-                    form.instance.version = current.version
-                obj = form.save(commit=False)
-                if save is not None:
-                    save(form, obj, reason)
-                else:
-                    obj.save(reason=reason)
-                    form.save_m2m()
-            messages.success(request, success_message.format(obj=obj))
-            return redirect(safe_next(request, success_url or obj.get_absolute_url()))
+            try:
+                return _save(
+                    request,
+                    form,
+                    instance,
+                    model,
+                    reason,
+                    save,
+                    context,
+                    success_url,
+                    success_message,
+                )
+            except IntegrityError:
+                # A rule the form could not see (two people adding number 5 at once, say):
+                # nothing was saved; say so rather than fail.
+                form.add_error(
+                    None,
+                    "This could not be saved because it conflicts with another record "
+                    "(a number or reference already in use). Check the values and try again.",
+                )
         status = 200
     else:
         form = form_class(instance=instance, **form_kwargs)
@@ -128,3 +133,22 @@ def edit_record(
         {**context, "form": form, "next": safe_next(request, "")},
         status=status,
     )
+
+
+def _save(request, form, instance, model, reason, save, context, success_url, success_message):
+    """The transactional part of ``edit_record``: version check, save, message, redirect."""
+    with transaction.atomic(), acting_as(request.user):
+        if instance.pk:
+            current = model.objects.select_for_update().get(pk=instance.pk)
+            submitted = form.cleaned_data.get("version")
+            if submitted is None or current.is_stale(submitted):
+                return render_conflict(request, form=form, current=current, context=context)
+            form.instance.version = current.version
+        obj = form.save(commit=False)
+        if save is not None:
+            save(form, obj, reason)
+        else:
+            obj.save(reason=reason)
+            form.save_m2m()
+    messages.success(request, success_message.format(obj=obj))
+    return redirect(safe_next(request, success_url or obj.get_absolute_url()))

@@ -3,7 +3,7 @@
 import datetime
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxLengthValidator
 
 from .models import Committee, Councillor, Meeting, MemberRole, Officer, Review
@@ -87,6 +87,10 @@ class AuditedForm(forms.ModelForm):
     )
     reason_required = False
     date_fields: tuple[str, ...] = ()
+    # Model fields the view sets rather than the form, whose constraints must still be checked
+    # (uniqueness within a review, say), and where to show errors about fields not on the form.
+    always_validate: tuple[str, ...] = ()
+    error_field_map: dict[str, str] = {}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -116,6 +120,22 @@ class AuditedForm(forms.ModelForm):
     def clean_change_reason(self):
         return self.cleaned_data.get("change_reason", "").strip()
 
+    def _get_validation_exclusions(self):
+        return super()._get_validation_exclusions() - set(self.always_validate)
+
+    def _update_errors(self, errors):
+        """Show a model error on the form field it belongs to, or at the top of the form when
+        that field is not on the form (Django would raise instead)."""
+        if hasattr(errors, "error_dict"):
+            remapped = {}
+            for name, messages in errors.error_dict.items():
+                target = self.error_field_map.get(name, name)
+                if target != NON_FIELD_ERRORS and target not in self.fields:
+                    target = NON_FIELD_ERRORS
+                remapped.setdefault(target, []).extend(messages)
+            errors = ValidationError(remapped)
+        super()._update_errors(errors)
+
 
 class CommitteeForm(AuditedForm):
     class Meta:
@@ -133,6 +153,7 @@ class MeetingForm(AuditedForm):
 
 class ReviewForm(AuditedForm):
     date_fields = ("scope_agreed_on", "report_agreed_on")
+    error_field_map = {"report_received_on": "report_agreed_on"}
     members = forms.ModelMultipleChoiceField(
         queryset=Councillor.objects.all(),
         required=False,
@@ -173,6 +194,16 @@ class ReviewForm(AuditedForm):
 
 class ReceiptForm(AuditedForm):
     """The executive received the report at a meeting."""
+
+    error_field_map = {"report_received_on": "report_received_meeting"}
+
+    def clean(self):
+        cleaned = super().clean()
+        meeting = cleaned.get("report_received_meeting")
+        if meeting is not None:
+            # The date follows the meeting; set it now so the model's rules check it.
+            self.instance.report_received_on = meeting.date
+        return cleaned
 
     class Meta:
         model = Review

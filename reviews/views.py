@@ -140,7 +140,6 @@ def review_receipt(request: HttpRequest, pk: int) -> HttpResponse:
             ReviewStatus.REPORTING,
         ):
             obj.status = ReviewStatus.AWAITING_RESPONSE
-        obj.full_clean()
         obj.save(reason=reason or f"Report received at {meeting}")
 
     return edit_record(
