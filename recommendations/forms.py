@@ -2,14 +2,26 @@
 responses, the action plan, updates and closure."""
 
 from django import forms
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.utils import timezone
 
-from reviews.forms import TEXT_LIMIT, AuditedForm, GovukDateField
-from reviews.models import Committee, Meeting, Officer
+from reviews.forms import TEXT_LIMIT, AuditedForm, GovukDateField, guard_choice_fields
+from reviews.models import Meeting, Officer
 
 from .models import ActionPlanItem, Decision, ProgressStatus, Recommendation
 from .paste import MAX_PASTE_CHARS
+
+
+def _text_limit(limit: int) -> MaxLengthValidator:
+    return MaxLengthValidator(limit, message=f"Keep this to {limit:,} characters or fewer.")
+
+
+def _at_least_one(field) -> None:
+    """Numbers in the register start at 1 (setting ``min_value`` after the field is built
+    would add no validator)."""
+    field.min_value = 1
+    field.widget.attrs["min"] = 1
+    field.validators.append(MinValueValidator(1, message="The number must be 1 or more."))
 
 
 def executive_meetings():
@@ -52,7 +64,7 @@ class RecommendationForm(AuditedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["text"].widget.attrs["rows"] = 6
-        self.fields["number"].min_value = 1
+        _at_least_one(self.fields["number"])
         if self.instance.pk and not self.instance.reference_is_generated:
             self.fields["reference_typed"].initial = self.instance.reference
         self.order_fields(["number", "reference_typed"])
@@ -88,23 +100,31 @@ class PreviewItemForm(forms.Form):
     text = forms.CharField(
         label="Recommendation",
         widget=forms.Textarea(attrs={"rows": 4}),
-        validators=[MaxLengthValidator(TEXT_LIMIT)],
+        validators=[_text_limit(TEXT_LIMIT)],
     )
     paragraph_reference = forms.CharField(
-        label="Paragraph reference", required=False, max_length=50
+        label="Paragraph reference", required=False, max_length=50, validators=[_text_limit(50)]
     )
-    responsible_body = forms.ModelChoiceField(
-        label="Responsible body", queryset=Committee.objects.none(), required=False
+    responsible_body = forms.TypedChoiceField(
+        label="Responsible body", required=False, choices=[], empty_value=None
     )
 
-    def __init__(self, *args, committees=None, **kwargs):
+    def __init__(self, *args, committees=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["responsible_body"].queryset = committees or Committee.objects.all()
+        # The committees are read once for the whole preview, not once per item.
+        self.committees = {str(c.pk): c for c in committees}
+        self.fields["responsible_body"].choices = [("", "Not recorded")] + [
+            (str(c.pk), c.name) for c in committees
+        ]
+
+    def clean_responsible_body(self):
+        value = self.cleaned_data.get("responsible_body")
+        return self.committees.get(str(value)) if value else None
 
 
 class BasePreviewFormSet(forms.BaseFormSet):
-    def __init__(self, *args, committees=None, existing_numbers=(), **kwargs):
-        self.committees = committees
+    def __init__(self, *args, committees=(), existing_numbers=(), **kwargs):
+        self.committees = list(committees)
         self.existing_numbers = set(existing_numbers)
         super().__init__(*args, **kwargs)
 
@@ -145,6 +165,7 @@ class ResponseMeetingForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["meeting"].queryset = executive_meetings()
+        guard_choice_fields(self)
 
     def clean(self):
         cleaned = super().clean()
@@ -165,7 +186,7 @@ class ResponseForm(forms.Form):
         label="Response, and the reason if not fully accepted",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        validators=[MaxLengthValidator(TEXT_LIMIT)],
+        validators=[_text_limit(TEXT_LIMIT)],
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -199,7 +220,7 @@ class ActionForm(AuditedForm):
         self.fields["action"].required = True
         self.fields["action"].widget.attrs["rows"] = 4
         self.fields["owner"].queryset = Officer.objects.all()
-        self.fields["number"].min_value = 1
+        _at_least_one(self.fields["number"])
         if self.instance.pk and self.instance.target_date is not None:
             del self.fields["target_date"]
         if lead_officer_only:
@@ -212,9 +233,16 @@ class ReviseTargetForm(forms.Form):
     reason = forms.CharField(
         label="Reason the target date has to change",
         widget=forms.Textarea(attrs={"rows": 3}),
-        validators=[MaxLengthValidator(2000)],
+        validators=[_text_limit(2000)],
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, first_target=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if first_target:  # setting the first target needs no reason
+            self.fields["new_date"].label = "Target date"
+            self.fields["reason"].required = False
+            self.fields["reason"].label = "Note (optional)"
 
 
 class UpdateForm(forms.Form):
@@ -230,7 +258,7 @@ class UpdateForm(forms.Form):
     text = forms.CharField(
         label="Update",
         widget=forms.Textarea(attrs={"rows": 6}),
-        validators=[MaxLengthValidator(TEXT_LIMIT)],
+        validators=[_text_limit(TEXT_LIMIT)],
     )
     reported_status = forms.ChoiceField(
         label="Progress",
@@ -261,25 +289,29 @@ class UpdateForm(forms.Form):
             self.fields["action"].required = True
             self.fields["action"].empty_label = None
         self.fields["reported_to"].queryset = Meeting.objects.select_related("committee")
+        guard_choice_fields(self)
 
 
 class CloseForm(forms.Form):
     meeting = forms.ModelChoiceField(
         label="Meeting at which the committee agreed to close it", queryset=Meeting.objects.none()
     )
-    minute_reference = forms.CharField(label="Minute reference", max_length=50)
+    minute_reference = forms.CharField(
+        label="Minute reference", max_length=50, validators=[_text_limit(50)]
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["meeting"].queryset = Meeting.objects.select_related("committee")
+        guard_choice_fields(self)
 
 
 class ArchiveForm(forms.Form):
     reason = forms.CharField(
         label="Why is this recommendation being archived?",
         widget=forms.Textarea(attrs={"rows": 3}),
-        validators=[MaxLengthValidator(2000)],
+        validators=[_text_limit(2000)],
         help_text="For example: entered twice by mistake, or withdrawn by the committee.",
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -289,7 +321,7 @@ class RemoveActionForm(forms.Form):
     reason = forms.CharField(
         label="Why is this action being removed?",
         widget=forms.Textarea(attrs={"rows": 3}),
-        validators=[MaxLengthValidator(2000)],
+        validators=[_text_limit(2000)],
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 

@@ -4,7 +4,7 @@ import datetime
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -425,13 +425,20 @@ class ActionPlanItem(AuditedModel):
             self.first_target_date = self.target_date
         super().save(*args, **kwargs)
         if update_recommendation:
-            self.recommendation.refresh_status()
+            self._refresh_recommendation_status()
 
     def delete(self, *args, **kwargs):
-        recommendation = self.recommendation
         result = super().delete(*args, **kwargs)
-        recommendation.refresh_status()
+        self._refresh_recommendation_status()
         return result
+
+    def _refresh_recommendation_status(self) -> None:
+        """Re-derive the recommendation's status from a fresh, locked copy, so an edit of the
+        recommendation saved meanwhile is kept (two queries, three if the status changed)."""
+        with transaction.atomic():
+            Recommendation.objects.select_for_update().get(
+                pk=self.recommendation_id
+            ).refresh_status()
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         """Past its target date and not achieved."""

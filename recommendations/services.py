@@ -141,9 +141,12 @@ def update_post(
     with transaction.atomic(), acting_as(user):
         update.full_clean()
         update.save()
-        if action is not None and reported_status and action.status != reported_status:
-            action.status = reported_status
-            action.save(reason=f"Status reported in the update of {update.date:%d/%m/%Y}")
+        if action is not None and reported_status:
+            # A fresh, locked copy: an edit of the action saved meanwhile is kept.
+            action = ActionPlanItem.objects.select_for_update().get(pk=action.pk)
+            if action.status != reported_status:
+                action.status = reported_status
+                action.save(reason=f"Status reported in the update of {update.date:%d/%m/%Y}")
     return update
 
 

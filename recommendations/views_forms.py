@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from reviews.audit import acting_as
 from reviews.editing import edit_record, render_conflict, safe_next
+from reviews.forms import parse_id
 from reviews.models import Committee, Officer, Review
 from reviews.permissions import (
     can_edit_action,
@@ -91,7 +92,7 @@ def recommendation_paste(request: HttpRequest, review_pk: int) -> HttpResponse:
     """Paste the list from the report, check what was understood, then add them."""
     require_register_editor(request.user)
     review = get_object_or_404(Review, pk=review_pk)
-    committees = Committee.objects.all()
+    committees = list(Committee.objects.all())
     existing = set(review.recommendations.values_list("number", flat=True))
     context = {"review": review, "back_url": review.get_absolute_url()}
     step = request.POST.get("step", "paste") if request.method == "POST" else "paste"
@@ -216,6 +217,7 @@ def _save_responses(request, review, forms_by_rec, meeting, date, stale: list) -
                     user=request.user,
                 )
                 changed += 1
+            review = Review.objects.select_for_update().get(pk=review.pk)  # keep others' edits
             if review.response_given_on is None and changed:
                 with acting_as(request.user):
                     review.response_meeting = meeting
@@ -302,6 +304,10 @@ def recommendation_close(request: HttpRequest, pk: int) -> HttpResponse:
                     form=form,
                     current=current,
                     context={"heading": f"Close recommendation {current.number}"},
+                    field_map={
+                        "meeting": "closed_at_meeting",
+                        "minute_reference": "closure_minute_reference",
+                    },
                 )
             try:
                 services.recommendation_close(
@@ -439,7 +445,11 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def action_revise_target(request: HttpRequest, pk: int) -> HttpResponse:
     action = _action_for_user(request, pk)
-    form = ReviseTargetForm(request.POST or None, initial={"version": action.version})
+    form = ReviseTargetForm(
+        request.POST or None,
+        initial={"version": action.version},
+        first_target=action.target_date is None,
+    )
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             current = ActionPlanItem.objects.select_for_update().get(pk=pk)
@@ -449,6 +459,7 @@ def action_revise_target(request: HttpRequest, pk: int) -> HttpResponse:
                     form=form,
                     current=current,
                     context={"heading": f"Revise the target date of action {current.number}"},
+                    field_map={"new_date": "target_date"},
                 )
             try:
                 services.action_revise_target_date(
@@ -535,8 +546,8 @@ def update_create(request: HttpRequest, recommendation_pk: int) -> HttpResponse:
         allowed = recommendation.actions.all()
         whole = True
     initial = {"date": timezone.localdate()}
-    if request.GET.get("action", "").isdigit():
-        initial["action"] = int(request.GET["action"])
+    if parse_id(request.GET.get("action")):
+        initial["action"] = parse_id(request.GET["action"])
     form = UpdateForm(
         request.POST or None, actions=allowed, action_required=not whole, initial=initial
     )

@@ -27,16 +27,19 @@ def safe_next(request: HttpRequest, default: str) -> str:
     return default
 
 
-def conflict_rows(form, current) -> list[dict]:
-    """(label, the user's value, the saved value) for each field of ``form``."""
+def conflict_rows(form, current, field_map: dict | None = None) -> list[dict]:
+    """(label, the user's value, the saved value) for each field of ``form``; ``field_map``
+    names the record's attribute where a form field is called something else."""
+    field_map = field_map or {}
     rows = []
     for name, field in form.fields.items():
         if name in {"version", "change_reason"} or field.widget.is_hidden:
             continue
         mine = form.cleaned_data.get(name) if hasattr(form, "cleaned_data") else form.data.get(name)
-        saved = getattr(current, name, None)
-        if hasattr(current, f"get_{name}_display"):
-            saved = getattr(current, f"get_{name}_display")()
+        attribute = field_map.get(name, name)
+        saved = getattr(current, attribute, None)
+        if hasattr(current, f"get_{attribute}_display"):
+            saved = getattr(current, f"get_{attribute}_display")()
             choices = dict(getattr(field, "choices", []) or [])
             mine = choices.get(mine, mine)
         rows.append(
@@ -64,7 +67,9 @@ def _text(value) -> str:
     return str(value)
 
 
-def render_conflict(request, *, form, current, context: dict) -> HttpResponse:
+def render_conflict(
+    request, *, form, current, context: dict, field_map: dict | None = None
+) -> HttpResponse:
     """HTTP 409: the user's input (kept, ready to send again) beside the record as saved."""
     latest = current.history.select_related("history_user").first()
     data = form.data.copy()
@@ -74,7 +79,7 @@ def render_conflict(request, *, form, current, context: dict) -> HttpResponse:
         **context,
         "form": form,
         "current": current,
-        "rows": conflict_rows(form, current),
+        "rows": conflict_rows(form, current, field_map),
         "latest": latest,
     }
     return render(request, "forms/conflict.html", context, status=409)

@@ -1,6 +1,7 @@
 """Form building blocks in the GOV.UK patterns, and the forms for reviews and meetings."""
 
 import datetime
+import re
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -45,14 +46,16 @@ class GovukDateField(forms.MultiValueField):
                 name for name, v in zip(("day", "month", "year"), parts, strict=True) if not v
             ]
             raise ValidationError(f"The date must include a {' and '.join(missing)}.")
-        if not all(p.isdigit() for p in parts):
+        if not all(re.fullmatch(r"[0-9]+", p) for p in parts):  # ASCII digits only: not "²"
             raise ValidationError("The date must be numbers, for example 14 11 2016.")
+        if any(len(p) > 20 for p in parts):
+            raise ValidationError("The date must be a real date.")
         day, month, year = (int(p) for p in parts)
         if len(parts[2]) != 4 or not 1900 <= year <= 2100:
             raise ValidationError("The year must have 4 numbers, for example 2017.")
         try:
             return datetime.date(year, month, day)
-        except ValueError:
+        except (ValueError, OverflowError):
             raise ValidationError("The date must be a real date.") from None
 
     def clean(self, value):
@@ -69,6 +72,55 @@ def limit_text(field: forms.Field, limit: int) -> None:
     field.validators.append(
         MaxLengthValidator(limit, message=f"Keep this to {limit:,} characters or fewer.")
     )
+
+
+_ID = re.compile(r"[0-9]{1,18}")
+
+
+class SafeModelChoiceField(forms.ModelChoiceField):
+    """Refuses a value that cannot be a record's id before asking the database (which, for
+    a number beyond 64 bits, fails rather than answering "no such record")."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not _ID.fullmatch(str(value)):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        for item in value:
+            if not _ID.fullmatch(str(item)):
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": item},
+                )
+        return super()._check_values(value)
+
+
+def guard_choice_fields(form) -> None:
+    """Make every model choice field of ``form`` refuse impossible ids with a message."""
+    for field in form.fields.values():
+        if type(field) is forms.ModelChoiceField or (
+            isinstance(field, forms.ModelChoiceField)
+            and not isinstance(field, forms.ModelMultipleChoiceField)
+            and not isinstance(field, SafeModelChoiceField)
+        ):
+            field.__class__ = type(
+                "Safe" + type(field).__name__, (SafeModelChoiceField, type(field)), {}
+            )
+        elif isinstance(field, forms.ModelMultipleChoiceField) and not isinstance(
+            field, SafeModelMultipleChoiceField
+        ):
+            field.__class__ = type(
+                "Safe" + type(field).__name__, (SafeModelMultipleChoiceField, type(field)), {}
+            )
+
+
+def parse_id(value: str | None) -> int | None:
+    """An id from the address (``?committee=3``), or None for anything that is not one."""
+    return int(value) if value and _ID.fullmatch(value) else None
 
 
 class AuditedForm(forms.ModelForm):
@@ -99,6 +151,7 @@ class AuditedForm(forms.ModelForm):
         else:
             del self.fields["version"]
         self.fields["change_reason"] = self.fields.pop("change_reason")  # always last
+        guard_choice_fields(self)
         if self.reason_required:
             self.fields["change_reason"].required = True
         for field in self.fields.values():

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from .editing import edit_record
-from .forms import CommitteeForm, ExtensionForm, MeetingForm, ReceiptForm, ReviewForm
+from .forms import CommitteeForm, ExtensionForm, MeetingForm, ReceiptForm, ReviewForm, parse_id
 from .models import Committee, Meeting, MemberRole, Review, ReviewMember, ReviewStatus
 from .permissions import require_register_editor
 
@@ -66,8 +66,9 @@ def meeting_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     meeting = (
         get_object_or_404(Meeting.objects.select_related("committee"), pk=pk) if pk else Meeting()
     )
-    if not pk and request.GET.get("committee", "").isdigit():
-        meeting.committee_id = int(request.GET["committee"])
+    committee = Committee.objects.filter(pk=parse_id(request.GET.get("committee"))).first()
+    if not pk and committee is not None:
+        meeting.committee = committee
     return edit_record(
         request,
         form_class=MeetingForm,

@@ -1,0 +1,605 @@
+"""Permissions on the server, for every view and every method (issue 4, item 2).
+
+The matrix: every named URL of the register, for each role (signed out, councillor, a lead
+officer who owns the Merton 2016 actions, a lead officer who owns nothing, a scrutiny
+officer, an administrator) and each method:
+
+- ``GET``;
+- ``POST``: the form sent with every box left empty (what a browser sends when nothing is
+  filled in: the hidden version and step stay, everything typed is blank);
+- ``POST-valid``: a submission that succeeds for someone allowed to make it.
+
+Signed out, everything goes to sign-in. A councillor gets 403 on every write URL and nothing
+changes. A lead officer gets 403 everywhere except editing, re-targeting and posting updates on
+an action they own. Scrutiny officers and administrators may do everything. Read pages answer
+GET with 200 for every role and refuse POST with 405.
+
+Speed: the demonstration data takes about two seconds to load and the matrix has some five
+hundred cases, so the tests are methods of a Django ``TestCase`` whose ``setUpTestData`` loads
+the data once for the class; each test runs in a savepoint rolled back after it. Each
+(role, URL, method) is its own generated method, so its own test id, such as
+``TestMatrix::test_councillor__review_edit__POST_valid``.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import quote
+
+from django.apps import apps
+from django.contrib.auth.models import Group, User
+from django.test import Client, TestCase
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from recommendations.demo.loader import load_demo
+from recommendations.models import ActionPlanItem, Recommendation
+from reviews import roles
+from reviews.models import Committee, Meeting, Officer, Review
+
+# --- shared helpers (also imported by the other form test modules) -----------------------------
+
+
+class _FormParser(HTMLParser):
+    """Collect the fields of the page's edit form (a ``<form method="post">`` without an
+    ``action``; the sign-out form in the header has one) as a browser would submit them."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms: list[list[tuple[str, str, str]]] = []  # (kind, name, value)
+        self._in_form = False
+        self._select: dict | None = None
+        self._option: dict | None = None
+        self._textarea: dict | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self._in_form = (a.get("method") or "").lower() == "post" and "action" not in a
+            if self._in_form:
+                self.forms.append([])
+            return
+        if not self._in_form:
+            return
+        fields = self.forms[-1]
+        if tag == "input":
+            kind = (a.get("type") or "text").lower()
+            name = a.get("name")
+            if not name or kind in {"submit", "button", "image", "file", "reset"}:
+                return
+            if kind in {"checkbox", "radio"}:
+                if "checked" in a:
+                    fields.append((kind, name, a.get("value", "on")))
+                else:
+                    fields.append((kind + "-unchecked", name, a.get("value", "on")))
+            else:
+                fields.append((kind, name, a.get("value", "")))
+        elif tag == "select":
+            self._select = {"name": a.get("name"), "options": [], "selected": None}
+        elif tag == "option" and self._select is not None:
+            self._option = {"value": a.get("value"), "text": "", "selected": "selected" in a}
+        elif tag == "textarea":
+            self._textarea = {"name": a.get("name"), "text": ""}
+
+    def handle_data(self, data):
+        if self._option is not None:
+            self._option["text"] += data
+        if self._textarea is not None:
+            self._textarea["text"] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._in_form = False
+        elif tag == "option" and self._select is not None and self._option is not None:
+            option = self._option
+            if option["value"] is None:
+                option["value"] = option["text"].strip()
+            self._select["options"].append(option)
+            if option["selected"] and self._select["selected"] is None:
+                self._select["selected"] = option["value"]
+            self._option = None
+        elif tag == "select" and self._select is not None:
+            s = self._select
+            value = s["selected"]
+            if value is None and s["options"]:
+                value = s["options"][0]["value"]  # a browser sends the first option
+            self.forms[-1].append(("select", s["name"], value or ""))
+            self.forms[-1].append(("select-options", s["name"], [o["value"] for o in s["options"]]))
+            self._select = None
+        elif tag == "textarea" and self._textarea is not None:
+            text = self._textarea["text"]
+            if text.startswith("\n"):
+                text = text[1:]  # the HTML parser rule browsers follow
+            self.forms[-1].append(("textarea", self._textarea["name"], text))
+            self._textarea = None
+
+
+@dataclass
+class PageForm:
+    """The edit form of a page: what a browser would send, and what it could send."""
+
+    fields: list[tuple[str, str, object]] = field(default_factory=list)
+
+    def data(self) -> dict:
+        """The submission as the page stands (checked boxes, selected options, values)."""
+        out: dict[str, object] = {}
+        for kind, name, value in self.fields:
+            if kind in {"select-options"} or kind.endswith("-unchecked"):
+                continue
+            if kind == "checkbox":
+                out.setdefault(name, [])
+                out[name].append(value)
+            else:
+                out[name] = value
+        return out
+
+    def blank(self) -> dict:
+        """Every box left empty: hidden inputs (version, step, formset management) kept."""
+        out = {}
+        for kind, name, value in self.fields:
+            if kind == "hidden":
+                out[name] = value
+            elif kind in {"text", "textarea", "select", "number", "email", "date"}:
+                out[name] = ""
+        return out
+
+    def options(self, name: str) -> list[str]:
+        for kind, n, value in self.fields:
+            if kind == "select-options" and n == name:
+                return list(value)
+        raise KeyError(name)
+
+    def choices(self, name: str) -> list[str]:
+        """The values of a group of radios or checkboxes."""
+        return [
+            v
+            for kind, n, v in self.fields
+            if n == name and kind.split("-")[0] in {"radio", "checkbox"}
+        ]
+
+    def names(self) -> set[str]:
+        return {n for kind, n, _ in self.fields if kind != "select-options"}
+
+
+def page_form(html: str | bytes) -> PageForm:
+    parser = _FormParser()
+    parser.feed(html.decode() if isinstance(html, bytes) else html)
+    assert parser.forms, "the page has no edit form"
+    return PageForm(parser.forms[-1])
+
+
+def audited_models() -> list:
+    """Every model of the register with a history table, and the history models themselves."""
+    models = []
+    for model in apps.get_models():
+        if model._meta.app_label in {"reviews", "recommendations"} and hasattr(model, "history"):
+            models.append(model)
+            models.append(model.history.model)
+    return models
+
+
+def snapshot() -> dict:
+    """Row counts of every audited model and its history, and the newest history id of each:
+    enough to see that nothing at all was written."""
+    state = {}
+    for model in audited_models():
+        state[model._meta.label] = model._base_manager.count()
+        if model._meta.label.split(".")[1].startswith("Historical"):
+            state[model._meta.label + ":last"] = (
+                model._base_manager.order_by("-history_id").values_list("history_id", flat=True)
+            ).first()
+        else:
+            state[model._meta.label + ":versions"] = sum(
+                model._base_manager.values_list("version", flat=True)
+            )
+    return state
+
+
+def changed(before: dict, after: dict) -> dict:
+    return {k: (before.get(k), after.get(k)) for k in after if before.get(k) != after.get(k)}
+
+
+MERTON_2016 = "Shared and outsourced services in Merton"
+HARROW = "Shared services scrutiny review (Harrow)"
+
+
+@dataclass
+class World:
+    """The demonstration data plus what the permission and form tests need, by primary key
+    (objects are read afresh in each test: each test's changes are rolled back)."""
+
+    users: dict[str, int]
+    merton: int  # the Merton 2016 review: Sophie Ellis owns all its actions
+    harrow: int  # Harrow's review: awaiting the executive's response
+    r1: int  # 2016/17 R1, with Sophie Ellis's action 1
+    own_action: int  # action 1 of 2016/17 R1 (owner Sophie Ellis, user leadofficer)
+    others_action: int  # an action on Harrow's R1 owned by someone without an account
+    harrow_r1: int
+    osc: int  # Merton Overview and Scrutiny Commission
+    cabinet: int  # Merton Cabinet
+    harrow_cabinet: int
+    harrow_cabinet_meeting: int  # 14 June 2021, after Harrow's report was agreed
+    july_2017: int  # the OSC meeting of 6 July 2017
+
+    def user(self, role: str) -> User | None:
+        return User.objects.get(pk=self.users[role]) if role in self.users else None
+
+
+def build_world() -> World:
+    """Load the demonstration data and add the accounts and records the tests need."""
+    for name in roles.ALL_ROLES:  # a transactional test elsewhere may have flushed them
+        Group.objects.get_or_create(name=name)
+    load_demo()
+
+    def make(username, role, **extra):
+        user = User.objects.create_user(username=username, password="correct-horse-9", **extra)
+        user.groups.add(Group.objects.get(name=role))
+        return user
+
+    nobody = Officer(name="Priya Nobody", job_title="Head of Parks")
+    nobody.save()
+    lead_none = make("lead-none", roles.LEAD_OFFICER, first_name="Priya", last_name="Nobody")
+    nobody.user = lead_none
+    nobody.save()
+    users = {
+        "councillor": make("cllr-m", roles.COUNCILLOR, first_name="Ann", last_name="Member").pk,
+        "lead_owner": User.objects.get(username="leadofficer").pk,
+        "lead_none": lead_none.pk,
+        "officer": make("so-m", roles.SCRUTINY_OFFICER, first_name="Sam", last_name="Officer").pk,
+        # An administrator by group alone (not a superuser), so the group is what grants it.
+        "admin": make("adm-m", roles.ADMINISTRATOR, is_staff=True).pk,
+    }
+    merton = Review.objects.get(title=MERTON_2016)
+    harrow = Review.objects.get(title=HARROW)
+    r1 = Recommendation.objects.get(reference="2016/17 R1")
+    own = r1.actions.get(number=1)
+    assert own.owner.user.username == "leadofficer"
+    harrow_r1 = harrow.recommendations.get(number=1)
+    others = ActionPlanItem(
+        recommendation=harrow_r1,
+        number=1,
+        action="Publish the shared services business case template",
+        timeline="Autumn 2021",
+        target_date=datetime.date(2021, 10, 31),
+        owner=Officer.objects.get(name="Alex Dewsnap"),
+    )
+    others.save(reason="Test data")
+    harrow_cabinet = Committee.objects.get(name="Harrow Cabinet")
+    harrow_meeting = Meeting(committee=harrow_cabinet, date=datetime.date(2021, 6, 14))
+    harrow_meeting.save(reason="Test data")
+    return World(
+        users=users,
+        merton=merton.pk,
+        harrow=harrow.pk,
+        r1=r1.pk,
+        own_action=own.pk,
+        others_action=others.pk,
+        harrow_r1=harrow_r1.pk,
+        osc=Committee.objects.get(name="Merton Overview and Scrutiny Commission").pk,
+        cabinet=Committee.objects.get(name="Merton Cabinet").pk,
+        harrow_cabinet=harrow_cabinet.pk,
+        harrow_cabinet_meeting=harrow_meeting.pk,
+        july_2017=Meeting.objects.get(date=datetime.date(2017, 7, 6)).pk,
+    )
+
+
+class WorldTestCase(TestCase):
+    """A Django test case whose class loads the world once (``setUpTestData``); each test runs
+    in a savepoint rolled back after it, so the data is fresh for every test."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.w = build_world()
+
+
+# --- the matrix ------------------------------------------------------------------------------
+
+ROLES = ["signed_out", "councillor", "lead_owner", "lead_none", "officer", "admin"]
+EDITORS = {"officer", "admin"}
+
+# key -> (URL name, how to find its arguments). A key with ":" is a second object for the same
+# URL name (an action, or a recommendation, that the lead officer does not own).
+WRITE_URLS = {
+    "review_create": ("review_create", lambda w: []),
+    "review_edit": ("review_edit", lambda w: [w.merton]),
+    "review_receipt": ("review_receipt", lambda w: [w.harrow]),
+    "review_extension": ("review_extension", lambda w: [w.harrow]),
+    "committee_create": ("committee_create", lambda w: []),
+    "committee_edit": ("committee_edit", lambda w: [w.osc]),
+    "meeting_create": ("meeting_create", lambda w: []),
+    "meeting_edit": ("meeting_edit", lambda w: [w.july_2017]),
+    "recommendation_create": ("recommendation_create", lambda w: [w.harrow]),
+    "recommendation_paste": ("recommendation_paste", lambda w: [w.harrow]),
+    "review_responses": ("review_responses", lambda w: [w.harrow]),
+    "recommendation_edit": ("recommendation_edit", lambda w: [w.r1]),
+    "recommendation_close": ("recommendation_close", lambda w: [w.r1]),
+    "recommendation_archive": ("recommendation_archive", lambda w: [w.r1]),
+    "action_create": ("action_create", lambda w: [w.r1]),
+    "action_edit": ("action_edit", lambda w: [w.own_action]),
+    "action_edit:others": ("action_edit", lambda w: [w.others_action]),
+    "action_revise_target": ("action_revise_target", lambda w: [w.own_action]),
+    "action_revise_target:others": ("action_revise_target", lambda w: [w.others_action]),
+    "action_remove": ("action_remove", lambda w: [w.own_action]),
+    "update_create": ("update_create", lambda w: [w.r1]),
+    "update_create:others": ("update_create", lambda w: [w.harrow_r1]),
+}
+
+READ_URLS = {
+    "dashboard": ("dashboard", lambda w: []),
+    "review_list": ("review_list", lambda w: []),
+    "review_detail": ("review_detail", lambda w: [w.merton]),
+    "review_history": ("review_history", lambda w: [w.merton]),
+    "recommendation_list": ("recommendation_list", lambda w: []),
+    "recommendation_detail": ("recommendation_detail", lambda w: [w.r1]),
+    "recommendation_history": ("recommendation_history", lambda w: [w.r1]),
+    "meeting_list": ("meeting_list", lambda w: []),
+    "meeting_detail": ("meeting_detail", lambda w: [w.july_2017]),
+    "committee_list": ("committee_list", lambda w: []),
+    "committee_detail": ("committee_detail", lambda w: [w.osc]),
+}
+
+# What a lead officer who owns the action may do.
+LEAD_OWNER_MAY = {"action_edit", "action_revise_target", "update_create"}
+
+# Where the walk over the URL configuration does not look: Django's admin and sign-in pages,
+# the committee documents (another engineer's, with their own tests) and the health check.
+EXCLUDED_PREFIXES = ("admin/", "accounts/", "documents/")
+EXCLUDED_NAMES = {"healthz"}
+
+
+def url_for(key: str, w: World) -> str:
+    name, args = {**WRITE_URLS, **READ_URLS}[key]
+    return reverse(name, args=args(w))
+
+
+def client_for(role: str, w: World) -> Client:
+    client = Client()
+    if role != "signed_out":
+        client.force_login(w.user(role))
+    return client
+
+
+def valid_submission(key: str, w: World) -> dict:
+    """A submission that succeeds for a scrutiny officer: the form as a scrutiny officer sees
+    it (read from the page, as a browser would send it) with the boxes filled in."""
+    editor = client_for("officer", w)
+    url = url_for(key, w)
+    name = WRITE_URLS[key][0]
+    page = editor.get(url)
+    assert page.status_code == 200, (key, page.status_code)
+    data = page_form(page.content).data()
+    if name == "review_create":
+        data.update(
+            title="Matrix review of school transport",
+            review_type="task_group",
+            commissioning_committee=str(w.osc),
+        )
+    elif name == "review_edit":
+        data.update(objectives="Objectives edited in the permission matrix.")
+    elif name == "review_receipt":
+        data.update(report_received_meeting=str(w.harrow_cabinet_meeting))
+    elif name == "review_extension":
+        data.update(
+            extended_deadline_0="30",
+            extended_deadline_1="9",
+            extended_deadline_2="2021",
+            extension_reason="The committee agreed more time for the response.",
+        )
+    elif name == "committee_create":
+        data.update(name="Matrix Scrutiny Panel", kind="scrutiny")
+    elif name == "committee_edit":
+        data.update(short_name="OSC-M")
+    elif name == "meeting_create":
+        data.update(committee=str(w.osc), date_0="12", date_1="3", date_2="2018")
+    elif name == "meeting_edit":
+        data.update(location="Committee Room C, Merton Civic Centre")
+    elif name == "recommendation_create":
+        data.update(text="That the council publishes its shared services register.")
+    elif name == "recommendation_paste":
+        data = {
+            "step": "confirm",
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "1",
+            "form-MIN_NUM_FORMS": "0",
+            "form-MAX_NUM_FORMS": "300",
+            "form-0-include": "on",
+            "form-0-number": "9",
+            "form-0-text": "That the council reviews every shared service each year.",
+            "form-0-paragraph_reference": "paragraph 40",
+            "form-0-responsible_body": "",
+        }
+    elif name == "review_responses":
+        data.update(date_0="1", date_1="7", date_2="2021")
+        for rec in Review.objects.get(pk=w.harrow).recommendations.all():
+            data[f"rec-{rec.pk}-decision"] = "accepted"
+    elif name == "recommendation_edit":
+        data.update(service_area="Corporate Services")
+    elif name == "recommendation_close":
+        data.update(meeting=str(w.july_2017), minute_reference="Minute 7/17")
+    elif name == "recommendation_archive":
+        data.update(reason="Entered twice by mistake.")
+    elif name == "action_create":
+        data.update(action="Report progress on the register to the Commission.")
+    elif name == "action_edit":
+        data.update(timeline="By the end of 2017 (matrix)")
+    elif name == "action_revise_target":
+        data.update(
+            new_date_0="31",
+            new_date_1="3",
+            new_date_2="2022",
+            reason="The partner council asked for more time.",
+        )
+    elif name == "action_remove":
+        data.update(reason="Duplicated another action.")
+    elif name == "update_create":
+        data.update(text="Progress reported to the Commission.", reported_status="on_track")
+        if not data.get("action"):
+            data["action"] = page_form(page.content).options("action")[-1]
+    return data
+
+
+def expected_status(role: str, key: str, method: str) -> int:
+    if role == "signed_out":
+        return 302  # to sign-in
+    if key in READ_URLS:
+        return 200 if method == "GET" else 405
+    allowed = role in EDITORS or (role == "lead_owner" and key in LEAD_OWNER_MAY)
+    if not allowed:
+        return 403
+    if method == "GET":
+        return 200
+    if method == "POST":
+        return 200  # every box empty: refused with messages
+    return 302  # a valid submission: saved, then Post/Redirect/Get
+
+
+def check(w: World, role: str, key: str, method: str) -> None:
+    """One cell of the matrix."""
+    url = url_for(key, w)
+    client = client_for(role, w)
+    if method == "GET":
+        data = None
+    elif method == "POST-valid":
+        data = valid_submission(key, w)
+    elif key in WRITE_URLS:  # every box left empty, as a scrutiny officer's page has them
+        data = page_form(client_for("officer", w).get(url).content).blank()
+    else:
+        data = {}
+    before = snapshot()
+    response = client.get(url) if method == "GET" else client.post(url, data)
+    want = expected_status(role, key, method)
+    assert response.status_code == want, (
+        f"{role} {method} {url}: {response.status_code}, expected {want}"
+    )
+    after = snapshot()
+    if role == "signed_out":
+        assert response["Location"] == reverse("login") + "?next=" + quote(url, safe="/")
+    if want != 302 or role == "signed_out":
+        assert not changed(before, after), (
+            f"{role} {method} {url} changed: {changed(before, after)}"
+        )
+    if method == "POST" and want == 200 and key in WRITE_URLS:
+        assert "There is a problem" in response.content.decode(), (
+            "an empty submission must say what is missing"
+        )
+    if method == "POST-valid" and want == 302 and role != "signed_out":
+        assert changed(before, after), "a valid submission must save something"
+        assert not response["Location"].startswith(reverse("login"))
+
+
+class TestMatrix(WorldTestCase):
+    """Every (role, URL, method): one generated test method each (see the loop below)."""
+
+
+def _matrix_test(role: str, key: str, method: str):
+    def test(self):
+        check(self.w, role, key, method)
+
+    test.__doc__ = f"{role}: {method} {key} answers {expected_status(role, key, method)}"
+    return test
+
+
+for _role in ROLES:
+    for _key in [*WRITE_URLS, *READ_URLS]:
+        for _method in ["GET", "POST", "POST-valid"] if _key in WRITE_URLS else ["GET", "POST"]:
+            _name = f"test_{_role}__{_key.replace(':', '_')}__{_method.replace('-', '_')}"
+            setattr(TestMatrix, _name, _matrix_test(_role, _key, _method))
+
+
+def test_the_matrix_covers_every_named_url():
+    """New views must join the matrix: walk the URL configuration and fail on any named pattern
+    (outside the admin, sign-in, documents and the health check) the matrix does not test."""
+    found = set()
+
+    def walk(patterns, prefix=""):
+        for p in patterns:
+            route = prefix + str(p.pattern)
+            if route.startswith(EXCLUDED_PREFIXES):
+                continue
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, route)
+            elif isinstance(p, URLPattern) and p.name and p.name not in EXCLUDED_NAMES:
+                found.add(p.name)
+
+    walk(get_resolver().url_patterns)
+    covered = {name for name, _ in WRITE_URLS.values()} | {name for name, _ in READ_URLS.values()}
+    missing = found - covered
+    assert not missing, f"named URLs missing from the permission matrix: {sorted(missing)}"
+    assert covered <= found, f"the matrix names URLs that no longer exist: {covered - found}"
+
+
+def test_documents_urls_are_the_ones_listed_as_excluded():
+    """The documents URLs are left out of the matrix for now (another engineer's); this lists
+    them so the exclusion stays visible."""
+    from recommendations import urls_documents
+
+    names = sorted(p.name for p in urls_documents.urlpatterns if p.name)
+    assert names and all(n.startswith("documents_") for n in names), names
+
+
+# --- beyond the matrix ---------------------------------------------------------------------
+
+
+class TestLeadOfficers(WorldTestCase):
+    def test_a_lead_officer_edits_their_own_action_without_owner_or_number(self):
+        """A lead officer's action form has no owner or number: they cannot hand the action to
+        someone else or renumber it, even by adding the fields to the submission."""
+        w = self.w
+        client = client_for("lead_owner", w)
+        url = reverse("action_edit", args=[w.own_action])
+        form = page_form(client.get(url).content)
+        assert "owner" not in form.names() and "number" not in form.names()
+        data = form.data()
+        other = Officer.objects.get(name="Alex Dewsnap")
+        data.update(action="Changed by the owner", owner=str(other.pk), number="7")
+        response = client.post(url, data)
+        assert response.status_code == 302
+        action = ActionPlanItem.objects.get(pk=w.own_action)
+        assert action.action == "Changed by the owner"
+        assert action.owner.name == "Sophie Ellis" and action.number == 1
+
+    def test_a_lead_officer_cannot_post_an_update_on_someone_elses_action(self):
+        """On a recommendation where they own one action, the lead officer may post only on that
+        action: naming another action (or the recommendation as a whole) is refused."""
+        w = self.w
+        r1 = Recommendation.objects.get(pk=w.r1)
+        theirs = ActionPlanItem(
+            recommendation=r1,
+            number=2,
+            action="Someone else's action",
+            owner=Officer.objects.get(name="Alex Dewsnap"),
+        )
+        theirs.save()
+        client = client_for("lead_owner", w)
+        url = reverse("update_create", args=[r1.pk])
+        form = page_form(client.get(url).content)
+        assert form.options("action") == [str(w.own_action)]
+        before = snapshot()
+        for action in [str(theirs.pk), ""]:
+            data = form.data()
+            data.update(action=action, text="Not mine to report", reported_status="achieved")
+            response = client.post(url, data)
+            assert response.status_code == 200
+            assert "There is a problem" in response.content.decode()
+        assert not changed(before, snapshot())
+
+
+class TestEmptyBody(WorldTestCase):
+    """A POST with no body at all (no fields, not even the CSRF token a browser sends) to every
+    write URL, by those allowed to write there: no 500, nothing saved."""
+
+
+def _empty_body_test(role: str, key: str):
+    def test(self):
+        before = snapshot()
+        response = client_for(role, self.w).post(url_for(key, self.w), {})
+        assert response.status_code == 200
+        assert not changed(before, snapshot())
+
+    return test
+
+
+for _key in WRITE_URLS:
+    for _role in ["officer", "lead_owner"]:
+        if _role == "officer" or _key in LEAD_OWNER_MAY:
+            _name = f"test_{_role}__{_key.replace(':', '_')}"
+            setattr(TestEmptyBody, _name, _empty_body_test(_role, _key))
