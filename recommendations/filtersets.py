@@ -79,11 +79,22 @@ class YearFilter(django_filters.ChoiceFilter):
 
 
 class YearChoicesMixin:
-    """Fill the year filter's choices from the register (one query)."""
+    """Fill the year filter's choices from the register (one query), and read each select's
+    choices once: iterating a model choice field in a template would count, then query."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["year"].extra["choices"] = _year_choices()
+
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(form, "_choices_read", False):
+            for field in form.fields.values():
+                if hasattr(field, "queryset"):
+                    field._choices = [choice for choice in field.choices]  # noqa: C416 (no len())
+            form._choices_read = True
+        return form
 
 
 class RecommendationFilterSet(YearChoicesMixin, django_filters.FilterSet):
@@ -97,7 +108,7 @@ class RecommendationFilterSet(YearChoicesMixin, django_filters.FilterSet):
         help_text="Words from the recommendation, its response, actions or updates",
     )
     review = django_filters.ModelChoiceFilter(
-        queryset=Review.objects.order_by("title", "pk"),
+        queryset=Review.objects.only("pk", "title").order_by("title", "pk"),
         empty_label="Any review",
         error_messages={"invalid_choice": "Select a review from the list."},
     )

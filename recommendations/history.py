@@ -93,7 +93,15 @@ def history_entries(sources: list[tuple[type, models.QuerySet, str]]) -> list[Hi
             previous_by_id[row.id] = row
     related = {}
     for related_model, ids in wanted.items():
-        for pk, obj in related_model._default_manager.in_bulk(ids).items():
+        manager = related_model._default_manager
+        # What each model's name (__str__) reads, loaded with it.
+        follow = {
+            "Meeting": ["committee"],
+            "ActionPlanItem": ["recommendation__review"],
+            "Recommendation": ["review"],
+        }.get(related_model.__name__)
+        queryset = manager.select_related(*follow) if follow else manager.all()
+        for pk, obj in queryset.in_bulk(ids).items():
             related[(related_model, pk)] = obj
     entries = []
     for model, row, kind, changed in collected:

@@ -9,7 +9,8 @@ import datetime
 from collections import Counter
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -184,9 +185,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def review_list(request: HttpRequest) -> HttpResponse:
+    counts = (
+        Recommendation.objects.filter(review=OuterRef("pk"))
+        .order_by()
+        .values("review")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     reviews = (
         Review.objects.with_framework()
-        .annotate(recommendation_count=Count("recommendations", distinct=True))
+        .annotate(recommendation_count=Coalesce(Subquery(counts), 0))
         .order_by("-municipal_year", "title", "pk")
     )
     filterset = ReviewFilterSet(request.GET, queryset=reviews)
@@ -423,33 +431,42 @@ def _net_status_changes(meeting: Meeting, start: datetime.date) -> list[dict]:
     """Recommendations whose status at this meeting differs from their status at the end of
     ``start`` (the previous meeting's day). Records entered since then are new, not changed.
     One query over the history table."""
-    rows = Recommendation.history.filter(
+    boundary = end_of_day(start) if start != datetime.date.min else None
+    if boundary is None:
+        return []
+    monitored = Recommendation.history.filter(
         review_id__in=Review.objects.filter(commissioning_committee=meeting.committee).values("pk"),
         history_date__lte=end_of_day(meeting.date),
-    ).order_by("id", "history_date", "history_id")
-    boundary = end_of_day(start) if start != datetime.date.min else None
-    before: dict[int, object] = {}
-    after: dict[int, object] = {}
-    for row in rows.only("id", "status", "history_date", "number", "reference", "history_type"):
-        if boundary is not None and row.history_date <= boundary:
-            before[row.id] = row
-        after[row.id] = row
+    )
+    # Only recommendations with a change since the previous meeting can have changed status.
+    touched = monitored.filter(history_date__gt=boundary).values("id")
+    rows = (
+        monitored.filter(id__in=touched)
+        .order_by("id", "history_date", "history_id")
+        .values_list("id", "status", "history_date", "number", "reference", "history_type")
+    )
+    before: dict[int, tuple] = {}
+    after: dict[int, tuple] = {}
+    for row in rows:
+        if row[2] <= boundary:
+            before[row[0]] = row
+        after[row[0]] = row
     changes = []
     for pk, old in before.items():
         new = after[pk]
-        if new.history_type == "-" or old.status == new.status:
+        if new[5] == "-" or old[1] == new[1]:
             continue
         changes.append(
             {
-                "recommendation": new,
-                "old": RecommendationStatus(old.status).label,
-                "new": RecommendationStatus(new.status).label,
-                "old_value": old.status,
-                "new_value": new.status,
-                "when": new.history_date,
+                "recommendation": {"pk": pk, "number": new[3], "reference": new[4]},
+                "old": RecommendationStatus(old[1]).label,
+                "new": RecommendationStatus(new[1]).label,
+                "old_value": old[1],
+                "new_value": new[1],
+                "when": new[2],
             }
         )
-    changes.sort(key=lambda c: (c["recommendation"].reference or "", c["when"]))
+    changes.sort(key=lambda c: (c["recommendation"]["reference"] or "", c["when"]))
     return changes
 
 

@@ -16,7 +16,7 @@ def demo(db):
 
 def make_user(username: str, role: str, **extra) -> User:
     user = User.objects.create_user(username=username, password="correct-horse-9", **extra)
-    user.groups.add(Group.objects.get(name=role))
+    user.groups.add(Group.objects.get_or_create(name=role)[0])
     return user
 
 

@@ -232,7 +232,7 @@ def build_world() -> World:
 
     def make(username, role, **extra):
         user = User.objects.create_user(username=username, password="correct-horse-9", **extra)
-        user.groups.add(Group.objects.get(name=role))
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
         return user
 
     nobody = Officer(name="Priya Nobody", job_title="Head of Parks")

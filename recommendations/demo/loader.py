@@ -211,7 +211,7 @@ class DemoLoader:
                 )
                 user.set_password(account["password"])
                 user.save()
-            user.groups.add(Group.objects.get(name=account["role"]))
+            user.groups.add(Group.objects.get_or_create(name=account["role"])[0])
             if account.get("officer"):
                 officer = self.ref("officer", account["officer"])
                 if officer.user_id != user.pk:
