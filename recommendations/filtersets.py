@@ -86,15 +86,12 @@ class YearChoicesMixin:
         super().__init__(*args, **kwargs)
         self.filters["year"].extra["choices"] = _year_choices()
 
-    @property
-    def form(self):
-        form = super().form
-        if not getattr(form, "_choices_read", False):
-            for field in form.fields.values():
-                if hasattr(field, "queryset"):
-                    field._choices = [choice for choice in field.choices]  # noqa: C416 (no len())
-            form._choices_read = True
-        return form
+    def read_choices_once(self) -> None:
+        """Before rendering the form: read each select's choices once (a template would
+        count, then query, each model choice field)."""
+        for field in self.form.fields.values():
+            if hasattr(field, "queryset"):
+                field._choices = [choice for choice in field.choices]  # noqa: C416 (no len())
 
 
 class RecommendationFilterSet(YearChoicesMixin, django_filters.FilterSet):

@@ -532,6 +532,10 @@ class Update(AuditedModel):
     class Meta:
         ordering = ["recommendation_id", "-date", "-pk"]
         get_latest_by = ["date", "pk"]
+        indexes = [
+            # "The latest update of each recommendation", asked by every register row.
+            models.Index(fields=["recommendation", "-date", "-id"], name="update_latest_first"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(text=""),
@@ -553,3 +557,6 @@ class Update(AuditedModel):
             and self.action.recommendation_id != self.recommendation_id
         ):
             raise ValidationError({"action": "That action belongs to a different recommendation."})
+
+
+from .models_documents import *  # noqa: E402,F403

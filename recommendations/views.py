@@ -19,6 +19,7 @@ from django.views.decorators.http import require_safe
 from reviews.models import AgendaItem, Meeting, Review, ReviewMember, ReviewStatus
 from reviews.permissions import can_edit_action, can_post_update
 
+from .documents import published_documents_for
 from .filtersets import RecommendationFilterSet, ReviewFilterSet
 from .history import history_entries
 from .models import (
@@ -198,6 +199,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
         .order_by("-municipal_year", "title", "pk")
     )
     filterset = ReviewFilterSet(request.GET, queryset=reviews)
+    filterset.read_choices_once()
     valid = filterset.is_valid()
     page = Paginator(filterset.qs if valid else reviews.none(), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -294,6 +296,7 @@ def recommendation_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     base = Recommendation.objects.for_register(today)
     filterset = RecommendationFilterSet(request.GET, queryset=base)
+    filterset.read_choices_once()
     valid = filterset.is_valid()
     results = filterset.qs if valid else base.none()
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -420,10 +423,6 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _published_documents(meeting: Meeting) -> list:
-    try:
-        from .documents import published_documents_for
-    except ImportError:  # the documents module is optional until it lands
-        return []
     return published_documents_for(meeting)
 
 

@@ -225,6 +225,6 @@ CACHES["documents"] = {
     "OPTIONS": {"MAX_ENTRIES": env_int("DOCUMENTS_CACHE_ENTRIES", 500, minimum=10)},
 }
 DOCUMENTS_CACHE_SECONDS = env_int("DOCUMENTS_CACHE_DAYS", 30, minimum=1) * 24 * 3600
-DOCUMENTS_SYNC_MAX_RECOMMENDATIONS = env_int("DOCUMENTS_SYNC_MAX_RECOMMENDATIONS", 40)
+DOCUMENTS_SYNC_MAX_RECOMMENDATIONS = env_int("DOCUMENTS_SYNC_MAX_RECOMMENDATIONS", 30)
 DOCUMENTS_SYNC_RENDER = env_bool("DOCUMENTS_SYNC_RENDER", False)
 # --- end of committee documents -------------------------------------------------------------

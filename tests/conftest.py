@@ -152,3 +152,17 @@ def bigger(demo):
         state["added"] += n
 
     return grow
+
+
+@pytest.fixture(autouse=True)
+def _documents_made_in_memory(settings):
+    """Tests make PDFs within the request and cache them in memory: no worker process and
+    no files under var/."""
+    settings.DOCUMENTS_SYNC_RENDER = True
+    settings.CACHES = {
+        **settings.CACHES,
+        "documents": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "documents-tests",
+        },
+    }

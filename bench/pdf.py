@@ -1,0 +1,368 @@
+"""Benchmark of the committee documents (PDF action plans and trackers).
+
+    .venv/bin/python bench/pdf.py            # the Merton plan, 100 and 300 recommendations
+    .venv/bin/python bench/pdf.py --quick    # without the 300-recommendation tracker
+
+For each document it prints: the time to make it our way (the content key, the plan read
+through load_plan, the template, WeasyPrint) and the time WeasyPrint alone takes on the same
+HTML, so our overhead shows as a ratio; a cached repeat (the content key and the cache read,
+and the same through a whole Django request); the peak memory of the process that made it;
+and, for the large trackers, what a web request does instead of making them (it queues a
+background job and answers at once).
+
+It works on a database of its own (a temporary SQLite file: the demonstration data, plus
+trackers of 100 and 300 recommendations written like Merton's), never on var/. Each document
+is measured in a fresh process, warmed by one small document first.
+
+Targets (issue 5): the Merton plan in at most 1 s warm; our overhead at most 10% over
+WeasyPrint alone; a cached repeat in at most 50 ms.
+"""
+
+import argparse
+import gc
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = {
+    "merton": "the Merton 2016 action plan, as at 6 July 2017",
+    "tracker100": "a tracker of 100 recommendations",
+    "tracker300": "a tracker of 300 recommendations",
+}
+
+
+def setup_django(var_dir: str) -> None:
+    os.environ["VAR_DIR"] = var_dir
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scrutiny.settings")
+    os.environ.setdefault("LOG_LEVEL", "ERROR")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def build_database(var_dir: str) -> None:
+    """Migrate a new database, load the demonstration data and add the bench trackers."""
+    setup_django(var_dir)
+    import datetime
+    import io
+
+    from django.core.management import call_command
+
+    from recommendations.demo.loader import load_demo
+    from recommendations.models import ActionPlanItem, Recommendation, Update
+    from reviews.audit import acting_as
+    from reviews.models import Committee, Meeting, Officer, Review
+
+    call_command("migrate", verbosity=0, stdout=io.StringIO())
+    load_demo()
+    merton = list(
+        Recommendation.objects.filter(review__title="Shared and outsourced services in Merton")
+        .prefetch_related("actions__updates")
+        .order_by("number")
+    )
+    owner = Officer.objects.get(name="Sophie Ellis")
+    lead = Officer.objects.get(name="Ged Curran")
+    with acting_as(None):
+        for name, size in (("Bench panel 100", 100), ("Bench panel 300", 300)):
+            committee = Committee.objects.create(name=name, kind="scrutiny")
+            meeting = Meeting.objects.create(committee=committee, date=datetime.date(2017, 7, 6))
+            for r in range(size // 10):
+                review = Review.objects.create(
+                    title=f"{name}: review {r + 1}",
+                    review_type="task_group",
+                    commissioning_committee=committee,
+                    reference_prefix=f"B{size}-{r + 1}",
+                    report_agreed_on=datetime.date(2016, 7, 7),
+                    scrutiny_officer=lead,
+                    status="monitoring",
+                )
+                for n in range(1, 11):
+                    source = merton[(r * 10 + n) % len(merton)]
+                    action_source = source.actions.all()[0]
+                    rec = Recommendation.objects.create(
+                        review=review,
+                        number=n,
+                        text=source.text,
+                        responsible_body=source.responsible_body,
+                        decision="accepted",
+                        response_date=datetime.date(2016, 11, 14),
+                        lead_officer=lead,
+                    )
+                    action = ActionPlanItem.objects.create(
+                        recommendation=rec,
+                        action=action_source.action,
+                        timeline=action_source.timeline,
+                        target_date=action_source.target_date,
+                        owner=owner,
+                        status=action_source.status,
+                    )
+                    for update in action_source.updates.all():
+                        Update.objects.create(
+                            recommendation=rec,
+                            action=action,
+                            date=update.date,
+                            text=update.text,
+                            author=owner,
+                            reported_to=meeting,
+                        )
+
+
+def spec_for(case: str):
+    import datetime
+
+    from recommendations.documents.spec import DocumentSpec
+    from reviews.models import Committee, Review
+
+    if case == "merton":
+        review = Review.objects.get(title="Shared and outsourced services in Merton")
+        return DocumentSpec(
+            kind="action_plan",
+            review_id=review.pk,
+            as_at=datetime.date(2017, 7, 6),
+            appendix_label="Appendix 1",
+        )
+    size = case.removeprefix("tracker")
+    committee = Committee.objects.get(name=f"Bench panel {size}")
+    return DocumentSpec(
+        kind="tracker", filters=(("committee", str(committee.pk)),), appendix_label="Appendix 2"
+    )
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure(case: str, var_dir: str, repeat: int) -> dict:
+    """Measure one document in this (fresh) process."""
+    setup_django(var_dir)
+    import weasyprint
+    from django.conf import settings
+    from django.contrib.auth.models import User
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    from recommendations.documents import render, service
+    from recommendations.documents.content import build_content
+    from recommendations.documents.spec import content_key, select_recommendations
+
+    cache = service._cache()
+    spec = spec_for(case)
+
+    # Warm the process with a small document (fonts, imports, templates).
+    warm = spec_for("merton")
+    service.make_pdf(warm, select_recommendations(warm), "warm-up")
+    baseline = rss_mb()
+
+    # Our way and WeasyPrint alone on the same HTML, in turn and in alternating order (the
+    # second of two renders in a row tends to be the quicker), each after a garbage
+    # collection, so that both see the same machine.
+    html = render.document_html(build_content(spec, select_recommendations(spec)))
+    made = None
+
+    def ours():
+        nonlocal made
+        selection = select_recommendations(spec)
+        key = content_key(spec, selection.queryset)
+        made = service.make_pdf(spec, selection, key.key)
+        return key
+
+    def alone():
+        document = weasyprint.HTML(string=html, url_fetcher=render._no_network()).render()
+        document.write_pdf(pdf_variant=render.PDF_VARIANT)
+
+    times = {"ours": [], "alone": [], "ours_cpu": [], "alone_cpu": [], "steps_cpu": []}
+    for round_ in range(repeat):
+        order = [("ours", ours), ("alone", alone)]
+        for name, run in order if round_ % 2 == 0 else reversed(order):
+            if name == "ours":
+                cache.clear()  # so that it is made, not read
+            gc.collect()
+            start, start_cpu = time.perf_counter(), time.process_time()
+            result = run()
+            times[name].append(time.perf_counter() - start)
+            times[f"{name}_cpu"].append(time.process_time() - start_cpu)
+            if name == "ours":
+                key = result
+                # Our steps in the same run: everything but WeasyPrint (so the machine's
+                # noise, which is in WeasyPrint's share, cancels out).
+                times["steps_cpu"].append(times["ours_cpu"][-1] - made.weasyprint_cpu)
+
+    # A cached repeat (median of 20): the key and the cache read; then a whole Django request.
+    cached, cached_cpu = [], []
+    for _ in range(20):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        again = service.obtain(spec, user=None)
+        cached.append(time.perf_counter() - start)
+        cached_cpu.append(time.process_time() - start_cpu)
+    assert again.sha256 == made.sha256, "the repeat was not served from the cache"
+    user = User.objects.get(username="councillor")
+    client = Client()
+    client.force_login(user)
+    with override_settings(ALLOWED_HOSTS=["testserver"]):
+        url = spec.url()
+        client.get(url)
+        request, request_cpu = [], []
+        for _ in range(20):
+            start, start_cpu = time.perf_counter(), time.process_time()
+            response = client.get(url)
+            request.append(time.perf_counter() - start)
+            request_cpu.append(time.process_time() - start_cpu)
+        assert response.status_code == 200 and response.content == made.pdf
+
+        queued = None
+        if key.recommendations > settings.DOCUMENTS_SYNC_MAX_RECOMMENDATIONS:
+            # What a web request does with it when it is not cached: queue, answer at once.
+            from unittest import mock
+
+            from recommendations.documents import jobs
+
+            cache.clear()
+            with mock.patch.object(jobs, "start_worker"):
+                start = time.perf_counter()
+                response = client.get(url)
+                queued = {
+                    "seconds": time.perf_counter() - start,
+                    "status": response.status_code,
+                    "location": response.get("Location", ""),
+                }
+
+    return {
+        "case": case,
+        "recommendations": key.recommendations,
+        "pages": made.pages,
+        "bytes": made.size,
+        # The best of the runs: the least disturbed by other work on the machine.
+        "ours": min(times["ours"]),
+        "alone": min(times["alone"]),
+        "ours_cpu": min(times["ours_cpu"]),
+        "alone_cpu": min(times["alone_cpu"]),
+        "steps_cpu": statistics.median(times["steps_cpu"]),
+        "rounds": repeat,
+        "load": os.getloadavg()[0],
+        "cached": statistics.median(cached),
+        "cached_request": statistics.median(request),
+        "cached_cpu": statistics.median(cached_cpu),
+        "cached_request_cpu": statistics.median(request_cpu),
+        "baseline_rss_mb": baseline,
+        "peak_rss_mb": rss_mb(),
+        "queued_request": queued,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="leave out the 300 tracker")
+    parser.add_argument("--repeat", type=int, default=0, help="timed runs per document")
+    parser.add_argument("--case", help=argparse.SUPPRESS)
+    parser.add_argument("--build", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--var-dir", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.build:  # a child process: make the database
+        build_database(args.var_dir)
+        return 0
+    if args.case:  # a child process: measure one document, print JSON
+        # Enough runs that the best of them is little disturbed by other work on the machine.
+        repeat = args.repeat or {"merton": 20, "tracker100": 6}.get(args.case, 3)
+        print(json.dumps(measure(args.case, args.var_dir, repeat)))
+        return 0
+
+    cases = [c for c in CASES if not (args.quick and c == "tracker300")]
+    with tempfile.TemporaryDirectory(prefix="bench-pdf-") as var_dir:
+        started = time.perf_counter()
+        subprocess.run([sys.executable, __file__, "--build", "--var-dir", var_dir], check=True)
+        print(
+            f"Database ready in {time.perf_counter() - started:.1f} s "
+            f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)\n"
+        )
+        results = []
+        for case in cases:
+            command = [sys.executable, __file__, "--case", case, "--var-dir", var_dir]
+            if args.repeat:
+                command += ["--repeat", str(args.repeat)]
+            output = subprocess.run(command, capture_output=True, text=True)
+            if output.returncode:
+                print(output.stderr, file=sys.stderr)
+                return output.returncode
+            result = json.loads(output.stdout.strip().splitlines()[-1])
+            results.append(result)
+            report(result)
+        print(f"Total {time.perf_counter() - started:.0f} s")
+        print_targets(results)
+    return 0
+
+
+def print_targets(results: list[dict]) -> None:
+    """The issue's targets. Wall time is what a user waits; on a loaded machine (other work
+    on the same cores) it exceeds the CPU time, which is what the work itself costs."""
+    merton = next(r for r in results if r["case"] == "merton")
+    worst = max(r["ours"] / r["alone"] - 1 for r in results)
+    worst_cpu = max(r["ours_cpu"] / r["alone_cpu"] - 1 for r in results)
+    worst_steps = max(r["steps_cpu"] / r["alone_cpu"] for r in results)
+    slowest = max(r["cached_request"] for r in results)
+    slowest_cpu = max(r["cached_request_cpu"] for r in results)
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "NOT MET"
+
+    print("\nTargets (wall time; CPU time in brackets):")
+    print(
+        f"  Merton plan warm <= 1 s: {merton['ours']:.2f} s ({merton['ours_cpu']:.2f} s): "
+        f"{verdict(merton['ours'] <= 1)}"
+    )
+    print(
+        f"  overhead <= 10% over WeasyPrint alone: worst {worst:+.1%} ({worst_cpu:+.1%}) "
+        f"end to end, best runs compared: {verdict(worst <= 0.10)}; our own steps measured "
+        f"within the runs: worst {worst_steps:+.1%}: {verdict(worst_steps <= 0.10)}"
+    )
+    print(
+        f"  cached repeat <= 50 ms: slowest whole request {slowest * 1000:.0f} ms "
+        f"({slowest_cpu * 1000:.0f} ms): {verdict(slowest <= 0.05)}"
+    )
+
+
+def report(r: dict) -> None:
+    print(
+        f"{CASES[r['case']]}: {r['recommendations']} recommendations, {r['pages']} pages, "
+        f"{r['bytes'] / 1024:.0f} KB (load average {r['load']:.1f}; best of {r['rounds']} runs)"
+    )
+    print(
+        f"  ours             {r['ours']:7.2f} s   (CPU {r['ours_cpu']:.2f} s; "
+        f"{r['pages'] / r['ours']:.1f} pages/s)"
+    )
+    print(
+        f"  WeasyPrint alone {r['alone']:7.2f} s   (CPU {r['alone_cpu']:.2f} s)   overhead "
+        f"{r['ours'] / r['alone'] - 1:+.1%} (CPU {r['ours_cpu'] / r['alone_cpu'] - 1:+.1%})"
+    )
+    print(
+        f"  our own steps    {r['steps_cpu'] * 1000:7.1f} ms of CPU in the same runs "
+        f"(key, plan, template, cache): {r['steps_cpu'] / r['alone_cpu']:+.1%} of WeasyPrint"
+    )
+    print(
+        f"  cached repeat    {r['cached'] * 1000:7.1f} ms  (CPU {r['cached_cpu'] * 1000:.1f} ms; "
+        f"whole request {r['cached_request'] * 1000:.1f} ms, "
+        f"CPU {r['cached_request_cpu'] * 1000:.1f} ms)"
+    )
+    print(
+        f"  peak memory      {r['peak_rss_mb']:7.0f} MB  "
+        f"(process after a small warm-up document: {r['baseline_rss_mb']:.0f} MB)"
+    )
+    if r["queued_request"]:
+        q = r["queued_request"]
+        print(
+            f"  uncached web request: {q['status']} to {q['location']} in "
+            f"{q['seconds'] * 1000:.0f} ms (made by the background worker)"
+        )
+    print()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,317 @@
+"""What a committee document is: its kind, its recommendations and its options; its URL; and
+the content key that says whether a PDF made earlier is still the same document.
+
+A document is one of:
+
+- the action plan of a review (``action_plan``);
+- a tracker of any selection of the recommendations register, chosen with the register's own
+  filters and URL parameters (``tracker``);
+- the tracker for a scrutiny committee's meeting: everything the committee monitors, with the
+  updates since its previous meeting (``meeting_tracker``).
+
+The options are the same for all three: the position "as at" a date (or now), whether closed
+recommendations are included, padding to an even number of pages, and the front matter (the
+meeting and agenda item it goes to, the appendix label, the wards).
+"""
+
+import datetime
+import hashlib
+import importlib.metadata
+import json
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils import timezone
+
+from reviews.models import AgendaItem, Committee, Councillor, Meeting, Officer, Review
+
+from ..models import ActionPlanItem, Recommendation, Update
+from ..models_documents import DocumentKind
+
+# Bump when a change to the code changes the documents it makes (templates and CSS are
+# hashed on their own, see ``_template_fingerprint``).
+FORMAT_VERSION = "1"
+
+# The query parameters of a document URL. Anything else on a tracker URL is a filter of the
+# recommendations register and is passed to its filter set unchanged.
+OPTION_PARAMETERS = (
+    "as_at",
+    "include_closed",
+    "pad",
+    "to_meeting",
+    "agenda_item",
+    "appendix",
+    "wards",
+)
+# Register parameters that change the page, not the selection.
+NOT_FILTERS = ("page", "sort")
+DEFAULT_WARDS = "All"
+
+
+class InvalidDocument(Exception):
+    """The parameters do not describe a document; ``messages`` say why, for the user."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    """A document, as its URL gives it. Immutable and hashable."""
+
+    kind: str
+    review_id: int | None = None
+    meeting_id: int | None = None  # meeting_tracker: the monitoring meeting
+    filters: tuple[tuple[str, str], ...] = ()  # tracker: the register's query parameters
+    as_at: datetime.date | None = None
+    include_closed: bool = False
+    pad_to_even: bool = False
+    to_meeting_id: int | None = None  # front matter: the meeting the paper goes to
+    agenda_item_id: int | None = None
+    appendix_label: str = ""
+    wards: str = DEFAULT_WARDS
+
+    def __post_init__(self):
+        if self.kind not in DocumentKind.values:
+            raise ValueError(f"Unknown document kind {self.kind!r}")
+        if self.kind == DocumentKind.MEETING_TRACKER:
+            # A meeting's tracker goes to that meeting.
+            object.__setattr__(self, "to_meeting_id", self.meeting_id)
+
+    # --- as a URL ---------------------------------------------------------------------------
+
+    def options_query(self) -> list[tuple[str, str]]:
+        """The options as query parameters, defaults left out, in a fixed order."""
+        params = []
+        if self.as_at:
+            params.append(("as_at", self.as_at.isoformat()))
+        if self.include_closed:
+            params.append(("include_closed", "1"))
+        if self.pad_to_even:
+            params.append(("pad", "1"))
+        if self.to_meeting_id and self.kind != DocumentKind.MEETING_TRACKER:
+            params.append(("to_meeting", str(self.to_meeting_id)))
+        if self.agenda_item_id:
+            params.append(("agenda_item", str(self.agenda_item_id)))
+        if self.appendix_label:
+            params.append(("appendix", self.appendix_label))
+        if self.wards != DEFAULT_WARDS:
+            params.append(("wards", self.wards))
+        return params
+
+    def query_string(self) -> str:
+        return urlencode([*self.filters, *self.options_query()])
+
+    def url(self) -> str:
+        """The GET URL that downloads this document."""
+        if self.kind == DocumentKind.ACTION_PLAN:
+            path = reverse("documents_review_plan", args=[self.review_id])
+        elif self.kind == DocumentKind.MEETING_TRACKER:
+            path = reverse("documents_meeting_tracker", args=[self.meeting_id])
+        else:
+            path = reverse("documents_tracker")
+        query = self.query_string()
+        return f"{path}?{query}" if query else path
+
+    def export_url(self) -> str:
+        """The export page of this document, with its filters."""
+        if self.kind == DocumentKind.ACTION_PLAN:
+            return reverse("documents_review_export", args=[self.review_id])
+        if self.kind == DocumentKind.MEETING_TRACKER:
+            return reverse("documents_meeting_export", args=[self.meeting_id])
+        path = reverse("documents_tracker_export")
+        return f"{path}?{urlencode(self.filters)}" if self.filters else path
+
+    # --- stored with a job ------------------------------------------------------------------
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["as_at"] = self.as_at.isoformat() if self.as_at else None
+        data["filters"] = [list(pair) for pair in self.filters]
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> "DocumentSpec":
+        data = dict(data)
+        data["as_at"] = datetime.date.fromisoformat(data["as_at"]) if data.get("as_at") else None
+        data["filters"] = tuple(tuple(pair) for pair in data.get("filters", ()))
+        return cls(**data)
+
+    @property
+    def position_date(self) -> datetime.date:
+        """The date of the position the document gives: the "as at" date, or today."""
+        return self.as_at or timezone.localdate()
+
+
+def filters_from_query(query: QueryDict) -> tuple[tuple[str, str], ...]:
+    """The register's filter parameters in a query string, in a fixed order (the options of
+    the document, the page number and the sort order left out)."""
+    pairs = [
+        (key, value)
+        for key in sorted(query.keys())
+        if key not in OPTION_PARAMETERS and key not in NOT_FILTERS
+        for value in query.getlist(key)
+        if value != ""
+    ]
+    return tuple(pairs)
+
+
+# --- the recommendations of a document ------------------------------------------------------
+
+
+@dataclass
+class Selection:
+    """The recommendations a document covers (a queryset, not yet read) and, for a tracker,
+    the register filters that chose them, as (label, value) pairs for the front matter."""
+
+    queryset: QuerySet
+    filters: list[tuple[str, str]] = field(default_factory=list)
+
+
+def select_recommendations(spec: DocumentSpec) -> Selection:
+    """The recommendations of the document. For a tracker, through the register's filter set
+    (its first query reads the municipal years); bad filters raise :class:`InvalidDocument`."""
+    if spec.kind == DocumentKind.ACTION_PLAN:
+        return Selection(Recommendation.objects.filter(review_id=spec.review_id))
+    if spec.kind == DocumentKind.MEETING_TRACKER:
+        committee = Meeting.objects.filter(pk=spec.meeting_id).values("committee_id")
+        return Selection(
+            Recommendation.objects.filter(
+                Q(review__commissioning_committee_id__in=committee)
+                | Q(responsible_body_id__in=committee)
+            )
+        )
+    from ..filtersets import RecommendationFilterSet  # imported when used
+
+    query = QueryDict(mutable=True)
+    for key, value in spec.filters:
+        query.appendlist(key, value)
+    filterset = RecommendationFilterSet(query, queryset=Recommendation.objects.all())
+    form = filterset.form
+    if not filterset.is_valid():
+        raise InvalidDocument(
+            [
+                f"{form.fields[name].label}: {message}" if name in form.fields else str(message)
+                for name, errors in form.errors.items()
+                for message in errors
+            ]
+        )
+    described = []
+    for name, value in form.cleaned_data.items():
+        if value in (None, "", False, [], ()) or name in NOT_FILTERS:
+            continue
+        form_field = form.fields[name]
+        if hasattr(form_field, "choices") and not hasattr(value, "pk"):
+            value = dict(form_field.choices).get(value, value)
+        if value is True:
+            value = "Yes"
+        described.append((str(form_field.label or name).capitalize(), str(value)))
+    return Selection(filterset.qs.order_by(), described)
+
+
+# --- the content key ------------------------------------------------------------------------
+
+
+_fingerprint_cache: dict[tuple, str] = {}
+
+
+def _template_fingerprint() -> str:
+    """A digest of the document templates and stylesheet, so an edit to them makes new PDFs.
+    Read once per process for each set of modification times."""
+    folder = Path(settings.BASE_DIR) / "templates" / "documents"
+    files = sorted(p for p in folder.glob("pdf*") if p.is_file())
+    stamp = tuple((p.name, p.stat().st_mtime_ns) for p in files)
+    if stamp not in _fingerprint_cache:
+        digest = hashlib.sha256()
+        for path in files:
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        _fingerprint_cache.clear()
+        _fingerprint_cache[stamp] = digest.hexdigest()
+    return _fingerprint_cache[stamp]
+
+
+def _names_and_review_version(review_id: int | None) -> list:
+    """The last history row of each table that gives names (committees, meetings, agenda
+    items, officers, councillors), and the version of the review: one read-only query."""
+    quote = connection.ops.quote_name
+    parts = [
+        f"SELECT {n}, MAX(history_id) FROM {quote(model.history.model._meta.db_table)}"
+        for n, model in enumerate((Committee, Meeting, AgendaItem, Officer, Councillor))
+    ]
+    params = []
+    if review_id is not None:  # its title and dates, even with no recommendation
+        parts.append(f"SELECT 9, MAX(version) FROM {quote(Review._meta.db_table)} WHERE id = %s")
+        params.append(review_id)
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return sorted(cursor.fetchall())
+
+
+@lru_cache(maxsize=1)
+def _weasyprint_version() -> str:
+    return importlib.metadata.version("weasyprint")  # without importing it
+
+
+@dataclass
+class ContentKey:
+    """The content key of a document, and its size (to decide where to make it)."""
+
+    key: str
+    recommendations: int
+    actions: int
+    updates: int
+
+    @property
+    def estimated_seconds(self) -> float:
+        """Roughly how long WeasyPrint takes on an unloaded machine: a recommendation with its
+        action and update fills about half a landscape page, and WeasyPrint lays out about
+        eight such pages a second (bench/pdf.py: 151 pages in 18 s of CPU)."""
+        return 0.5 + 0.06 * self.recommendations + 0.005 * (self.actions + self.updates)
+
+
+def content_key(spec: DocumentSpec, recommendations: QuerySet) -> ContentKey:
+    """The key of the document's content: it changes when any record it shows is saved,
+    created or deleted, or when the options, the templates or the day ("now" documents)
+    change. A fixed number of queries, whatever the size of the document: the versions of
+    the recommendations (with their reviews), actions and updates, and the last history row
+    of the small tables that give names (committees, meetings, agenda items, officers,
+    councillors) with the review's version: four queries."""
+    rec_rows = list(
+        recommendations.order_by("pk").values_list("pk", "version", "review_id", "review__version")
+    )
+    rec_ids = recommendations.order_by().values("pk")
+    action_rows = list(
+        ActionPlanItem.objects.filter(recommendation_id__in=rec_ids)
+        .order_by("pk")
+        .values_list("pk", "version")
+    )
+    update_rows = list(
+        Update.objects.filter(recommendation_id__in=rec_ids)
+        .order_by("pk")
+        .values_list("pk", "version")
+    )
+    names = _names_and_review_version(
+        spec.review_id if spec.kind == DocumentKind.ACTION_PLAN else None
+    )
+    payload = {
+        "format": FORMAT_VERSION,
+        "templates": _template_fingerprint(),
+        "weasyprint": _weasyprint_version(),
+        "council": settings.COUNCIL_NAME,
+        "spec": spec.to_json(),
+        "position": spec.position_date.isoformat(),
+        "recommendations": rec_rows,
+        "actions": action_rows,
+        "updates": update_rows,
+        "names": names,
+    }
+    digest = hashlib.sha256(json.dumps(payload, default=str).encode()).hexdigest()
+    return ContentKey(digest, len(rec_rows), len(action_rows), len(update_rows))

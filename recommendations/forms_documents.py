@@ -1,0 +1,229 @@
+"""Forms of the committee documents: the options on a document's URL, and the export page."""
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from reviews.models import AgendaItem, Meeting
+
+from .documents.spec import DEFAULT_WARDS
+
+EARLIEST = datetime.date(1990, 1, 1)
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y", "%d %B %Y", "%d %b %Y"]
+
+
+def check_as_at(day: datetime.date | None) -> None:
+    if day is None:
+        return
+    if day > timezone.localdate():
+        raise ValidationError("The “as at” date must be today or in the past.")
+    if day < EARLIEST:
+        raise ValidationError("The “as at” date must be after 1 January 1990.")
+
+
+class _MeetingAndItem:
+    """The agenda item must be on the meeting; an agenda item alone gives its meeting."""
+
+    def clean_meeting_and_item(self, meeting_field: str) -> None:
+        meeting = self.cleaned_data.get(meeting_field)
+        item = self.cleaned_data.get("agenda_item")
+        if item is None:
+            return
+        if meeting is None:
+            self.cleaned_data[meeting_field] = item.meeting
+        elif item.meeting_id != meeting.pk:
+            self.add_error(
+                "agenda_item", "Choose an agenda item of the meeting the document goes to."
+            )
+
+
+class DocumentOptionsForm(_MeetingAndItem, forms.Form):
+    """The options of a document's download URL (``?as_at=2017-07-06&pad=1``…)."""
+
+    as_at = forms.DateField(
+        required=False,
+        input_formats=DATE_FORMATS,
+        validators=[check_as_at],
+        error_messages={
+            "invalid": "Enter the “as at” date as a real date, for example 2017-07-06 or 6/7/2017."
+        },
+    )
+    include_closed = forms.BooleanField(required=False)
+    pad = forms.BooleanField(required=False)
+    to_meeting = forms.ModelChoiceField(
+        queryset=Meeting.objects.all(),
+        required=False,
+        error_messages={"invalid_choice": "There is no such meeting (to_meeting)."},
+    )
+    agenda_item = forms.ModelChoiceField(
+        queryset=AgendaItem.objects.all(),
+        required=False,
+        error_messages={"invalid_choice": "There is no such agenda item (agenda_item)."},
+    )
+    appendix = forms.CharField(
+        required=False,
+        max_length=40,
+        error_messages={"max_length": "The appendix label can be at most 40 characters."},
+    )
+    wards = forms.CharField(
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "The wards can be at most 200 characters."},
+    )
+
+    def __init__(self, *args, meeting_fixed: Meeting | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting_fixed = meeting_fixed
+
+    def clean(self):
+        super().clean()
+        if self.meeting_fixed is not None:
+            # A meeting's tracker goes to that meeting.
+            chosen = self.cleaned_data.get("to_meeting")
+            if chosen is not None and chosen.pk != self.meeting_fixed.pk:
+                self.add_error("to_meeting", "A meeting's tracker goes to that meeting.")
+            self.cleaned_data["to_meeting"] = self.meeting_fixed
+        self.clean_meeting_and_item("to_meeting")
+        return self.cleaned_data
+
+    def spec_options(self) -> dict:
+        """The options, as keyword arguments of ``DocumentSpec``."""
+        data = self.cleaned_data
+        return {
+            "as_at": data["as_at"],
+            "include_closed": data["include_closed"],
+            "pad_to_even": data["pad"],
+            "to_meeting_id": data["to_meeting"].pk if data["to_meeting"] else None,
+            "agenda_item_id": data["agenda_item"].pk if data["agenda_item"] else None,
+            "appendix_label": data["appendix"],
+            "wards": data["wards"] or DEFAULT_WARDS,
+        }
+
+
+class ExportForm(_MeetingAndItem, forms.Form):
+    """The export page: the meeting and agenda item, the appendix label, the "as at" date
+    (a GOV.UK date input), closed recommendations and padding."""
+
+    to_meeting = forms.ModelChoiceField(
+        queryset=Meeting.objects.all(),
+        required=False,
+        error_messages={"invalid_choice": "Choose a meeting from the list."},
+    )
+    agenda_item = forms.ModelChoiceField(
+        queryset=AgendaItem.objects.all(),
+        required=False,
+        error_messages={"invalid_choice": "Choose an agenda item from the list."},
+    )
+    appendix = forms.CharField(
+        required=False,
+        max_length=40,
+        error_messages={"max_length": "The appendix label must be 40 characters or fewer."},
+    )
+    wards = forms.CharField(
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "The wards must be 200 characters or fewer."},
+    )
+    as_at_day = forms.CharField(required=False, max_length=2)
+    as_at_month = forms.CharField(required=False, max_length=2)
+    as_at_year = forms.CharField(required=False, max_length=4)
+    include_closed = forms.BooleanField(required=False)
+    pad = forms.BooleanField(required=False)
+
+    def __init__(self, *args, meeting_fixed: Meeting | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting_fixed = meeting_fixed
+        self.date_error_whole = False  # the error is with the whole date: mark every part
+        if meeting_fixed is not None:
+            del self.fields["to_meeting"]
+
+    def clean(self):
+        super().clean()
+        data = self.cleaned_data
+        if self.meeting_fixed is not None:
+            data["to_meeting"] = self.meeting_fixed
+        self.clean_meeting_and_item("to_meeting")
+        data["as_at"] = self._clean_as_at()
+        return data
+
+    def _clean_as_at(self) -> datetime.date | None:
+        parts = [
+            (self.cleaned_data.get(f"as_at_{p}") or "").strip() for p in ("day", "month", "year")
+        ]
+        if not any(parts):
+            return None
+        names = ["day", "month", "year"]
+        missing = [name for name, part in zip(names, parts, strict=True) if not part]
+        if missing:
+            self.add_error(
+                f"as_at_{missing[0]}",
+                f"The “as at” date must include a {' and a '.join(missing)}.",
+            )
+            return None
+        self.date_error_whole = True
+        if not all(part.isdigit() for part in parts) or len(parts[2]) != 4:
+            self.add_error("as_at_day", "The “as at” date must be a real date.")
+            return None
+        try:
+            day = datetime.date(int(parts[2]), int(parts[1]), int(parts[0]))
+        except ValueError:
+            self.add_error("as_at_day", "The “as at” date must be a real date.")
+            return None
+        try:
+            check_as_at(day)
+        except ValidationError as error:
+            self.add_error("as_at_day", error)
+            return None
+        self.date_error_whole = False
+        return day
+
+    @property
+    def date_error(self) -> str:
+        for part in ("day", "month", "year"):
+            if self.errors.get(f"as_at_{part}"):
+                return self.errors[f"as_at_{part}"][0]
+        return ""
+
+    @property
+    def date_error_field(self) -> str:
+        for part in ("day", "month", "year"):
+            if self.errors.get(f"as_at_{part}"):
+                return f"as_at_{part}"
+        return "as_at_day"
+
+    def require_meeting(self) -> bool:
+        """Publishing needs the meeting: False (with the error) when it is missing."""
+        if self.is_valid() and self.cleaned_data.get("to_meeting") is None:
+            self.add_error("to_meeting", "Choose the meeting the document goes to.")
+            return False
+        return self.is_valid()
+
+    def spec_options(self) -> dict:
+        data = self.cleaned_data
+        meeting = data.get("to_meeting")
+        return {
+            "as_at": data["as_at"],
+            "include_closed": data["include_closed"],
+            "pad_to_even": data["pad"],
+            "to_meeting_id": meeting.pk if meeting else None,
+            "agenda_item_id": data["agenda_item"].pk if data.get("agenda_item") else None,
+            "appendix_label": data["appendix"].strip(),
+            "wards": data["wards"].strip() or DEFAULT_WARDS,
+        }
+
+    def error_list(self) -> list[tuple[str, str]]:
+        """(field id, message) for the GOV.UK error summary, in the order of the page."""
+        order = ["to_meeting", "agenda_item", "appendix", "as_at_day", "as_at_month", "as_at_year"]
+        order += ["include_closed", "pad", "wards", "__all__"]
+        listed = []
+        for name in order:
+            for message in self.errors.get(name, []):
+                anchor = name
+                if name == "__all__":
+                    anchor = "agenda_item" if self.meeting_fixed is not None else "to_meeting"
+                if name.startswith("as_at_"):
+                    anchor = self.date_error_field
+                listed.append((anchor, message))
+        return listed

@@ -1,0 +1,216 @@
+"""Committee documents: the PDF copies published to meetings, and the queue of PDFs being
+prepared in the background.
+
+A :class:`PublishedDocument` is a record of the register (audited): the copy of an action
+plan or tracker that went to a meeting, who published it and when, and the SHA-256 of its
+bytes. The bytes themselves live in a :class:`DocumentFile`, addressed by their SHA-256 and
+never changed, so the history rows of the published record stay small.
+
+A :class:`DocumentJob` is bookkeeping, not a record: a PDF too large to make within a web
+request, waiting for (or being made by) the background worker. See
+``recommendations/documents/jobs.py``.
+"""
+
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from reviews.models import AgendaItem, AuditedModel, Meeting, Review, british_date
+
+
+class DocumentKind(models.TextChoices):
+    ACTION_PLAN = "action_plan", "Action plan"
+    TRACKER = "tracker", "Recommendations tracker"
+    MEETING_TRACKER = "meeting_tracker", "Meeting tracker"
+
+
+class DocumentFile(models.Model):
+    """The bytes of a published PDF, addressed by their SHA-256. Written once, never changed
+    or deleted while a published document refers to them."""
+
+    sha256 = models.CharField(max_length=64, primary_key=True)
+    size = models.PositiveIntegerField()
+    content = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "sha256"]
+        verbose_name = "published PDF file"
+
+    def __str__(self) -> str:
+        return f"PDF {self.sha256[:12]}… ({self.size} bytes)"
+
+    @classmethod
+    def store(cls, content: bytes) -> "DocumentFile":
+        """The file holding ``content``, created if these bytes are new."""
+        digest = hashlib.sha256(content).hexdigest()
+        found = cls.objects.filter(sha256=digest).defer("content").first()
+        if found is not None:
+            return found
+        try:
+            with transaction.atomic():
+                return cls.objects.create(sha256=digest, size=len(content), content=content)
+        except IntegrityError:  # the same bytes stored at the same moment by another request
+            return cls.objects.defer("content").get(sha256=digest)
+
+
+class PublishedDocumentQuerySet(models.QuerySet):
+    def for_listing(self):
+        """What a list of published documents shows, in one query (without the bytes)."""
+        return self.select_related("agenda_item", "published_by", "review")
+
+
+class PublishedDocument(AuditedModel):
+    """The copy of an action plan or tracker that went to a meeting, kept as published.
+
+    Its bytes are in ``file`` (an immutable :class:`DocumentFile`); ``sha256`` repeats their
+    digest so the audit trail shows exactly which bytes were published.
+    """
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="published_documents"
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="published_documents",
+    )
+    kind = models.CharField(max_length=20, choices=DocumentKind.choices)
+    review = models.ForeignKey(
+        Review,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="published_documents",
+        help_text="The review, for an action plan.",
+    )
+    title = models.CharField(max_length=300)
+    appendix_label = models.CharField(max_length=40, blank=True)
+    as_at = models.DateField(help_text='The date of the position the document gives ("as at").')
+    include_closed = models.BooleanField(default=False)
+    parameters = models.CharField(
+        max_length=2000,
+        blank=True,
+        help_text="The query string that makes the same document again.",
+    )
+    file = models.ForeignKey(DocumentFile, on_delete=models.PROTECT, related_name="+")
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    page_count = models.PositiveSmallIntegerField()
+    filename = models.CharField(max_length=200)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(default=timezone.now)
+
+    objects = PublishedDocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = "published document"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sha256=models.F("file_id")),
+                name="published_document_sha256_is_its_file",
+                violation_error_message="The SHA-256 must be the digest of the stored file.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="action_plan") | Q(review__isnull=False),
+                name="published_action_plan_names_its_review",
+                violation_error_message="An action plan names its review.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        label = f"{self.appendix_label}: " if self.appendix_label else ""
+        return f"{label}{self.title} ({self.meeting})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("documents_published_download", args=[self.pk])
+
+    def clean(self) -> None:
+        if (
+            self.agenda_item_id
+            and self.meeting_id
+            and self.agenda_item.meeting_id != self.meeting_id
+        ):
+            raise ValidationError({"agenda_item": "That agenda item is on another meeting."})
+
+    @property
+    def as_at_text(self) -> str:
+        return british_date(self.as_at)
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Being made"
+    DONE = "done", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class DocumentJob(models.Model):
+    """A PDF being made in the background (too large to make within a web request).
+
+    Not a record of the register, so not audited: it is the queue's bookkeeping, pruned after
+    a week. Jobs are claimed with a conditional update, so two workers never take the same.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    key = models.CharField(max_length=64, db_index=True, help_text="The content key asked for.")
+    kind = models.CharField(max_length=20, choices=DocumentKind.choices)
+    parameters = models.JSONField(help_text="The document's specification.")
+    title = models.CharField(max_length=300)
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    publish = models.BooleanField(
+        default=False, help_text="Publish the PDF to the meeting when it is made."
+    )
+    estimated_seconds = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    result_key = models.CharField(max_length=64, blank=True)
+    page_count = models.PositiveIntegerField(default=0)
+    size = models.PositiveIntegerField(default=0)
+    published_document = models.ForeignKey(
+        PublishedDocument, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["status", "created_at"], name="document_job_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("documents_job_detail", args=[self.pk])
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+__all__ = [
+    "DocumentFile",
+    "DocumentJob",
+    "DocumentKind",
+    "JobStatus",
+    "PublishedDocument",
+]

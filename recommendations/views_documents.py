@@ -1,0 +1,415 @@
+"""Committee documents: download an action plan or tracker as a PDF, export it with its
+front matter, publish it to a meeting, and download the published copy.
+
+Downloading (GET) is open to every signed-in role: councillors read. Publishing writes a
+record, so only scrutiny officers and administrators may (403 for anyone else). A large
+document is made in the background: its download sends the user to a page that says so and
+gives the link when it is ready.
+"""
+
+import base64
+import hashlib
+import logging
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST, require_safe
+
+from reviews import roles
+from reviews.models import AgendaItem, Meeting, Review, british_date
+
+from .documents import service
+from .documents.spec import (
+    DocumentSpec,
+    InvalidDocument,
+    filters_from_query,
+    select_recommendations,
+)
+from .forms_documents import DocumentOptionsForm, ExportForm
+from .models_documents import DocumentJob, DocumentKind, JobStatus, PublishedDocument
+
+PUBLISHING_ROLES = (roles.SCRUTINY_OFFICER, roles.ADMINISTRATOR)
+logger = logging.getLogger(__name__)
+
+
+def can_publish(user) -> bool:
+    """Scrutiny officers and administrators publish documents (one query)."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or user.groups.filter(name__in=PUBLISHING_ROLES).exists()
+
+
+@dataclass
+class Target:
+    """What a document (or its export page) is about: a review, a meeting or a selection of
+    the register."""
+
+    kind: str
+    review: Review | None = None
+    meeting: Meeting | None = None
+    filters: tuple[tuple[str, str], ...] = ()
+    filter_labels: list[tuple[str, str]] = field(default_factory=list)
+
+    def spec(self, **options) -> DocumentSpec:
+        return DocumentSpec(
+            kind=self.kind,
+            review_id=self.review.pk if self.review else None,
+            meeting_id=self.meeting.pk
+            if self.meeting and self.kind != DocumentKind.ACTION_PLAN
+            else None,
+            filters=self.filters,
+            **options,
+        )
+
+    @property
+    def name(self) -> str:
+        if self.kind == DocumentKind.ACTION_PLAN:
+            return "action plan"
+        return "recommendations tracker"
+
+    @property
+    def caption(self) -> str:
+        if self.review:
+            return self.review.title
+        if self.meeting:
+            return str(self.meeting)
+        return "Recommendations register"
+
+    @property
+    def back(self) -> tuple[str, str]:
+        if self.review:
+            return self.review.get_absolute_url(), self.review.title
+        if self.meeting:
+            return self.meeting.get_absolute_url(), str(self.meeting)
+        query = DocumentSpec(kind=DocumentKind.TRACKER, filters=self.filters).query_string()
+        return reverse("recommendation_list") + (f"?{query}" if query else ""), "Recommendations"
+
+    @property
+    def nav_section(self) -> str:
+        return {
+            DocumentKind.ACTION_PLAN: "reviews",
+            DocumentKind.MEETING_TRACKER: "meetings",
+        }.get(self.kind, "recommendations")
+
+    def _url(self, name: str) -> str:
+        if self.kind == DocumentKind.ACTION_PLAN:
+            return reverse(f"documents_review_{name}", args=[self.review.pk])
+        if self.kind == DocumentKind.MEETING_TRACKER:
+            return reverse(f"documents_meeting_{name}", args=[self.meeting.pk])
+        query = DocumentSpec(kind=DocumentKind.TRACKER, filters=self.filters).query_string()
+        return reverse(f"documents_tracker_{name}") + (f"?{query}" if query else "")
+
+    @property
+    def export_url(self) -> str:
+        return self._url("export")
+
+    @property
+    def download_url(self) -> str:
+        return self._url("export_download")
+
+    @property
+    def publish_url(self) -> str:
+        return self._url("export_publish")
+
+
+def _review_target(pk: int) -> Target:
+    review = get_object_or_404(Review.objects.select_related("commissioning_committee"), pk=pk)
+    return Target(DocumentKind.ACTION_PLAN, review=review)
+
+
+def _meeting_target(pk: int) -> Target:
+    meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=pk)
+    return Target(DocumentKind.MEETING_TRACKER, meeting=meeting)
+
+
+def _tracker_target(request: HttpRequest) -> Target:
+    return Target(DocumentKind.TRACKER, filters=filters_from_query(request.GET))
+
+
+# --- responses ------------------------------------------------------------------------------
+
+
+def pdf_response(
+    request: HttpRequest, *, pdf: bytes, filename: str, sha256: str, immutable: bool = False
+) -> HttpResponse:
+    """The PDF as a download, with its SHA-256 as the ETag and the Repr-Digest."""
+    etag = f'"{sha256}"'
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponseNotModified()
+        response["ETag"] = etag
+        return response
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Length"] = str(len(pdf))
+    response["ETag"] = etag
+    digest = base64.b64encode(bytes.fromhex(sha256)).decode("ascii")
+    response["Repr-Digest"] = f"sha-256=:{digest}:"
+    response["Cache-Control"] = (
+        "private, max-age=31536000, immutable" if immutable else "private, no-cache"
+    )
+    return response
+
+
+def _problem(request: HttpRequest, target: Target, problems: list[str]) -> HttpResponse:
+    """A document that cannot be made from these parameters: say why (400), never a 500."""
+    return render(
+        request,
+        "documents/problem.html",
+        {"target": target, "problems": problems, "nav_section": target.nav_section},
+        status=400,
+    )
+
+
+def _form_problems(form) -> list[str]:
+    return [message for errors in form.errors.values() for message in errors]
+
+
+def _send(request: HttpRequest, target: Target, spec: DocumentSpec) -> HttpResponse:
+    try:
+        outcome = service.obtain(spec, user=request.user)
+    except InvalidDocument as problem:
+        return _problem(request, target, problem.messages)
+    if isinstance(outcome, DocumentJob):
+        return redirect(outcome)
+    return pdf_response(request, pdf=outcome.pdf, filename=outcome.filename, sha256=outcome.sha256)
+
+
+def _download(request: HttpRequest, target: Target) -> HttpResponse:
+    fixed = target.meeting if target.kind == DocumentKind.MEETING_TRACKER else None
+    form = DocumentOptionsForm(request.GET, meeting_fixed=fixed)
+    if not form.is_valid():
+        return _problem(request, target, _form_problems(form))
+    return _send(request, target, target.spec(**form.spec_options()))
+
+
+# --- downloads (GET, every signed-in role) --------------------------------------------------
+
+
+@require_safe
+def review_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    """The action plan of a review, as a PDF (``?as_at=2017-07-06`` for a past position)."""
+    return _download(request, _review_target(pk))
+
+
+@require_safe
+def meeting_tracker(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything the meeting's committee monitors, with the updates since its previous
+    meeting, as a PDF."""
+    return _download(request, _meeting_target(pk))
+
+
+@require_safe
+def tracker(request: HttpRequest) -> HttpResponse:
+    """The register's selection (its filters, its URL parameters) as a PDF tracker."""
+    return _download(request, _tracker_target(request))
+
+
+@require_safe
+def published_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The copy published to a meeting: the identical bytes, whatever has changed since."""
+    document = get_object_or_404(PublishedDocument.objects.select_related("file"), pk=pk)
+    content = bytes(document.file.content)
+    if hashlib.sha256(content).hexdigest() != document.sha256:  # pragma: no cover
+        logger.error("Published document %s does not match its SHA-256", document.pk)
+        return render(
+            request,
+            "documents/problem.html",
+            {
+                "target": Target(document.kind, meeting=document.meeting),
+                "problems": [
+                    "The stored copy does not match the SHA-256 recorded when it was "
+                    "published, so it is not given out. Tell the administrator."
+                ],
+            },
+            status=500,
+        )
+    return pdf_response(
+        request,
+        pdf=content,
+        filename=document.filename,
+        sha256=document.sha256,
+        immutable=True,
+    )
+
+
+# --- the export page ------------------------------------------------------------------------
+
+
+def _export_page(
+    request: HttpRequest, target: Target, form: ExportForm | None = None, status: int = 200
+) -> HttpResponse:
+    if form is None:
+        initial = {"appendix": "Appendix 1", "wards": "All"}
+        if target.meeting and target.meeting.date <= timezone.localdate():
+            day = target.meeting.date
+            initial.update(as_at_day=day.day, as_at_month=day.month, as_at_year=day.year)
+        form = ExportForm(initial=initial, meeting_fixed=target.meeting)
+    count_note = ""
+    if target.kind == DocumentKind.TRACKER:
+        try:
+            selection = select_recommendations(target.spec())
+        except InvalidDocument as problem:
+            return _problem(request, target, problem.messages)
+        target.filter_labels = selection.filters
+        count = selection.queryset.count()
+        count_note = f"{count} recommendation{'s' if count != 1 else ''}"
+    meetings = []
+    if target.meeting is None:
+        meetings = list(Meeting.objects.select_related("committee").order_by("-date", "pk"))
+    items = AgendaItem.objects.select_related("meeting__committee").order_by(
+        "-meeting__date", "meeting_id", "reference", "pk"
+    )
+    if target.meeting is not None:
+        items = items.filter(meeting=target.meeting)
+    groups: dict[int, dict] = {}
+    for item in items:
+        group = groups.setdefault(item.meeting_id, {"meeting": item.meeting, "items": []})
+        group["items"].append(item)
+    published = PublishedDocument.objects.none()
+    if target.review is not None:
+        published = PublishedDocument.objects.filter(review=target.review)
+    elif target.meeting is not None:
+        published = PublishedDocument.objects.filter(meeting=target.meeting)
+    published = list(published.for_listing().select_related("meeting__committee"))
+    context = {
+        "target": target,
+        "form": form,
+        "errors": form.error_list() if form.is_bound else [],
+        "meetings": meetings,
+        "agenda_groups": list(groups.values()),
+        "can_publish": can_publish(request.user),
+        "count_note": count_note,
+        "published": published,
+        "nav_section": target.nav_section,
+        "sync_limit": settings.DOCUMENTS_SYNC_MAX_RECOMMENDATIONS,
+    }
+    return render(request, "documents/export.html", context, status=status)
+
+
+def _export_download(request: HttpRequest, target: Target) -> HttpResponse:
+    form = ExportForm(request.POST, meeting_fixed=target.meeting)
+    if not form.is_valid():
+        return _export_page(request, target, form, status=400)
+    response = HttpResponseRedirect(target.spec(**form.spec_options()).url())
+    response.status_code = 303  # See Other: fetch the PDF with GET
+    return response
+
+
+def _export_publish(request: HttpRequest, target: Target) -> HttpResponse:
+    if not can_publish(request.user):
+        raise PermissionDenied("Only scrutiny officers and administrators publish documents.")
+    form = ExportForm(request.POST, meeting_fixed=target.meeting)
+    if not form.require_meeting():
+        return _export_page(request, target, form, status=400)
+    spec = target.spec(**form.spec_options())
+    try:
+        outcome = service.publish(spec, user=request.user)
+    except InvalidDocument as problem:
+        for message in problem.messages:
+            form.add_error(None, message)
+        return _export_page(request, target, form, status=400)
+    meeting = form.cleaned_data["to_meeting"]
+    if isinstance(outcome, DocumentJob):
+        messages.success(
+            request,
+            f"The {target.name} is being made. It will be published to {meeting} when it "
+            f"is ready, in about {outcome.estimated_seconds} seconds.",
+        )
+        return redirect(outcome)
+    messages.success(
+        request,
+        f"Published “{outcome.title}” ({outcome.page_count} pages, position as at "
+        f"{british_date(outcome.as_at)}) to {meeting}.",
+    )
+    return redirect(meeting)
+
+
+@require_safe
+def review_export(request: HttpRequest, pk: int) -> HttpResponse:
+    return _export_page(request, _review_target(pk))
+
+
+@require_POST
+def review_export_download(request: HttpRequest, pk: int) -> HttpResponse:
+    return _export_download(request, _review_target(pk))
+
+
+@require_POST
+def review_export_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    return _export_publish(request, _review_target(pk))
+
+
+@require_safe
+def meeting_export(request: HttpRequest, pk: int) -> HttpResponse:
+    return _export_page(request, _meeting_target(pk))
+
+
+@require_POST
+def meeting_export_download(request: HttpRequest, pk: int) -> HttpResponse:
+    return _export_download(request, _meeting_target(pk))
+
+
+@require_POST
+def meeting_export_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    return _export_publish(request, _meeting_target(pk))
+
+
+@require_safe
+def tracker_export(request: HttpRequest) -> HttpResponse:
+    return _export_page(request, _tracker_target(request))
+
+
+@require_POST
+def tracker_export_download(request: HttpRequest) -> HttpResponse:
+    return _export_download(request, _tracker_target(request))
+
+
+@require_POST
+def tracker_export_publish(request: HttpRequest) -> HttpResponse:
+    return _export_publish(request, _tracker_target(request))
+
+
+# --- documents made in the background -------------------------------------------------------
+
+
+@require_safe
+def job_detail(request: HttpRequest, pk) -> HttpResponse:
+    """How a document being made in the background is getting on; its link when ready."""
+    job = get_object_or_404(
+        DocumentJob.objects.select_related("published_document__meeting__committee"), pk=pk
+    )
+    spec = DocumentSpec.from_json(job.parameters)
+    ahead = 0
+    if job.status == JobStatus.QUEUED:
+        ahead = DocumentJob.objects.filter(
+            status__in=[JobStatus.QUEUED, JobStatus.RUNNING], created_at__lt=job.created_at
+        ).count()
+    context = {
+        "job": job,
+        "ahead": ahead,
+        "retry_url": spec.url(),
+        "export_url": spec.export_url(),
+        "nav_section": Target(spec.kind).nav_section,
+        "size_kb": max(1, round(job.size / 1024)) if job.size else 0,
+    }
+    return render(request, "documents/job.html", context)
+
+
+@require_safe
+def job_download(request: HttpRequest, pk) -> HttpResponse:
+    """The PDF a background job made (from the cache)."""
+    job = get_object_or_404(DocumentJob, pk=pk)
+    if job.status != JobStatus.DONE:
+        return redirect(job)
+    made = service.cached_pdf(job.result_key)
+    if made is None:
+        messages.info(request, "That copy is no longer kept: it is being made again.")
+        return redirect(DocumentSpec.from_json(job.parameters).url())
+    return pdf_response(request, pdf=made.pdf, filename=made.filename, sha256=made.sha256)
