@@ -99,8 +99,12 @@ class RecommendationQuerySet(models.QuerySet):
             )
             .filter(last_meeting_date__isnull=False)
             .filter(
-                Q(latest_update_date__isnull=True)
-                | Q(latest_update_date__lt=models.F("last_meeting_date"))
+                ~models.Exists(
+                    Update.objects.filter(
+                        recommendation=models.OuterRef("pk"),
+                        date__gte=models.OuterRef("last_meeting_date"),
+                    )
+                )
             )
         )
 

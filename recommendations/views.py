@@ -298,8 +298,7 @@ def recommendation_list(request: HttpRequest) -> HttpResponse:
     filterset = RecommendationFilterSet(request.GET, queryset=base)
     filterset.read_choices_once()
     valid = filterset.is_valid()
-    results = filterset.qs if valid else base.none()
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _page_of_register(filterset.qs if valid else base.none(), base, request)
     context = {
         "filterset": filterset,
         "filter_errors": not valid,
@@ -312,6 +311,21 @@ def recommendation_list(request: HttpRequest) -> HttpResponse:
     return render(
         request, "recommendations/recommendation_list.html", context, status=200 if valid else 400
     )
+
+
+def _page_of_register(results, base, request: HttpRequest):
+    """A page of the register. The filters (a free-text search reads four tables) run once,
+    for the matching primary keys in the register's order; then only the page's rows are read
+    with what a row shows (their review, latest update, overdue actions)."""
+    ids = list(results.values_list("pk", flat=True))
+    page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = base.defer(*REGISTER_DEFERRED).in_bulk(page.object_list) if page.object_list else {}
+    page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
+    return page
+
+
+# Long texts a register row does not show: its review's scope and objectives.
+REGISTER_DEFERRED = ("review__scope", "review__objectives")
 
 
 @require_safe
@@ -409,9 +423,11 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "recommendation_responses": Recommendation.objects.filter(response_meeting=meeting)
         .select_related("review")
         .order_by("review_id", "number"),
-        "updates_reported": Update.objects.filter(reported_to=meeting)
-        .select_related("recommendation__review", "author")
-        .order_by("recommendation__review_id", "recommendation__number", "pk"),
+        "updates_reported": _update_rows(
+            Update.objects.filter(reported_to=meeting).order_by(
+                "recommendation__review_id", "recommendation__number", "pk"
+            )
+        ),
         "closures": Recommendation.objects.filter(closed_at_meeting=meeting).select_related(
             "review"
         ),
@@ -420,6 +436,43 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if meeting.committee.is_scrutiny:
         context["changes"] = changes_since_previous_meeting(meeting)
     return render(request, "recommendations/meeting_detail.html", context)
+
+
+EXCERPT_LENGTH = 160
+
+
+def excerpt(text: str, length: int = EXCERPT_LENGTH) -> str:
+    """The start of a long text, ending in an ellipsis: as ``truncatechars``, without its
+    per-call translation lookups (a meeting page shows a few hundred of these)."""
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def _update_rows(updates) -> list[dict]:
+    """What a meeting page lists of each update, read as plain values in one query: the
+    recommendation's reference, its review's title, the date and the start of the text."""
+    rows = updates.values(
+        "pk",
+        "date",
+        "text",
+        "reported_to_id",
+        "recommendation_id",
+        "recommendation__number",
+        "recommendation__reference",
+        "recommendation__review__title",
+    )
+    return [
+        {
+            "pk": row["pk"],
+            "date": row["date"],
+            "excerpt": excerpt(row["text"]),
+            "reported_to_id": row["reported_to_id"],
+            "recommendation_id": row["recommendation_id"],
+            "reference": row["recommendation__reference"]
+            or f"Recommendation {row['recommendation__number']}",
+            "review_title": row["recommendation__review__title"],
+        }
+        for row in rows
+    ]
 
 
 def _published_documents(meeting: Meeting) -> list:
@@ -479,15 +532,15 @@ def changes_since_previous_meeting(meeting: Meeting) -> dict:
     )
     start = previous.date if previous else datetime.date.min
     monitored = Q(review__commissioning_committee=meeting.committee)
-    updates = (
+    updates = _update_rows(
         Update.objects.filter(
             Q(recommendation__review__commissioning_committee=meeting.committee),
             date__gt=start,
             date__lte=meeting.date,
-        )
-        .select_related("recommendation__review")
-        .order_by("recommendation__review_id", "recommendation__number", "-date")
+        ).order_by("recommendation__review_id", "recommendation__number", "-date", "-pk")
     )
+    # Those reported to this meeting are listed once, under "Updates reported".
+    others = [u for u in updates if u["reported_to_id"] != meeting.pk]
     responses = (
         Recommendation.objects.filter(
             monitored, response_date__gt=start, response_date__lte=meeting.date
@@ -508,6 +561,8 @@ def changes_since_previous_meeting(meeting: Meeting) -> dict:
     return {
         "previous": previous,
         "updates": updates,
+        "updates_reported_here": len(updates) - len(others),
+        "other_updates": others,
         "responses": responses,
         "revisions": revisions,
         "status_changes": status_changes,

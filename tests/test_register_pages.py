@@ -5,6 +5,7 @@ import datetime
 import re
 
 import pytest
+from django.db.models import F
 from django.urls import reverse
 
 from recommendations.models import ActionPlanItem, Recommendation, Update
@@ -126,6 +127,36 @@ def test_register_shows_count_pagination_and_keeps_the_filter_in_links(reader, b
     assert "20 recommendations match the filter" in html
     html = html_of(reader, "/recommendations/?status=not_started&sort=reference")
     assert "page=2" not in html or "status=not_started" in html
+
+
+def test_register_pages_follow_the_sort_without_gaps_or_repeats(reader, bigger):
+    bigger(4)  # 60 recommendations: two pages
+    refs = []
+    for number in (1, 2):
+        html = html_of(reader, f"/recommendations/?sort=-reference&page={number}")
+        refs += re.findall(r'<td class="govuk-table__cell app-nowrap"><a [^>]*>([^<]+)</a>', html)
+    expected = list(
+        Recommendation.objects.order_by(F("reference").desc(nulls_last=True), "pk").values_list(
+            "reference", flat=True
+        )
+    )
+    assert len(refs) == 60
+    assert refs == expected
+
+
+def test_register_filter_selects_mark_the_chosen_option_and_escape_labels(reader, officer_user):
+    review = merton16()
+    review.title = 'Fees & "charges" <review>'
+    with acting_as(officer_user):
+        review.save()
+    html = html_of(reader, f"/recommendations/?review={review.pk}&status=on_track")
+    option = f'<option value="{review.pk}" selected>Fees &amp; &quot;charges&quot; &lt;review&gt;<'
+    assert option in html
+    assert '<option value="on_track" selected>' in html
+    chosen = re.findall(r'<option value="([^"]*)" selected>', html)
+    assert sorted(chosen) == sorted([str(review.pk), "on_track"] + [""] * (len(chosen) - 2))
+    html = html_of(reader, "/recommendations/")
+    assert set(re.findall(r'<option value="([^"]*)" selected>', html)) == {""}  # "Any ..."
 
 
 def test_register_sort_links_toggle_and_mark_aria_sort(reader):
@@ -299,6 +330,11 @@ def test_meeting_page_shows_what_was_reported_and_what_changed(reader):
     assert "Updates reported (8)" in html
     assert "What changed since the previous meeting (7 March 2017)" in html
     assert "New updates (8)" in html
+    # The eight were reported to this meeting: listed once, with a pointer from "New updates".
+    assert "All 8 were reported to this meeting" in html
+    assert 'href="#updates-reported"' in html
+    for update in Update.objects.filter(reported_to=meeting):
+        assert html.count(f"#update-{update.pk}") == 1
 
 
 def test_meeting_page_lists_status_changes_and_slipped_dates(reader, officer_user):
@@ -327,6 +363,11 @@ def test_meeting_page_lists_status_changes_and_slipped_dates(reader, officer_use
     assert "Acceptable progress</strong> to" in html
     assert "Target dates revised (1)" in html and "Waiting for CMT" in html
     assert "New updates (1)" in html
+    # Not reported to this meeting, so listed under "New updates", with its review and date.
+    new_update = r2.updates.get(text="Done")
+    assert html.count(f"#update-{new_update.pk}") == 1
+    assert f"Shared and outsourced services in Merton ({today:%-d %B %Y}): Done" in section
+    assert "reported to this meeting" not in section
 
 
 def test_cabinet_meeting_shows_receipt_and_responses(reader):
@@ -376,3 +417,32 @@ def test_every_role_can_read(
             "/meetings/",
         ]:
             assert client.get(url).status_code == 200
+
+
+def test_meeting_page_says_how_many_new_updates_were_reported_there(reader, officer_user):
+    meeting = Meeting.objects.get(date=D(2017, 7, 6))
+    r3 = rec("2016/17 R3")
+    with acting_as(officer_user):
+        Update.objects.create(recommendation=r3, date=D(2017, 6, 1), text="Between meetings")
+    html = html_of(reader, meeting.get_absolute_url())
+    section = html[html.find('id="changes"') :]
+    assert "New updates (9)" in section
+    assert "8 of them were reported to this meeting" in section
+    assert "The other 1:" in section
+    assert "(1 June 2017): Between meetings" in section
+
+
+def test_long_update_texts_are_cut_to_an_excerpt_on_the_meeting_page(reader, officer_user):
+    from recommendations.views import excerpt
+
+    assert excerpt("short") == "short"
+    assert excerpt("x" * 160) == "x" * 160
+    assert excerpt("word " * 40) == ("word " * 40)[:159].rstrip() + "\u2026"
+    meeting = Meeting.objects.get(date=D(2017, 7, 6))
+    update = Update.objects.filter(reported_to=meeting).first()
+    update.text = "A long update. " * 30
+    with acting_as(officer_user):
+        update.save()
+    html = html_of(reader, meeting.get_absolute_url())
+    assert excerpt(update.text) in html
+    assert update.text not in html
