@@ -16,11 +16,11 @@ is loaded once per class and each test's writes are rolled back.
 import datetime
 import io
 
-import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from pypdf import PdfReader
 
 from recommendations.models import (
     ActionPlanItem,
@@ -933,15 +933,15 @@ class TestBadInput(FormTestCase):
 
     def test_html_in_the_action_plan_pdf_is_text(self):
         """The committee documents print what was typed, as text."""
-        pypdf = pytest.importorskip("pypdf")
         w = self.w
         typed = "<b>Shared & outsourced</b> <script>x</script>"
         self.send(reverse("recommendation_edit", args=[w.r1]), {"text": typed})
         response = self.client.get(reverse("documents_review_plan", args=[w.merton]))
-        if response.status_code != 200 or response["Content-Type"] != "application/pdf":
-            pytest.skip(f"the action plan was not made at once ({response.status_code})")
+        # The suite makes PDFs within the request (conftest), so this is the PDF itself.
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
         pdf = b"".join(response.streaming_content) if response.streaming else response.content
-        text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+        text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
         assert "<b>Shared & outsourced</b>" in " ".join(text.split())
 
     def test_welsh_and_emoji_round_trip(self):
