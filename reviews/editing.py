@@ -9,6 +9,7 @@ page showing their input beside the record as it now stands.
 from collections.abc import Callable
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -120,6 +121,11 @@ def edit_record(
                     success_url,
                     success_message,
                 )
+            except ValidationError as exc:
+                # A rule that reaches past this record (a review's new report date giving
+                # its recommendations references already in use): nothing was saved.
+                for message in exc.messages:
+                    form.add_error(None, message)
             except IntegrityError:
                 # A rule the form could not see (two people adding number 5 at once, say):
                 # nothing was saved; say so rather than fail.

@@ -241,6 +241,45 @@ class TestReviewForms(FormTestCase):
         )
         assert not changed(before, snapshot())
 
+    def test_a_new_report_date_moves_the_generated_references_or_is_refused(self):
+        url = reverse("review_edit", args=[self.w.merton])
+        # Into 2015/16, where "Shared services in Merton" holds 2015/16 R1 to R9: refused.
+        before = snapshot()
+        response = self.send(
+            url,
+            {
+                "report_agreed_meeting": "",
+                "report_agreed_on_0": "7",
+                "report_agreed_on_1": "7",
+                "report_agreed_on_2": "2015",
+                "change_reason": "Date corrected",
+            },
+        )
+        self.assert_refused(
+            response,
+            "2015/16 R1 is a recommendation of “Shared services in Merton”",
+            "Give this review a reference prefix",
+        )
+        assert not changed(before, snapshot())
+        # With a prefix the references move to their new year, each with history.
+        response = self.send(
+            url,
+            {
+                "report_agreed_meeting": "",
+                "report_agreed_on_0": "7",
+                "report_agreed_on_1": "7",
+                "report_agreed_on_2": "2015",
+                "reference_prefix": "SOS",
+                "change_reason": "Date corrected",
+            },
+        )
+        self.assert_saved(response, "Saved the review")
+        r1 = Recommendation.objects.get(review_id=self.w.merton, number=1)
+        assert r1.reference == "2015/16 SOS R1"
+        assert r1.history.first().history_change_reason == (
+            "Reference follows the review's report date: 2016/17 R1 to 2015/16 SOS R1"
+        )
+
     def test_committee_and_meeting_forms(self):
         response = self.send(
             reverse("committee_create"),

@@ -138,8 +138,52 @@ def test_reference_waits_for_the_report(committee):
     assert rec.reference is None
     review.report_agreed_on = D(2021, 4, 20)
     review.save()
-    rec.save()
+    rec.refresh_from_db()
     assert rec.reference == "2020/21 R1"
+
+
+def test_references_follow_a_change_to_the_report_date_with_history(review):
+    first = Recommendation.objects.create(review=review, number=1, text="That ...")
+    typed = Recommendation(review=review, number=2, text="That ...")
+    typed.set_reference("OSC/2016/2")
+    typed.save()
+    review.report_agreed_on = D(2017, 5, 10)  # corrected: agreed in the next municipal year
+    review.save()
+    first.refresh_from_db()
+    typed.refresh_from_db()
+    assert first.reference == "2017/18 R1"
+    assert typed.reference == "OSC/2016/2"  # a reference an officer typed stays
+    latest = first.history.first()
+    assert latest.reference == "2017/18 R1"
+    assert latest.history_change_reason == (
+        "Reference follows the review's report date: 2016/17 R1 to 2017/18 R1"
+    )
+    review.reference_prefix = "SOS"
+    review.save()
+    first.refresh_from_db()
+    assert first.reference == "2017/18 SOS R1"
+
+
+def test_a_report_date_giving_references_in_use_is_refused(review, committee):
+    from django.db import transaction
+
+    from reviews.models import Review
+
+    Recommendation.objects.create(review=review, number=1, text="That ...")
+    other = Review.objects.create(
+        title="Other",
+        review_type="task_group",
+        commissioning_committee=committee,
+        report_agreed_on=D(2017, 9, 1),
+    )
+    mine = Recommendation.objects.create(review=other, number=1, text="That ...")
+    other.report_agreed_on = D(2016, 9, 1)  # 2016/17, where "2016/17 R1" is taken
+    with pytest.raises(ValidationError) as exc, transaction.atomic():
+        other.save()
+    assert "2016/17 R1 is a recommendation of “Shared services”" in str(exc.value)
+    mine.refresh_from_db()
+    assert mine.reference == "2017/18 R1"
+    assert Review.objects.get(pk=other.pk).report_agreed_on == D(2017, 9, 1)
 
 
 def test_typed_reference_is_kept(review):
