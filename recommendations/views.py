@@ -33,6 +33,8 @@ from .models import (
 from .plan import end_of_day, load_plan, review_as_at
 
 PAGE_SIZE = 50
+# Long texts a list of recommendations does not show: their review's scope and objectives.
+REGISTER_DEFERRED = ("review__scope", "review__objectives")
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -85,29 +87,48 @@ def _sort_links(request: HttpRequest, columns: dict[str, str]) -> dict[str, dict
 def _recent_changes(limit: int = 12) -> list[dict]:
     """The latest changes across the register, with who made them (four queries)."""
     sources = [
-        (Review, "Review", lambda row: row.title, lambda row: Review(pk=row.id)),
+        (Review, ("title",), "Review", lambda row: row.title, lambda row: Review(pk=row.id)),
         (
             Recommendation,
+            ("reference", "number"),
             "Recommendation",
             lambda row: row.reference or f"Recommendation {row.number}",
             lambda row: Recommendation(pk=row.id),
         ),
         (
             ActionPlanItem,
+            ("number", "recommendation_id"),
             "Action",
             lambda row: f"Action {row.number}",
             lambda row: Recommendation(pk=row.recommendation_id),
         ),
         (
             Update,
+            ("date", "recommendation_id"),
             "Update",
             lambda row: f"Update of {row.date.day} {row.date:%B %Y}",
             lambda row: Recommendation(pk=row.recommendation_id),
         ),
     ]
     changes = []
-    for model, kind, label, target in sources:
-        for row in model.history.select_related("history_user").order_by("-history_date")[:limit]:
+    for model, fields, kind, label, target in sources:
+        rows = (
+            model.history.select_related("history_user")
+            # Not the long texts (a review's scope, a recommendation's text): only what a line
+            # of the list shows.
+            .only(
+                "id",
+                "history_date",
+                "history_type",
+                "history_change_reason",
+                "history_user__username",
+                "history_user__first_name",
+                "history_user__last_name",
+                *fields,
+            )
+            .order_by("-history_date")[:limit]
+        )
+        for row in rows:
             changes.append(
                 {
                     "when": row.history_date,
@@ -142,6 +163,27 @@ def _status_chart(counts: Counter) -> list[dict]:
     return bars
 
 
+DASHBOARD_LIST_LENGTH = 20
+
+
+def _first_and_count(matching, rows, length: int, values: tuple[str, ...] = ()) -> tuple[list, int]:
+    """The first ``length`` records of a list and how many there are in all, running its
+    filter once: ``matching`` gives the keys in order (and any annotated ``values`` a line
+    shows), their number is the count; then the first records are read from ``rows`` by key,
+    a plain query without the filter."""
+    matches = list(matching.values_list("pk", *values))
+    first = matches[:length]
+    records = rows.in_bulk([match[0] for match in first])
+    shown = []
+    for pk, *extra in first:
+        if pk in records:  # not deleted in between
+            record = records[pk]
+            for name, value in zip(values, extra, strict=True):
+                setattr(record, name, value)
+            shown.append(record)
+    return shown, len(matches)
+
+
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
@@ -153,11 +195,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     for review in awaiting:
         review.days_left = review.days_to_response_deadline(today)
     awaiting.sort(key=lambda r: r.response_deadline)
-    overdue_actions = ActionPlanItem.objects.overdue(today).select_related(
-        "recommendation__review", "owner"
+    overdue_actions, overdue_action_count = _first_and_count(
+        ActionPlanItem.objects.overdue(today).order_by("target_date", "pk"),
+        ActionPlanItem.objects.select_related("recommendation__review", "owner").defer(
+            *(f"recommendation__{name}" for name in REGISTER_DEFERRED)
+        ),
+        DASHBOARD_LIST_LENGTH,
     )
-    not_updated = Recommendation.objects.not_updated_since_last_meeting(today).select_related(
-        "review", "lead_officer"
+    not_updated, not_updated_count = _first_and_count(
+        Recommendation.objects.not_updated_since_last_meeting(today).order_by(
+            "review_id", "number"
+        ),
+        Recommendation.objects.select_related("review", "lead_officer").defer(*REGISTER_DEFERRED),
+        DASHBOARD_LIST_LENGTH,
+        values=("latest_update_date", "last_meeting_date"),
     )
     status_counts = Counter(
         dict(Recommendation.objects.values_list("status").annotate(n=Count("pk")).order_by())
@@ -166,10 +217,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "today": today,
         "responses_due": [r for r in awaiting if r.days_left >= 0],
         "responses_overdue": [r for r in awaiting if r.days_left < 0],
-        "overdue_actions": overdue_actions.order_by("target_date", "pk")[:20],
-        "overdue_action_count": overdue_actions.count(),
-        "not_updated": not_updated.order_by("review_id", "number")[:20],
-        "not_updated_count": not_updated.count(),
+        "overdue_actions": overdue_actions,
+        "overdue_action_count": overdue_action_count,
+        "not_updated": not_updated,
+        "not_updated_count": not_updated_count,
         "chart": (chart := _status_chart(status_counts)),
         "chart_height": len(chart) * 38,
         "recommendation_total": sum(status_counts.values()),
@@ -322,10 +373,6 @@ def _page_of_register(results, base, request: HttpRequest):
     rows = base.defer(*REGISTER_DEFERRED).in_bulk(page.object_list) if page.object_list else {}
     page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
     return page
-
-
-# Long texts a register row does not show: its review's scope and objectives.
-REGISTER_DEFERRED = ("review__scope", "review__objectives")
 
 
 @require_safe

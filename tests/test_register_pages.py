@@ -54,6 +54,28 @@ def test_dashboard_shows_overdue_response_actions_chart_and_changes(reader):
     assert "created by System (automatic)" in html
 
 
+def test_dashboard_shows_the_most_overdue_actions_first_and_how_many_more(reader, officer_user):
+    with acting_as(officer_user):
+        for index, recommendation in enumerate(merton16().recommendations.all()):
+            for n in range(3):
+                ActionPlanItem(
+                    recommendation=recommendation,
+                    number=10 + n,
+                    action=f"Extra action {index}-{n}",
+                    target_date=D(2018, 1, 1) + datetime.timedelta(days=10 * index + n),
+                ).save()
+    overdue = ActionPlanItem.objects.overdue().order_by("target_date", "pk")
+    total = overdue.count()
+    assert total > 20
+    html = html_of(reader, "/")
+    assert f"Overdue actions ({total})" in html
+    assert f"The 20 most overdue of {total} are shown." in html
+    assert 'href="/recommendations/?overdue=true"' in html
+    table = html[html.find('id="overdue-actions"') : html.find('id="not-updated"')]
+    links = re.findall(r'<td class="govuk-table__cell"><a class="govuk-link" href="([^"]+)"', table)
+    assert links == [action.get_absolute_url() for action in overdue[:20]]
+
+
 def test_dashboard_lists_responses_due_with_days_left(reader, officer_user):
     from reviews.services import review_record_receipt
 
