@@ -74,3 +74,25 @@ def schema_editor():
             raise AssertionError(f"the migration ran SQL on {connection.vendor}: {sql}")
 
         yield types.SimpleNamespace(connection=connection, execute=execute)
+
+
+def test_without_pg_trgm_the_migration_carries_on_without_the_indexes(db, capsys):
+    """A database user who may not create the extension: a notice, no index, no failure."""
+    from django.db import DatabaseError
+
+    statements = []
+
+    def execute(sql, params=()):
+        statements.append(sql)
+        if sql.startswith("CREATE EXTENSION"):
+            raise DatabaseError('permission denied to create extension "pg_trgm"')
+
+    editor = types.SimpleNamespace(
+        connection=types.SimpleNamespace(vendor="postgresql", alias="default"), execute=execute
+    )
+    migration.create_indexes(None, editor)
+    assert statements == ["CREATE EXTENSION IF NOT EXISTS pg_trgm"]
+    notice = capsys.readouterr().err
+    assert "the pg_trgm extension could not be created" in notice
+    assert "permission denied" in notice
+    assert "works without its indexes" in notice
