@@ -73,9 +73,7 @@ class RecommendationQuerySet(models.QuerySet):
             "-date", "-pk"
         )
         overdue = ActionPlanItem.objects.overdue(today).filter(recommendation=models.OuterRef("pk"))
-        return self.select_related(
-            "review__commissioning_committee", "responsible_body", "lead_officer"
-        ).annotate(
+        return self.select_related("review", "responsible_body", "lead_officer").annotate(
             latest_update_date=models.Subquery(latest.values("date")[:1]),
             has_overdue_action=models.Exists(overdue),
         )

@@ -13,10 +13,18 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from reviews.models import AgendaItem, Meeting, Review, ReviewMember, ReviewStatus
+from reviews.models import (
+    AgendaItem,
+    Meeting,
+    Review,
+    ReviewMember,
+    ReviewStatus,
+    british_date,
+)
 from reviews.permissions import can_edit_action, can_post_update
 
 from .documents import published_documents_for
@@ -33,8 +41,22 @@ from .models import (
 from .plan import end_of_day, load_plan, review_as_at
 
 PAGE_SIZE = 50
-# Long texts a list of recommendations does not show: their review's scope and objectives.
-REGISTER_DEFERRED = ("review__scope", "review__objectives")
+# What a row of the recommendations register shows (and no more: on PostgreSQL each
+# timestamp not read is a conversion saved, and a page has fifty rows of five records).
+REGISTER_ROW = (
+    "id",
+    "number",
+    "reference",
+    "text",
+    "decision",
+    "status",
+    "review__id",
+    "review__title",
+    "responsible_body__id",
+    "responsible_body__name",
+    "lead_officer__id",
+    "lead_officer__name",
+)
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -85,63 +107,72 @@ def _sort_links(request: HttpRequest, columns: dict[str, str]) -> dict[str, dict
 
 
 def _recent_changes(limit: int = 12) -> list[dict]:
-    """The latest changes across the register, with who made them (four queries)."""
+    """The latest changes across the register, with who made them (four queries, read as
+    plain values: only what a line of the list shows, not the records' long texts)."""
     sources = [
-        (Review, ("title",), "Review", lambda row: row.title, lambda row: Review(pk=row.id)),
+        (Review, ("title",), "Review", lambda row: row["title"], "review_detail", "id"),
         (
             Recommendation,
             ("reference", "number"),
             "Recommendation",
-            lambda row: row.reference or f"Recommendation {row.number}",
-            lambda row: Recommendation(pk=row.id),
+            lambda row: row["reference"] or f"Recommendation {row['number']}",
+            "recommendation_detail",
+            "id",
         ),
         (
             ActionPlanItem,
             ("number", "recommendation_id"),
             "Action",
-            lambda row: f"Action {row.number}",
-            lambda row: Recommendation(pk=row.recommendation_id),
+            lambda row: f"Action {row['number']}",
+            "recommendation_detail",
+            "recommendation_id",
         ),
         (
             Update,
             ("date", "recommendation_id"),
             "Update",
-            lambda row: f"Update of {row.date.day} {row.date:%B %Y}",
-            lambda row: Recommendation(pk=row.recommendation_id),
+            lambda row: f"Update of {british_date(row['date'])}",
+            "recommendation_detail",
+            "recommendation_id",
         ),
     ]
+    rows = []
+    for model, fields, *describe in sources:
+        for row in model.history.values(
+            "id",
+            "history_date",
+            "history_type",
+            "history_change_reason",
+            "history_user__username",
+            "history_user__first_name",
+            "history_user__last_name",
+            *fields,
+        ).order_by("-history_date")[:limit]:
+            rows.append((row, *describe))
+    rows.sort(key=lambda item: item[0]["history_date"], reverse=True)
     changes = []
-    for model, fields, kind, label, target in sources:
-        rows = (
-            model.history.select_related("history_user")
-            # Not the long texts (a review's scope, a recommendation's text): only what a line
-            # of the list shows.
-            .only(
-                "id",
-                "history_date",
-                "history_type",
-                "history_change_reason",
-                "history_user__username",
-                "history_user__first_name",
-                "history_user__last_name",
-                *fields,
-            )
-            .order_by("-history_date")[:limit]
+    for row, kind, label, url_name, key in rows[:limit]:
+        deleted = row["history_type"] == "-"
+        changes.append(
+            {
+                "when": row["history_date"],
+                "who": _person(row),
+                "kind": kind,
+                "label": label(row),
+                "action": {"+": "created", "~": "changed", "-": "deleted"}[row["history_type"]],
+                "reason": row["history_change_reason"] or "",
+                "url": None if deleted else reverse(url_name, args=[row[key]]),
+            }
         )
-        for row in rows:
-            changes.append(
-                {
-                    "when": row.history_date,
-                    "who": row.history_user,
-                    "kind": kind,
-                    "label": label(row),
-                    "action": {"+": "created", "~": "changed", "-": "deleted"}[row.history_type],
-                    "reason": row.history_change_reason or "",
-                    "url": None if row.history_type == "-" else target(row).get_absolute_url(),
-                }
-            )
-    changes.sort(key=lambda c: c["when"], reverse=True)
-    return changes[:limit]
+    return changes
+
+
+def _person(row: dict) -> str:
+    """Who made a change, from a history row's values: as ``user_name`` does for a user."""
+    if row["history_user__username"] is None:
+        return "an unknown user"
+    full = f"{row['history_user__first_name']} {row['history_user__last_name']}".strip()
+    return full or row["history_user__username"]
 
 
 def _status_chart(counts: Counter) -> list[dict]:
@@ -197,8 +228,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     awaiting.sort(key=lambda r: r.response_deadline)
     overdue_actions, overdue_action_count = _first_and_count(
         ActionPlanItem.objects.overdue(today).order_by("target_date", "pk"),
-        ActionPlanItem.objects.select_related("recommendation__review", "owner").defer(
-            *(f"recommendation__{name}" for name in REGISTER_DEFERRED)
+        ActionPlanItem.objects.select_related("recommendation__review", "owner").only(
+            "id",
+            "action",
+            "timeline",
+            "target_date",
+            "status",
+            "owner__id",
+            "owner__name",
+            "recommendation__id",
+            "recommendation__number",
+            "recommendation__reference",
+            "recommendation__review__id",
+            "recommendation__review__title",
         ),
         DASHBOARD_LIST_LENGTH,
     )
@@ -206,7 +248,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         Recommendation.objects.not_updated_since_last_meeting(today).order_by(
             "review_id", "number"
         ),
-        Recommendation.objects.select_related("review", "lead_officer").defer(*REGISTER_DEFERRED),
+        Recommendation.objects.select_related("review", "lead_officer").only(
+            "id",
+            "number",
+            "reference",
+            "review__id",
+            "review__title",
+            "lead_officer__id",
+            "lead_officer__name",
+        ),
         DASHBOARD_LIST_LENGTH,
         values=("latest_update_date", "last_meeting_date"),
     )
@@ -370,7 +420,7 @@ def _page_of_register(results, base, request: HttpRequest):
     with what a row shows (their review, latest update, overdue actions)."""
     ids = list(results.values_list("pk", flat=True))
     page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = base.defer(*REGISTER_DEFERRED).in_bulk(page.object_list) if page.object_list else {}
+    rows = base.only(*REGISTER_ROW).in_bulk(page.object_list) if page.object_list else {}
     page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
     return page
 
