@@ -59,3 +59,16 @@ def test_query_counts_do_not_grow_with_the_data(client, councillor_user, bigger)
     assert not grew, f"query counts that grew with the data (demo, ten times): {grew}"
     too_many = {page: n for page, n in small.items() if n > 15}
     assert not too_many, f"pages over 15 queries: {too_many}"
+
+
+def test_pages_read_without_server_side_cursors(client, councillor_user, demo):
+    """Iterating a model choice field's choices uses ``QuerySet.iterator()``: on PostgreSQL a
+    server-side cursor, three round trips for a list of names. The filter forms read their
+    choices with ordinary queries (``read_choices_once``)."""
+    client.force_login(councillor_user)
+    for page, make_url in PAGES.items():
+        url = make_url()
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200, url
+        cursors = [q["sql"][:80] for q in ctx.captured_queries if "CURSOR" in q["sql"].upper()]
+        assert not cursors, f"{page}: {cursors}"
