@@ -518,15 +518,15 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reports_received": [r for r in reviews if r.report_received_meeting_id == meeting.pk],
         "responses_given": [r for r in reviews if r.response_meeting_id == meeting.pk],
         "recommendation_responses": Recommendation.objects.filter(response_meeting=meeting)
-        .select_related("review")
+        .only(*MEETING_LINE)
         .order_by("review_id", "number"),
         "updates_reported": _update_rows(
             Update.objects.filter(reported_to=meeting).order_by(
                 "recommendation__review_id", "recommendation__number", "pk"
             )
         ),
-        "closures": Recommendation.objects.filter(closed_at_meeting=meeting).select_related(
-            "review"
+        "closures": Recommendation.objects.filter(closed_at_meeting=meeting).only(
+            *MEETING_LINE, "closure_minute_reference"
         ),
         "published_documents": _published_documents(meeting),
     }
@@ -535,6 +535,9 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "recommendations/meeting_detail.html", context)
 
 
+# What a meeting page's line about a recommendation shows: a link, its reference (or
+# number) and the executive's decision.
+MEETING_LINE = ("id", "number", "reference", "decision")
 EXCERPT_LENGTH = 160
 
 
@@ -642,7 +645,7 @@ def changes_since_previous_meeting(meeting: Meeting) -> dict:
         Recommendation.objects.filter(
             monitored, response_date__gt=start, response_date__lte=meeting.date
         )
-        .select_related("review")
+        .only(*MEETING_LINE)
         .order_by("review_id", "number")
     )
     revisions = (
@@ -651,7 +654,14 @@ def changes_since_previous_meeting(meeting: Meeting) -> dict:
             created_at__date__gt=start,
             created_at__date__lte=meeting.date,
         )
-        .select_related("action__recommendation__review")
+        .select_related("action__recommendation")
+        .only(
+            "previous_target_date",
+            "new_target_date",
+            "reason",
+            "action__id",
+            *(f"action__recommendation__{name}" for name in MEETING_LINE),
+        )
         .order_by("created_at")
     )
     status_changes = _net_status_changes(meeting, start)
