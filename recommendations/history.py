@@ -34,6 +34,9 @@ class HistoryEntry:
     record_kind: str
     reason: str
     changes: list[FieldChange] = field(default_factory=list)
+    # (model, history type, [(field, old value, new value)]): what changed, as stored, until
+    # ``describe_changes`` turns it into ``changes`` with values as people read them.
+    stored_changes: tuple = ()
 
 
 def _display(model, field_name: str, value, related: dict) -> str:
@@ -62,10 +65,12 @@ def _fields(model) -> list[models.Field]:
 
 def history_entries(sources: list[tuple[type, models.QuerySet, str]]) -> list[HistoryEntry]:
     """Entries for several records, newest first. ``sources`` holds (model, history rows of
-    that model, kind label) triples. One query per source, plus one per related model named in
-    a changed foreign key."""
-    collected = []
-    wanted = defaultdict(set)
+    that model, kind label) triples. One query per source.
+
+    Each entry knows which fields changed; pass the entries a page shows to
+    ``describe_changes`` for their old and new values as people read them (a record's
+    history runs to hundreds of entries, and a page shows fifty)."""
+    entries = []
     for model, rows, kind in sources:
         rows = list(
             rows.select_related("history_user").order_by("id", "history_date", "history_id")
@@ -85,44 +90,56 @@ def history_entries(sources: list[tuple[type, models.QuerySet, str]]) -> list[Hi
                 if row.history_type == "-":
                     continue
                 changed.append((f, old, new))
-                if isinstance(f, models.ForeignKey):
-                    for value in (old, new):
-                        if value is not None:
-                            wanted[f.related_model].add(value)
-            collected.append((model, row, kind, changed))
+            entries.append(
+                HistoryEntry(
+                    when=row.history_date,
+                    user=row.history_user,
+                    action=CHANGE_TYPES.get(row.history_type, row.history_type),
+                    record_label=_record_label(model, row),
+                    record_kind=kind,
+                    reason=row.history_change_reason or "",
+                    stored_changes=(model, row.history_type, changed),
+                )
+            )
             previous_by_id[row.id] = row
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries
+
+
+# What each model's name (__str__) reads, loaded with it.
+NAME_READS = {
+    "Meeting": ["committee"],
+    "ActionPlanItem": ["recommendation__review"],
+    "Recommendation": ["review"],
+}
+
+
+def describe_changes(entries: list[HistoryEntry]) -> list[HistoryEntry]:
+    """Fill in each entry's ``changes``: each changed field's label, old and new value as
+    people read them (a committee's name, not its number). One query per related model
+    named in a changed foreign key. Returns ``entries``."""
+    wanted = defaultdict(set)
+    for entry in entries:
+        for f, old, new in entry.stored_changes[2]:
+            if isinstance(f, models.ForeignKey):
+                wanted[f.related_model].update(v for v in (old, new) if v is not None)
     related = {}
     for related_model, ids in wanted.items():
         manager = related_model._default_manager
-        # What each model's name (__str__) reads, loaded with it.
-        follow = {
-            "Meeting": ["committee"],
-            "ActionPlanItem": ["recommendation__review"],
-            "Recommendation": ["review"],
-        }.get(related_model.__name__)
+        follow = NAME_READS.get(related_model.__name__)
         queryset = manager.select_related(*follow) if follow else manager.all()
         for pk, obj in queryset.in_bulk(ids).items():
             related[(related_model, pk)] = obj
-    entries = []
-    for model, row, kind, changed in collected:
-        entry = HistoryEntry(
-            when=row.history_date,
-            user=row.history_user,
-            action=CHANGE_TYPES.get(row.history_type, row.history_type),
-            record_label=_record_label(model, row),
-            record_kind=kind,
-            reason=row.history_change_reason or "",
-        )
-        for f, old, new in changed:
-            entry.changes.append(
-                FieldChange(
-                    label=str(f.verbose_name).capitalize(),
-                    old="" if row.history_type == "+" else _display(model, f.name, old, related),
-                    new=_display(model, f.name, new, related),
-                )
+    for entry in entries:
+        model, history_type, changed = entry.stored_changes
+        entry.changes = [
+            FieldChange(
+                label=str(f.verbose_name).capitalize(),
+                old="" if history_type == "+" else _display(model, f.name, old, related),
+                new=_display(model, f.name, new, related),
             )
-        entries.append(entry)
-    entries.sort(key=lambda e: e.when, reverse=True)
+            for f, old, new in changed
+        ]
     return entries
 
 

@@ -9,9 +9,9 @@ import datetime
 from collections import Counter
 
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Count, ExpressionWrapper, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,13 +23,14 @@ from reviews.models import (
     Review,
     ReviewMember,
     ReviewStatus,
+    attach_meetings,
     british_date,
 )
 from reviews.permissions import can_edit_action, can_post_update
 
 from .documents import published_documents_for
 from .filtersets import RecommendationFilterSet, ReviewFilterSet
-from .history import history_entries
+from .history import describe_changes, history_entries
 from .models import (
     STATUS_KEY,
     ActionPlanItem,
@@ -56,6 +57,21 @@ REGISTER_ROW = (
     "responsible_body__name",
     "lead_officer__id",
     "lead_officer__name",
+)
+# What a row of the reviews register shows, with what its response deadline is worked out
+# from. The committee is the only record joined: on PostgreSQL, planning the query of a
+# review with all its meetings and their committees (nine tables) took 12 ms.
+REVIEW_ROW = (
+    "id",
+    "title",
+    "review_type",
+    "municipal_year",
+    "status",
+    "report_received_on",
+    "extended_deadline",
+    "response_given_on",
+    "commissioning_committee__id",
+    "commissioning_committee__name",
 )
 
 
@@ -295,7 +311,8 @@ def review_list(request: HttpRequest) -> HttpResponse:
         .values("n")
     )
     reviews = (
-        Review.objects.with_framework()
+        Review.objects.select_related("commissioning_committee")
+        .only(*REVIEW_ROW)
         .annotate(recommendation_count=Coalesce(Subquery(counts), 0))
         .order_by("-municipal_year", "title", "pk")
     )
@@ -319,23 +336,32 @@ def review_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    review = get_object_or_404(Review.objects.with_framework(), pk=pk)
     as_at, as_at_error = _parse_as_at(request)
-    shown = review
+    try:
+        # As at a date, the meetings shown are those of the review as it stood: read below.
+        review = Review.objects.get_with_framework(pk=pk, meetings=as_at is None)
+    except Review.DoesNotExist:
+        raise Http404("No such review.") from None
+    recommendations = Recommendation.objects.filter(review=review)
+    shown, plan = review, None
     if as_at is not None:
-        shown = review_as_at(review.pk, as_at)
+        plan = load_plan(recommendations, as_at=as_at)
+        # The plan holds the review as it stood, with its meetings, when it had any
+        # recommendation then; if not, the review is read alone.
+        shown = plan.reviews.get(review.pk)
+        if shown is None:
+            shown = review_as_at(review.pk, as_at)
+            if shown is not None:
+                attach_meetings([shown])
         if shown is None:
             as_at_error = f"This review was not in the register on {as_at.day} {as_at:%B %Y}."
-            as_at = None
-            shown = review
+            as_at, plan, shown = None, None, review
+            attach_meetings([review])
         else:
-            for attr in ("commissioning_committee", "scrutiny_officer"):
-                setattr(shown, attr, getattr(review, attr))
-            for attr in ("report_agreed_meeting", "report_received_meeting", "response_meeting"):
-                meeting = getattr(review, attr)
-                if meeting is not None and meeting.pk == getattr(shown, f"{attr}_id"):
-                    setattr(shown, attr, meeting)
-    plan = load_plan(Recommendation.objects.filter(review=review), as_at=as_at)
+            shown.commissioning_committee = review.commissioning_committee
+            shown.scrutiny_officer = review.scrutiny_officer
+    if plan is None:
+        plan = load_plan(recommendations)
     context = {
         "review": shown,
         "current_review": review,
@@ -353,6 +379,16 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+HISTORY_PAGE_SIZE = 50
+
+
+def _page_of_history(entries: list, request: HttpRequest):
+    """A page of history entries, newest first, with the changes of those shown described."""
+    page = Paginator(entries, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    describe_changes(page.object_list)
+    return page
+
+
 @require_safe
 def review_history(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_object_or_404(Review, pk=pk)
@@ -368,7 +404,7 @@ def review_history(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         ]
     )
-    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    page = _page_of_history(entries, request)
     return render(
         request,
         "recommendations/history.html",
@@ -485,7 +521,7 @@ def recommendation_history(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         ]
     )
-    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    page = _page_of_history(entries, request)
     return render(
         request,
         "recommendations/history.html",
@@ -595,12 +631,21 @@ def _net_status_changes(meeting: Meeting, start: datetime.date) -> list[dict]:
     rows = (
         monitored.filter(id__in=touched)
         .order_by("id", "history_date", "history_id")
-        .values_list("id", "status", "history_date", "number", "reference", "history_type")
+        .values_list(
+            "id",
+            "status",
+            # Whether the row is from before the boundary, as the database says: no timestamp
+            # is read (on PostgreSQL each is parsed in Python).
+            ExpressionWrapper(Q(history_date__lte=boundary), output_field=BooleanField()),
+            "number",
+            "reference",
+            "history_type",
+        )
     )
     before: dict[int, tuple] = {}
     after: dict[int, tuple] = {}
     for row in rows:
-        if row[2] <= boundary:
+        if row[2]:
             before[row[0]] = row
         after[row[0]] = row
     changes = []
@@ -615,10 +660,15 @@ def _net_status_changes(meeting: Meeting, start: datetime.date) -> list[dict]:
                 "new": RecommendationStatus(new[1]).label,
                 "old_value": old[1],
                 "new_value": new[1],
-                "when": new[2],
             }
         )
-    changes.sort(key=lambda c: (c["recommendation"]["reference"] or "", c["when"]))
+    changes.sort(
+        key=lambda c: (
+            c["recommendation"]["reference"] or "",
+            c["recommendation"]["number"],
+            c["recommendation"]["pk"],
+        )
+    )
     return changes
 
 
@@ -651,8 +701,7 @@ def changes_since_previous_meeting(meeting: Meeting) -> dict:
     revisions = (
         TargetDateRevision.objects.filter(
             action__recommendation__review__commissioning_committee=meeting.committee,
-            created_at__date__gt=start,
-            created_at__date__lte=meeting.date,
+            created_at__lte=end_of_day(meeting.date),
         )
         .select_related("action__recommendation")
         .only(
@@ -664,6 +713,10 @@ def changes_since_previous_meeting(meeting: Meeting) -> dict:
         )
         .order_by("created_at")
     )
+    if previous:
+        # A range on the timestamp itself, not on its local date: an index can serve it, and
+        # SQLite need not convert every row's timestamp in Python to compare.
+        revisions = revisions.filter(created_at__gt=end_of_day(start))
     status_changes = _net_status_changes(meeting, start)
     return {
         "previous": previous,

@@ -293,6 +293,32 @@ def test_review_history(reader, officer_user):
     assert "A new scope" in html and "Scope revised" in html
 
 
+def test_a_long_history_is_shown_fifty_entries_a_page_newest_first(reader, officer_user):
+    from recommendations.views import HISTORY_PAGE_SIZE
+
+    r2 = rec("2016/17 R2")
+    committee = r2.responsible_body
+    other = Meeting.objects.exclude(committee=committee).first().committee
+    with acting_as(officer_user):
+        for n in range(HISTORY_PAGE_SIZE + 5):
+            r2.service_area = f"Service area {n}"
+            # Every other edit moves the responsible body: a foreign key, shown by name.
+            r2.responsible_body = other if n % 2 else committee
+            r2.save(reason=f"Edit {n}")
+    url = reverse("recommendation_history", args=[r2.pk])
+    first = html_of(reader, url)
+    assert first.count("app-history-entry") == HISTORY_PAGE_SIZE
+    assert "Reason:</strong> Edit 54" in first  # the newest first
+    assert "Reason:</strong> Edit 5<" in first and "Reason:</strong> Edit 4<" not in first
+    assert f'<ins class="app-new">{other.name}</ins>' in first
+    assert 'rel="next"' in first
+    second = html_of(reader, url + "?page=2")
+    assert "Reason:</strong> Edit 4<" in second and "Reason:</strong> Edit 54" not in second
+    assert "Service area 3</del>" in second and "Service area 4</ins>" in second
+    assert f'<del class="app-old">{other.name}</del>' in second
+    assert "created by" in second  # the oldest entries, as the records were entered
+
+
 def test_merton_plan_as_at_6_july_2017_shows_that_days_updates_and_nothing_later(
     reader, officer_user
 ):
@@ -324,6 +350,47 @@ def test_merton_plan_as_at_6_july_2017_shows_that_days_updates_and_nothing_later
 def test_as_at_before_the_report_existed(reader):
     html = html_of(reader, merton16().get_absolute_url() + "?as_at=2016-06-01")
     assert "Recommendations (0)" in html
+    assert "No recommendations on that date." in html
+
+
+def test_as_at_shows_the_meetings_as_they_stood(reader, officer_user):
+    """The meetings on a review's page as at a date are those recorded then, not today's."""
+    review = merton16()
+    then_meeting = review.response_meeting
+    assert then_meeting is not None
+    later = Meeting.objects.create(committee=then_meeting.committee, date=D(2017, 12, 1))
+    with acting_as(officer_user):
+        review.response_meeting = later
+        review.save(reason="Response taken again")
+
+    def response_given(url):
+        html = html_of(reader, url)
+        return re.search(r"Response given</dt><dd[^>]*>(.*?)</dd>", html).group(1)
+
+    now = response_given(review.get_absolute_url())
+    assert f'href="{later.get_absolute_url()}"' in now
+    then = response_given(review.get_absolute_url() + "?as_at=2017-07-06")
+    assert f'href="{then_meeting.get_absolute_url()}"' in then
+    assert str(then_meeting) in then
+
+
+def test_as_at_a_review_with_no_recommendations_shows_its_meetings(
+    reader, officer_user, django_assert_max_num_queries
+):
+    merton = merton16()
+    with acting_as(officer_user):
+        review = Review.objects.create(
+            title="A review with no recommendations yet",
+            review_type=merton.review_type,
+            commissioning_committee=merton.commissioning_committee,
+            municipal_year="2017/18",
+            report_agreed_on=merton.report_agreed_on,
+            report_agreed_meeting=merton.report_agreed_meeting,
+        )
+    with django_assert_max_num_queries(15):
+        html = html_of(reader, review.get_absolute_url() + "?as_at=2017-07-06")
+    assert "Position as at 6 July 2017" in html
+    assert f'href="{merton.report_agreed_meeting.get_absolute_url()}"' in html
     assert "No recommendations on that date." in html
 
 
@@ -390,6 +457,39 @@ def test_meeting_page_lists_status_changes_and_slipped_dates(reader, officer_use
     assert html.count(f"#update-{new_update.pk}") == 1
     assert f"Shared and outsourced services in Merton ({today:%-d %B %Y}): Done" in section
     assert "reported to this meeting" not in section
+
+
+def test_target_dates_revised_between_meetings_by_the_council_clock(reader, officer_user):
+    """A revision belongs to the meetings by its UK date: made late on the previous meeting's
+    day, it was before that meeting's end; made late on this meeting's day (after midnight
+    UTC but not yet in London, in summer), it is this meeting's."""
+    from zoneinfo import ZoneInfo
+
+    from recommendations.models import TargetDateRevision
+
+    london = ZoneInfo("Europe/London")
+    meeting = Meeting.objects.get(date=D(2017, 7, 6))  # previous meeting: 7 March 2017
+    action = rec("2016/17 R2").actions.get()
+    made = {
+        "on the previous day": datetime.datetime(2017, 3, 7, 23, 30, tzinfo=london),
+        "the morning after": datetime.datetime(2017, 3, 8, 0, 30, tzinfo=london),
+        "late on the day": datetime.datetime(2017, 7, 6, 23, 30, tzinfo=london),
+        "the day after": datetime.datetime(2017, 7, 7, 0, 30, tzinfo=london),
+    }
+    with acting_as(officer_user):
+        for reason, when in made.items():
+            TargetDateRevision.objects.create(
+                action=action,
+                previous_target_date=D(2017, 3, 31),
+                new_target_date=D(2017, 9, 30),
+                reason=reason,
+                created_at=when,
+            )
+    html = html_of(reader, meeting.get_absolute_url())
+    section = html[html.find('id="changes"') :]
+    assert "Target dates revised (2)" in section
+    assert "(the morning after)" in section and "(late on the day)" in section
+    assert "(on the previous day)" not in section and "(the day after)" not in section
 
 
 def test_cabinet_meeting_shows_receipt_and_responses(reader):
