@@ -553,21 +553,30 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reports_agreed": [r for r in reviews if r.report_agreed_meeting_id == meeting.pk],
         "reports_received": [r for r in reviews if r.report_received_meeting_id == meeting.pk],
         "responses_given": [r for r in reviews if r.response_meeting_id == meeting.pk],
-        "recommendation_responses": Recommendation.objects.filter(response_meeting=meeting)
-        .only(*MEETING_LINE)
-        .order_by("review_id", "number"),
         "updates_reported": _update_rows(
             Update.objects.filter(reported_to=meeting).order_by(
                 "recommendation__review_id", "recommendation__number", "pk"
             )
         ),
-        "closures": Recommendation.objects.filter(closed_at_meeting=meeting).only(
-            *MEETING_LINE, "closure_minute_reference"
-        ),
         "published_documents": _published_documents(meeting),
     }
+    # For a scrutiny committee: what changed since its previous meeting, on the reviews it
+    # monitors, including the executive's new responses, read with this meeting's lines.
+    previous = start = None
     if meeting.committee.is_scrutiny:
-        context["changes"] = changes_since_previous_meeting(meeting)
+        previous = (
+            Meeting.objects.filter(committee=meeting.committee, date__lt=meeting.date)
+            .order_by("-date", "-pk")
+            .first()
+        )
+        start = previous.date if previous else datetime.date.min
+    lines = _recommendation_lines(meeting, start)
+    context["recommendation_responses"] = lines["responded"]
+    context["closures"] = lines["closed"]
+    if start is not None:
+        context["changes"] = changes_since_previous_meeting(
+            meeting, previous, new_responses=lines["new_responses"]
+        )
     return render(request, "recommendations/meeting_detail.html", context)
 
 
@@ -575,6 +584,43 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # number) and the executive's decision.
 MEETING_LINE = ("id", "number", "reference", "decision")
 EXCERPT_LENGTH = 160
+
+
+def _recommendation_lines(meeting: Meeting, start: datetime.date | None) -> dict[str, list]:
+    """The recommendations a meeting page lists, in register order, in one query:
+    ``responded`` (the executive responded at the meeting), ``closed`` (closed there) and,
+    given ``start`` (the previous meeting's date), ``new_responses``: responses dated after
+    it and up to this meeting on the reviews the meeting's committee monitors."""
+    lists = {
+        "responded": Q(response_meeting=meeting),
+        "closed": Q(closed_at_meeting=meeting),
+    }
+    if start is not None:
+        lists["new_responses"] = Q(
+            review__commissioning_committee=meeting.committee_id,
+            response_date__gt=start,
+            response_date__lte=meeting.date,
+        )
+    any_list = Q()
+    for condition in lists.values():
+        any_list |= condition
+    rows = (
+        Recommendation.objects.filter(any_list)
+        .annotate(
+            **{
+                f"in_{name}": ExpressionWrapper(condition, output_field=BooleanField())
+                for name, condition in lists.items()
+            }
+        )
+        .only(*MEETING_LINE, "closure_minute_reference")
+        .order_by("review_id", "number", "pk")
+    )
+    found = {name: [] for name in lists}
+    for rec in rows:
+        for name, listed in found.items():
+            if getattr(rec, f"in_{name}"):
+                listed.append(rec)
+    return found
 
 
 def excerpt(text: str, length: int = EXCERPT_LENGTH) -> str:
@@ -672,16 +718,13 @@ def _net_status_changes(meeting: Meeting, start: datetime.date) -> list[dict]:
     return changes
 
 
-def changes_since_previous_meeting(meeting: Meeting) -> dict:
-    """What changed, for the reviews this committee monitors, between its previous meeting
-    and this one: new updates, status changes, slipped target dates and new responses."""
-    previous = (
-        Meeting.objects.filter(committee=meeting.committee, date__lt=meeting.date)
-        .order_by("-date", "-pk")
-        .first()
-    )
+def changes_since_previous_meeting(
+    meeting: Meeting, previous: Meeting | None, new_responses: list
+) -> dict:
+    """What changed, for the reviews this committee monitors, between its ``previous``
+    meeting and this one: new updates, status changes, slipped target dates and the new
+    responses (``new_responses``, read with the meeting's other lines)."""
     start = previous.date if previous else datetime.date.min
-    monitored = Q(review__commissioning_committee=meeting.committee)
     updates = _update_rows(
         Update.objects.filter(
             Q(recommendation__review__commissioning_committee=meeting.committee),
@@ -691,13 +734,6 @@ def changes_since_previous_meeting(meeting: Meeting) -> dict:
     )
     # Those reported to this meeting are listed once, under "Updates reported".
     others = [u for u in updates if u["reported_to_id"] != meeting.pk]
-    responses = (
-        Recommendation.objects.filter(
-            monitored, response_date__gt=start, response_date__lte=meeting.date
-        )
-        .only(*MEETING_LINE)
-        .order_by("review_id", "number")
-    )
     revisions = (
         TargetDateRevision.objects.filter(
             action__recommendation__review__commissioning_committee=meeting.committee,
@@ -723,7 +759,7 @@ def changes_since_previous_meeting(meeting: Meeting) -> dict:
         "updates": updates,
         "updates_reported_here": len(updates) - len(others),
         "other_updates": others,
-        "responses": responses,
+        "responses": new_responses,
         "revisions": revisions,
         "status_changes": status_changes,
     }

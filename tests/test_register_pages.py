@@ -9,7 +9,7 @@ from django.db.models import F
 from django.urls import reverse
 
 from recommendations.models import ActionPlanItem, Recommendation, Update
-from recommendations.services import action_revise_target_date, update_post
+from recommendations.services import action_revise_target_date, recommendation_close, update_post
 from reviews.audit import acting_as
 from reviews.models import Meeting, Review
 
@@ -492,12 +492,41 @@ def test_target_dates_revised_between_meetings_by_the_council_clock(reader, offi
     assert "(on the previous day)" not in section and "(the day after)" not in section
 
 
+def test_meeting_page_lists_closures_and_new_responses_of_the_reviews_it_monitors(
+    reader, officer_user
+):
+    meeting = Meeting.objects.get(date=D(2017, 7, 6))  # previous meeting: 7 March 2017
+    closed, responded, elsewhere = rec("2016/17 R1"), rec("2016/17 R2"), rec("2020/21 R1")
+    assert elsewhere.review.commissioning_committee != meeting.committee
+    recommendation_close(
+        recommendation=closed, meeting=meeting, minute_reference="Minute 42", user=officer_user
+    )
+    with acting_as(officer_user):
+        for recommendation in (responded, elsewhere):
+            recommendation.response_date = D(2017, 5, 1)
+            recommendation.save()
+    html = html_of(reader, meeting.get_absolute_url())
+    closures = html[html.find("Recommendations closed") :]
+    assert closures.startswith("Recommendations closed</h3>")
+    assert f'href="{closed.get_absolute_url()}">2016/17 R1</a>, minute Minute 42' in closures
+    new_responses = html[html.find("New executive responses") :]
+    assert new_responses.startswith("New executive responses (1)")
+    assert f'href="{responded.get_absolute_url()}">2016/17 R2</a>: ' in new_responses
+    assert "2020/21 R1" not in html  # another committee's review
+    assert '<h3 class="govuk-heading-m">Executive responses</h3>' not in html
+
+
 def test_cabinet_meeting_shows_receipt_and_responses(reader):
     cabinet = Meeting.objects.get(date=D(2016, 11, 14))
     html = html_of(reader, cabinet.get_absolute_url())
     assert "Reports received by the executive" in html
     assert "response due 14 January 2017" in html
     assert "What changed since" not in html  # Cabinet is not a scrutiny committee
+    # Its responses to each recommendation, in the register's order.
+    responses = html[html.find("Executive responses</h3>") :]
+    positions = [responses.find(f">2016/17 R{n}</a>: ") for n in range(1, 9)]
+    assert -1 not in positions and positions == sorted(positions)
+    assert "Recommendations closed" not in html
 
 
 def test_meeting_list_and_committee_pages(reader):
