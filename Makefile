@@ -1,13 +1,17 @@
 # The two commands (see README.md):
 #   make run    set everything up, load the demonstration data, serve on http://127.0.0.1:8000
-#   make test   set everything up and run the whole test suite (lint, migrations, pytest)
+#   make test   set everything up and run the whole test suite: lint, the migrations check,
+#               pytest on SQLite (browser tests included) and again on a PostgreSQL server
+#               that it starts on loopback
 
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
+# pytest-xdist: one test process per core
+PYTEST_WORKERS ?= auto
 
-.PHONY: setup run test lint pytest assets bench clean
+.PHONY: setup system-deps run test lint pytest pytest-postgres assets bench clean
 
 setup: $(VENV)/.installed node_modules/.installed static/build/app.css
 
@@ -37,10 +41,21 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 
-pytest: setup
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+system-deps:
+	scripts/test-system-deps.sh
 
-test: setup lint pytest
+pytest: setup
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# The same suite on PostgreSQL, the production database; the browser journeys ran on SQLite.
+pytest-postgres: setup
+	scripts/with-postgres.sh $(VENV)/bin/pytest -n $(PYTEST_WORKERS) -m "not browser" $(PYTEST_ARGS)
+
+test: system-deps setup lint
+	@echo "== pytest on SQLite"
+	$(MAKE) --no-print-directory pytest
+	@echo "== pytest on PostgreSQL"
+	$(MAKE) --no-print-directory pytest-postgres
 
 bench: setup
 	$(PY) bench/pages.py

@@ -6,6 +6,7 @@ With no environment at all the product runs on an SQLite file in ``var/`` with D
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -141,10 +142,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     )
     # A file, not memory, for the test database: tests that race requests from threads need
-    # real locking between connections.
-    VAR_DIR.mkdir(exist_ok=True)
+    # real locking between connections. It is a temporary file, never under the checkout.
     DATABASES["default"].setdefault("TEST", {})["NAME"] = str(
-        VAR_DIR / f"test-{os.getpid()}.sqlite3"
+        Path(tempfile.gettempdir()) / f"scrutiny-test-{os.getpid()}.sqlite3"
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

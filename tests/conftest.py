@@ -8,6 +8,18 @@ from reviews import roles
 from reviews.models import Committee, CommitteeKind, Meeting, Review, ReviewType
 
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_configure(config):
+    """Every test hashes passwords with a fast hasher: PBKDF2 costs about 0.4 s a password,
+    and the demonstration data alone hashes four, so the real hasher took about a third of
+    the suite's CPU. Signing in still goes through the real form and the real checks."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
 @pytest.fixture
 def demo(db):
     """The demonstration data, loaded as the system would load it."""

@@ -1191,11 +1191,11 @@ def test_welsh_and_emoji():
 def test_one_megabyte_is_refused_quickly():
     text = ("1. That the council reviews its parking policy.\n" * 25_000)[:1_000_000]
 
-    started = time.perf_counter()
+    started = time.process_time()
     result = parse(text)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
 
-    assert elapsed < 0.5
+    assert elapsed < 1.0  # CPU seconds, so a busy machine does not fail it
     assert result.shape == "unrecognised"
     assert result.recommendations == []
     assert len(result.warnings) == 1
@@ -1218,12 +1218,13 @@ def test_the_largest_paste_is_parsed_quickly(text):
         i += 1
         pasted += text.format(i=i % 900 + 1)
 
-    started = time.perf_counter()
+    started = time.process_time()
     result = parse(pasted)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
 
     assert result.shape != "unrecognised"
-    assert elapsed < 1.5  # typically a tenth of that; a runaway regex would take minutes
+    # CPU seconds, not wall-clock: typically a tenth of that; a runaway regex takes minutes
+    assert elapsed < 3.0
 
 
 @pytest.mark.parametrize(
@@ -1242,13 +1243,13 @@ def test_the_largest_paste_is_parsed_quickly(text):
     ],
 )
 def test_pathological_text_is_parsed_quickly(text):
-    started = time.perf_counter()
+    started = time.process_time()
     result = parse(text)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
 
     assert isinstance(result, ParseResult)
     assert INTERNAL_ERROR not in result.warnings
-    assert elapsed < 1.5
+    assert elapsed < 3.0  # CPU seconds
 
 
 def test_ignored_lines_are_capped():

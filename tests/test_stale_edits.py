@@ -15,7 +15,6 @@ select_for_update): ``DATABASE_URL=postgres://... pytest tests/test_stale_edits.
 import concurrent.futures
 import datetime
 import threading
-import time
 from unittest import mock
 
 import pytest
@@ -407,7 +406,6 @@ def test_twelve_stale_saves_race_on_each_of_twenty_records():
         finally:
             connections.close_all()
 
-    started = time.monotonic()
     failures = []
     with concurrent.futures.ThreadPoolExecutor(max_workers=THREADS) as pool:
         for label, url, model, pk, field_name, form, version, history in prepared:
@@ -434,6 +432,4 @@ def test_twelve_stale_saves_race_on_each_of_twenty_records():
                 problems.append("the saved text is not the winner's")
             if problems:
                 failures.append(f"{label}: {'; '.join(problems)}")
-    elapsed = time.monotonic() - started
     assert not failures, "\n".join(failures)
-    assert elapsed < 90, f"the race took {elapsed:.0f} s"

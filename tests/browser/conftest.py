@@ -87,17 +87,7 @@ def page(browser):
 
 
 @pytest.fixture
-def fast_password_hashing(settings):
-    """The demo loader hashes four passwords per test; PBKDF2 costs ~0.4 s each.
-
-    The live server thread reads the same settings object, so signing in through the real
-    form still works (and is still checked), only cheaper.
-    """
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def live_demo(live_server, transactional_db, fast_password_hashing):
+def live_demo(live_server, transactional_db):
     """The demonstration data in the database the live server reads.
 
     ``transactional_db`` flushes every table after each test, including the role groups

@@ -187,7 +187,7 @@ def test_axe_sign_in_page(page, live_server):
     ],
 )
 def test_axe_sign_in_page_with_errors(
-    page, live_server, fast_password_hashing, username, password, field_errors
+    page, live_server, username, password, field_errors
 ):
     page.goto(live_server.url + "/accounts/login/")
     sign_in_on_current_page(page, username, password)
