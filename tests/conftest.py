@@ -7,7 +7,6 @@ from recommendations.demo.loader import load_demo
 from reviews import roles
 from reviews.models import Committee, CommitteeKind, Meeting, Review, ReviewType
 
-
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 

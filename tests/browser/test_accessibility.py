@@ -186,9 +186,7 @@ def test_axe_sign_in_page(page, live_server):
         pytest.param("", "", 2, id="nothing-entered"),
     ],
 )
-def test_axe_sign_in_page_with_errors(
-    page, live_server, username, password, field_errors
-):
+def test_axe_sign_in_page_with_errors(page, live_server, username, password, field_errors):
     page.goto(live_server.url + "/accounts/login/")
     sign_in_on_current_page(page, username, password)
     expect(page).to_have_title(re.compile(r"^Error: Sign in"))
