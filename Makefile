@@ -31,9 +31,13 @@ static/build/app.css: node_modules/.installed $(shell find static/scss static/js
 assets: node_modules/.installed
 	npm run --silent build
 
+# The web server and, beside it, a background task worker (large documents are made there);
+# stopping the server (Ctrl-C) stops the worker.
 run: setup
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo
+	nice -n 10 $(PY) manage.py db_worker --queue-name '*' --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST)
 
 lint: $(VENV)/.installed

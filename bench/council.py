@@ -41,7 +41,6 @@ from recommendations.models import (
     Update,
 )
 from recommendations.services import action_revise_target_date
-from reviews.audit import acting_as
 from reviews.dates import add_response_period, municipal_year, municipal_year_start
 from reviews.models import (
     AgendaItem,
@@ -56,6 +55,7 @@ from reviews.models import (
     ReviewStatus,
     ReviewType,
 )
+from scrutiny.audit import acting_as
 
 YEARS = 10
 DAY = datetime.timedelta(days=1)

@@ -126,6 +126,8 @@ class Database:
             self.url = urlunsplit(parts._replace(path=f"/{self.pg_name}"))
         os.environ["DATABASE_URL"] = self.url
         os.environ["CONN_MAX_AGE"] = str(args.conn_max_age)
+        # The app's own files (the documents cache) go to a temporary folder, not var/.
+        os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="bench-var-"))
 
     def describe(self) -> str:
         if self.sqlite_path:

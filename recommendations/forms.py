@@ -5,8 +5,8 @@ from django import forms
 from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.utils import timezone
 
-from reviews.forms import TEXT_LIMIT, AuditedForm, GovukDateField, guard_choice_fields
 from reviews.models import Meeting, Officer
+from scrutiny.forms import TEXT_LIMIT, AuditedForm, GovukDateField, guard_choice_fields
 
 from .models import ActionPlanItem, Decision, ProgressStatus, Recommendation
 from .paste import MAX_PASTE_CHARS

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reviews.dates import municipal_year
-from reviews.models import AuditedModel, Committee, Councillor, Meeting, Officer, Review
+from reviews.models import Committee, Councillor, Meeting, Officer, Review
+from scrutiny.models import AuditedModel
 
 
 class ProgressStatus(models.TextChoices):
@@ -559,6 +560,3 @@ class Update(AuditedModel):
             and self.action.recommendation_id != self.recommendation_id
         ):
             raise ValidationError({"action": "That action belongs to a different recommendation."})
-
-
-from .models_documents import *  # noqa: E402,F403

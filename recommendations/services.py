@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from reviews.audit import acting_as
 from reviews.models import Meeting
+from scrutiny.audit import acting_as
 
 from .models import (
     ActionPlanItem,

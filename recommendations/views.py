@@ -24,11 +24,10 @@ from reviews.models import (
     ReviewMember,
     ReviewStatus,
     attach_meetings,
-    british_date,
 )
-from reviews.permissions import can_edit_action, can_post_update
+from scrutiny.formats import british_date
+from scrutiny.permissions import can_edit_action, can_post_update
 
-from .documents import published_documents_for
 from .filtersets import RecommendationFilterSet, ReviewFilterSet
 from .history import describe_changes, history_entries
 from .models import (
@@ -558,7 +557,6 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "recommendation__review_id", "recommendation__number", "pk"
             )
         ),
-        "published_documents": _published_documents(meeting),
     }
     # For a scrutiny committee: what changed since its previous meeting, on the reviews it
     # monitors, including the executive's new responses, read with this meeting's lines.
@@ -655,10 +653,6 @@ def _update_rows(updates) -> list[dict]:
         }
         for row in rows
     ]
-
-
-def _published_documents(meeting: Meeting) -> list:
-    return published_documents_for(meeting)
 
 
 def _net_status_changes(meeting: Meeting, start: datetime.date) -> list[dict]:

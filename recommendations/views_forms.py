@@ -1,6 +1,6 @@
 """Officers keep the register: recommendations, responses, the action plan and updates.
 
-Every view checks permission on the server for every method (reviews.permissions); every
+Every view checks permission on the server for every method (scrutiny.permissions); every
 write goes through ``save()`` or a service function, in a transaction, with the acting user
 and the reason on the history rows; an edit made against an old version is refused (409).
 """
@@ -13,11 +13,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from reviews.audit import acting_as
-from reviews.editing import edit_record, render_conflict, safe_next
-from reviews.forms import parse_id
 from reviews.models import Committee, Officer, Review
-from reviews.permissions import (
+from scrutiny.audit import acting_as
+from scrutiny.editing import edit_record, render_conflict, safe_next
+from scrutiny.forms import parse_id
+from scrutiny.permissions import (
     can_edit_action,
     can_post_update,
     is_register_editor,

@@ -6,7 +6,8 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .audit import acting_as
+from scrutiny.audit import acting_as
+
 from .models import Meeting, Review, ReviewStatus
 
 

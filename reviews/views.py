@@ -7,10 +7,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from .editing import edit_record
-from .forms import CommitteeForm, ExtensionForm, MeetingForm, ReceiptForm, ReviewForm, parse_id
+from scrutiny.editing import edit_record
+from scrutiny.forms import parse_id
+from scrutiny.permissions import require_register_editor
+
+from .forms import CommitteeForm, ExtensionForm, MeetingForm, ReceiptForm, ReviewForm
 from .models import Committee, Meeting, MemberRole, Review, ReviewMember, ReviewStatus
-from .permissions import require_register_editor
 
 
 @require_safe

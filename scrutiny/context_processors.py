@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from reviews.permissions import is_register_editor
+from scrutiny.permissions import is_register_editor
 
 
 def council(request):

@@ -3,6 +3,10 @@
 Everything that differs between a laptop and production comes from the environment, read
 through the helpers below, which refuse a value they cannot understand instead of guessing.
 With no environment at all the product runs on an SQLite file in ``var/`` with DEBUG on.
+
+Every file the app writes is under one folder, ``VAR_DIR`` (default ``var/`` in the checkout):
+the embedded SQLite database, the documents cache and the collected static files. A server
+says which folder it is at start-up (``scrutiny/wsgi.py``).
 """
 
 import os
@@ -88,8 +92,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "reviews",
     "recommendations",
+    "recommendations.documents",
 ]
 
 MIDDLEWARE = [
@@ -119,15 +126,17 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "scrutiny.context_processors.council",
             ],
+            # The project package's own tags (it is not an app): British dates, countdowns.
+            "libraries": {"register": "scrutiny.templatetags.register"},
         },
     },
 ]
 
 WSGI_APPLICATION = "scrutiny.wsgi.application"
 
-VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
+VAR_DIR = Path(os.environ.get("VAR_DIR") or BASE_DIR / "var").resolve()
 if "DATABASE_URL" not in os.environ:
-    VAR_DIR.mkdir(exist_ok=True)  # the default SQLite file lives here (git-ignored)
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # the default SQLite file lives here
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'scrutiny.sqlite3'}"),
@@ -165,7 +174,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "staticfiles"))
+STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -179,11 +188,9 @@ STORAGES = {
 }
 if DEBUG:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # keeps WhiteNoise quiet in development
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
-MEDIA_URL = "media/"
 
 # History: the user comes from the request (middleware) or, in a management command, from
-# the --user option or the named system user (see reviews.audit).
+# the --user option or the named system user (see scrutiny.audit).
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 SIMPLE_HISTORY_REVERT_DISABLED = True
 SYSTEM_USERNAME = os.environ.get("SYSTEM_USERNAME", "system")
@@ -210,11 +217,19 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
+# --- Background tasks (Django's tasks framework, the django-tasks backport) ----------------
+# Tasks are kept in the database and run by worker processes: `manage.py db_worker`, beside
+# the web server (`make run` starts one; production runs it supervised, see the README).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
 # --- Committee documents (recommendations/documents/) ---------------------------------------
 # Made PDFs are cached by content key in a file cache shared by the web processes and the
-# background worker; larger documents are made in the background (a worker process), so no
-# web request waits on WeasyPrint for long. DOCUMENTS_SYNC_RENDER makes background jobs run
-# at once, within the request (the tests; a host that cannot start processes).
+# task workers; larger documents are made by a background task, so no web request waits on
+# WeasyPrint for long.
 CACHES = globals().get("CACHES") or {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
@@ -226,5 +241,4 @@ CACHES["documents"] = {
 }
 DOCUMENTS_CACHE_SECONDS = env_int("DOCUMENTS_CACHE_DAYS", 30, minimum=1) * 24 * 3600
 DOCUMENTS_SYNC_MAX_RECOMMENDATIONS = env_int("DOCUMENTS_SYNC_MAX_RECOMMENDATIONS", 30)
-DOCUMENTS_SYNC_RENDER = env_bool("DOCUMENTS_SYNC_RENDER", False)
 # --- end of committee documents -------------------------------------------------------------

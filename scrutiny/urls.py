@@ -16,5 +16,5 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("reviews.urls")),
     path("", include("recommendations.urls")),
-    path("documents/", include("recommendations.urls_documents")),
+    path("documents/", include("recommendations.documents.urls")),
 ]

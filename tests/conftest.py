@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 from recommendations.demo.loader import load_demo
-from reviews import roles
 from reviews.models import Committee, CommitteeKind, Meeting, Review, ReviewType
+from scrutiny import roles
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -165,11 +165,14 @@ def bigger(demo):
     return grow
 
 
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture(autouse=True)
 def _documents_made_in_memory(settings):
-    """Tests make PDFs within the request and cache them in memory: no worker process and
-    no files under var/."""
-    settings.DOCUMENTS_SYNC_RENDER = True
+    """Tests run background tasks at once, within the request (the immediate backend), and
+    cache PDFs in memory: no worker process and no files under var/."""
+    settings.TASKS = IMMEDIATE_TASKS
     settings.CACHES = {
         **settings.CACHES,
         "documents": {

@@ -14,8 +14,8 @@ from pypdf import PdfReader
 from recommendations.documents import render
 from recommendations.documents.spec import DocumentSpec
 from recommendations.models import ActionPlanItem, Recommendation, Update
-from reviews.audit import acting_as
 from reviews.models import Review
+from scrutiny.audit import acting_as
 
 SEEDS = Path(__file__).resolve().parent.parent / "recommendations" / "demo" / "seeds.json"
 HEADER = ["Recommendation", "Executive response", "Action agreed", "Timeline", "Lead officer"]
@@ -23,7 +23,7 @@ HEADER = ["Recommendation", "Executive response", "Action agreed", "Timeline", "
 
 @pytest.fixture(autouse=True)
 def documents_settings(settings, tmp_path):
-    """A cache of our own for each test, and background jobs made at once."""
+    """A cache of our own for each test, (background tasks run at once: tests/conftest.py)."""
     settings.CACHES = {
         **settings.CACHES,
         "documents": {
@@ -31,7 +31,6 @@ def documents_settings(settings, tmp_path):
             "LOCATION": f"documents-{tmp_path.name}",
         },
     }
-    settings.DOCUMENTS_SYNC_RENDER = True
     settings.VAR_DIR = tmp_path
 
 

@@ -6,28 +6,27 @@ import datetime
 import hashlib
 import io
 import re
+from pathlib import Path
 from unittest import mock
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
-from recommendations.documents import jobs, published_documents_for, service
-from recommendations.models import (
-    ActionPlanItem,
-    DocumentJob,
-    JobStatus,
-    PublishedDocument,
-    Recommendation,
-    Update,
-)
-from reviews.audit import acting_as
+from recommendations.documents import pdfs, service
+from recommendations.documents.models import PublishedDocument
+from recommendations.documents.service import published_documents_for
+from recommendations.documents.tasks import make_document
+from recommendations.models import ActionPlanItem, Recommendation, Update
 from reviews.models import AgendaItem, Meeting, Review
+from scrutiny.audit import acting_as
 
 
 @pytest.fixture(autouse=True)
 def documents_settings(settings, tmp_path):
-    """A cache of our own for each test, and background jobs made at once."""
+    """A cache of our own for each test (background tasks run at once: tests/conftest.py)."""
     settings.CACHES = {
         **settings.CACHES,
         "documents": {
@@ -35,8 +34,15 @@ def documents_settings(settings, tmp_path):
             "LOCATION": f"documents-{tmp_path.name}",
         },
     }
-    settings.DOCUMENTS_SYNC_RENDER = True
     settings.VAR_DIR = tmp_path
+
+
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def run_worker() -> None:
+    """What a worker process does: take every waiting task, then stop."""
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
 def merton_2016() -> Review:
@@ -363,7 +369,7 @@ def test_second_download_of_an_unchanged_plan_is_served_from_the_cache(
 ):
     client.force_login(councillor_user)
     url = reverse("documents_review_plan", args=[merton_2016().pk]) + "?as_at=2017-07-06"
-    with mock.patch.object(service, "html_to_pdf", wraps=service.html_to_pdf) as renders:
+    with mock.patch.object(pdfs, "html_to_pdf", wraps=pdfs.html_to_pdf) as renders:
         first = client.get(url)
         second = client.get(url)
         assert renders.call_count == 1
@@ -387,7 +393,7 @@ def test_second_download_of_an_unchanged_plan_is_served_from_the_cache(
 def test_a_change_elsewhere_does_not_make_the_plan_again(client, demo, councillor_user):
     client.force_login(councillor_user)
     url = reverse("documents_review_plan", args=[merton_2016().pk])
-    with mock.patch.object(service, "html_to_pdf", wraps=service.html_to_pdf) as renders:
+    with mock.patch.object(pdfs, "html_to_pdf", wraps=pdfs.html_to_pdf) as renders:
         client.get(url)
         harrow = Recommendation.objects.filter(review__title__contains="Harrow").first()
         with acting_as(councillor_user):
@@ -400,86 +406,106 @@ def test_a_change_elsewhere_does_not_make_the_plan_again(client, demo, councillo
 # --- large documents in the background ------------------------------------------------------
 
 
-def test_a_large_document_is_made_in_the_background(client, demo, councillor_user, settings):
+def test_a_large_document_is_made_by_the_task_and_given_at_once_when_it_runs_at_once(
+    client, demo, councillor_user, settings
+):
+    """With the immediate backend (the tests' own) the task runs within the request."""
     settings.DOCUMENTS_SYNC_MAX_RECOMMENDATIONS = 5  # Merton's 8 count as large here
     client.force_login(councillor_user)
     url = reverse("documents_review_plan", args=[merton_2016().pk]) + "?as_at=2017-07-06"
-    response = client.get(url)
-    assert response.status_code == 302
-    job = DocumentJob.objects.get()
-    assert response["Location"] == job.get_absolute_url()
-    assert job.status == JobStatus.DONE and job.page_count >= 3
-    page = client.get(job.get_absolute_url()).content.decode()
-    assert "Your document is ready" in page
-    download = client.get(reverse("documents_job_download", args=[job.pk]))
-    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
-    # The next download of the same version comes from the cache, with no new job.
-    again = client.get(url)
-    assert again.status_code == 200 and again.content == download.content
-    assert DocumentJob.objects.count() == 1
+    with mock.patch.object(service, "make_document", wraps=make_document) as task:
+        response = client.get(url)
+        again = client.get(url)  # the same version: from the cache, no second task
+    assert task.enqueue.call_count == 1
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert again.status_code == 200 and again.content == response.content
+    assert "Recommendation" in text_of(response.content)
 
 
-def test_without_sync_render_the_job_waits_for_the_worker(
-    client, demo, councillor_user, settings, django_capture_on_commit_callbacks
+def test_a_large_document_waits_for_the_worker_on_the_database_backend(
+    transactional_db, client, demo, councillor_user, settings
 ):
     settings.DOCUMENTS_SYNC_MAX_RECOMMENDATIONS = 5
-    settings.DOCUMENTS_SYNC_RENDER = False
+    settings.TASKS = DATABASE_TASKS
     client.force_login(councillor_user)
     url = reverse("documents_review_plan", args=[merton_2016().pk])
-    with (
-        mock.patch.object(jobs, "start_worker") as start,
-        django_capture_on_commit_callbacks(execute=True),
-    ):
-        response = client.get(url)
-        second = client.get(url)  # the same document: the same job, no second one
-    assert start.call_count == 1
-    job = DocumentJob.objects.get()
-    assert response["Location"] == second["Location"] == job.get_absolute_url()
-    assert job.status == JobStatus.QUEUED
-    page = client.get(job.get_absolute_url()).content.decode()
+    response = client.get(url)
+    second = client.get(url)  # the same document: the same task, no second one
+    task = DBTaskResult.objects.get()
+    job_url = reverse("documents_job_detail", args=[task.id])
+    assert response.status_code == 302
+    assert response["Location"] == second["Location"] == job_url
+    assert task.task_path == "recommendations.documents.tasks.make_document"
+    page = client.get(job_url).content.decode()
     assert "Your document is being made" in page and "Check if it is ready" in page
-    assert client.get(reverse("documents_job_download", args=[job.pk])).status_code == 302
+    assert "Action plan: Shared and outsourced services in Merton" in page
+    download_url = reverse("documents_job_download", args=[task.id])
+    assert client.get(download_url)["Location"] == job_url  # not ready yet
 
-    assert jobs.process_queue() == 1  # what the worker process runs
-    job.refresh_from_db()
-    assert job.status == JobStatus.DONE
-    assert "Your document is ready" in client.get(job.get_absolute_url()).content.decode()
+    run_worker()
+
+    task.refresh_from_db()
+    assert task.status == "SUCCESSFUL" and task.return_value["pages"] >= 3
+    page = client.get(job_url).content.decode()
+    assert "Your document is ready" in page
+    download = client.get(download_url)
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    # Made once: the next request of the same version is served from the cache.
+    assert client.get(url).content == download.content
+    assert DBTaskResult.objects.count() == 1
 
 
-def test_publishing_a_large_document_happens_when_it_is_made(client, demo, officer_user, settings):
+def test_publishing_a_large_document_happens_when_the_task_runs(
+    transactional_db, client, demo, officer_user, settings
+):
     settings.DOCUMENTS_SYNC_MAX_RECOMMENDATIONS = 5
+    settings.TASKS = DATABASE_TASKS
     client.force_login(officer_user)
     response = publish(client, merton_2016(), osc_july_2017())
-    job = DocumentJob.objects.get()
-    assert response["Location"] == job.get_absolute_url()
-    assert job.publish and job.published_document is not None
-    assert job.published_document.published_by == officer_user
-    assert "It has been published to" in client.get(job.get_absolute_url()).content.decode()
+    task = DBTaskResult.objects.get()
+    assert response["Location"] == reverse("documents_job_detail", args=[task.id])
+    assert not PublishedDocument.objects.exists()
+
+    run_worker()
+
+    document = PublishedDocument.objects.get()
+    assert document.published_by == officer_user and document.meeting == osc_july_2017()
+    assert document.history.get().history_user == officer_user
+    page = client.get(response["Location"]).content.decode()
+    assert "It has been published to" in page
 
 
-def test_an_abandoned_job_is_taken_again(demo, councillor_user, settings):
-    from recommendations.documents.spec import DocumentSpec
+def test_a_task_that_fails_says_so_on_its_page(
+    transactional_db, client, demo, councillor_user, settings
+):
+    settings.DOCUMENTS_SYNC_MAX_RECOMMENDATIONS = 5
+    settings.TASKS = DATABASE_TASKS
+    client.force_login(councillor_user)
+    response = client.get(reverse("documents_review_plan", args=[merton_2016().pk]))
+    with mock.patch.object(pdfs, "html_to_pdf", side_effect=RuntimeError("layout")):
+        run_worker()
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "The document could not be made" in text and "layout" not in text
+    assert "Go back to the export page" in text
 
-    spec = DocumentSpec(kind="action_plan", review_id=merton_2016().pk)
-    job = DocumentJob.objects.create(
-        key="x" * 64,
-        kind=spec.kind,
-        parameters=spec.to_json(),
-        title="Action plan",
-        status=JobStatus.RUNNING,
-        attempts=1,
-    )
-    assert jobs.process_queue() == 1
-    job.refresh_from_db()
-    assert job.status == JobStatus.DONE and job.attempts == 2
+
+def test_an_unknown_task_is_not_found(client, demo, councillor_user, settings):
+    settings.TASKS = DATABASE_TASKS
+    client.force_login(councillor_user)
+    missing = "9b0a4b7e-0000-4000-8000-000000000000"
+    assert client.get(reverse("documents_job_detail", args=[missing])).status_code == 404
+    assert client.get(reverse("documents_job_download", args=[missing])).status_code == 404
 
 
-def test_start_worker_runs_the_worker_module(settings, tmp_path):
-    with mock.patch.object(jobs.subprocess, "Popen") as popen:
-        jobs.start_worker()
-    args, kwargs = popen.call_args
-    assert args[0][1:] == ["-m", "recommendations.documents.worker"]
-    assert kwargs["start_new_session"] is True and kwargs["cwd"] == settings.BASE_DIR
+def test_the_web_never_starts_a_process():
+    """Documents are made by the task workers, never by a process a request starts."""
+    import recommendations.documents as package
+
+    for source in Path(package.__path__[0]).rglob("*.py"):
+        text = source.read_text()
+        assert "subprocess" not in text and "Popen" not in text, source
 
 
 # --- query counts at two data sizes ---------------------------------------------------------
@@ -558,34 +584,34 @@ def test_query_count_does_not_grow_with_the_data(
     make_url, expected = PAGES[page]
     url = make_url()
     client.get(url)  # warm the per-process caches (content types, the year choices)
-    service._cache().clear()  # so the document is made again, in the counted request
+    pdfs.documents_cache().clear()  # so the document is made again, in the counted request
     count(client, django_assert_num_queries, url, expected)
     grow_merton(12)
-    service._cache().clear()
+    pdfs.documents_cache().clear()
     count(client, django_assert_num_queries, make_url(), expected)
 
 
 def test_cached_download_and_other_pages_keep_their_query_counts(
-    client, demo, officer_user, django_assert_num_queries
+    client, demo, officer_user, django_assert_num_queries, settings
 ):
     client.force_login(officer_user)
     plan = reverse("documents_review_plan", args=[merton_2016().pk])
     document = published_copy(officer_user)
-    job = DocumentJob.objects.create(
-        key="k" * 64,
-        kind="action_plan",
-        parameters={"kind": "action_plan", "review_id": merton_2016().pk},
-        title="Action plan",
-        status=JobStatus.QUEUED,
-    )
+    settings.TASKS = DATABASE_TASKS
+    from recommendations.documents.spec import DocumentSpec
+
+    spec = DocumentSpec(kind="action_plan", review_id=merton_2016().pk)
+    queued = make_document.enqueue(spec.to_json(), estimated_seconds=3)
+    job_url = reverse("documents_job_detail", args=[queued.id])
     client.get(plan)
     for size in ("demo", "larger"):
         with django_assert_num_queries(CACHED_PLAN):
             assert client.get(plan).status_code == 200
         with django_assert_num_queries(3):
             assert client.get(document.get_absolute_url()).status_code == 200
-        with django_assert_num_queries(4):  # and the jobs ahead of it in the queue
-            assert client.get(job.get_absolute_url()).status_code == 200
+        # the session and user, the task, the tasks ahead of it and the review's title
+        with django_assert_num_queries(5):
+            assert client.get(job_url).status_code == 200
         if size == "demo":
             grow_merton(12)
             client.get(plan)  # the new version, made once

@@ -6,8 +6,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from recommendations.models import Recommendation
-from reviews.audit import acting_as
 from reviews.models import Committee
+from scrutiny.audit import acting_as
 
 
 def test_admin_request_records_create_edit_and_delete_with_the_user(client, admin_user):

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from recommendations.models import ActionPlanItem, Recommendation, Update
 from recommendations.services import action_revise_target_date, recommendation_close, update_post
-from reviews.audit import acting_as
 from reviews.models import Meeting, Review
+from scrutiny.audit import acting_as
 
 D = datetime.date
 

@@ -1,5 +1,6 @@
 """Settings come from the environment and refuse what they cannot use."""
 
+import json
 import os
 import subprocess
 import sys
@@ -78,3 +79,42 @@ def test_env_int_refuses_text_and_negatives(monkeypatch):
         env_int("X_NUM", 2)
     monkeypatch.setenv("X_NUM", "8")
     assert env_int("X_NUM", 2) == 8
+
+
+def test_every_folder_the_app_writes_is_under_the_one_setting(tmp_path):
+    """With the database elsewhere, the documents cache and the static files still go under
+    VAR_DIR, and nothing is made under the checkout."""
+    folder = tmp_path / "data"
+    result = run_django(
+        [
+            "shell",
+            "-c",
+            "import json; from django.conf import settings as s; print(json.dumps("
+            "[str(s.VAR_DIR), str(s.STATIC_ROOT), s.CACHES['documents']['LOCATION']]))",
+        ],
+        VAR_DIR=str(folder),
+        DATABASE_URL="postgres://u:p@127.0.0.1:5/x",
+    )
+    assert result.returncode == 0, result.stderr
+    paths = [Path(p) for p in json.loads(result.stdout.strip().splitlines()[-1])]
+    assert paths[0] == folder.resolve()
+    assert all(p.is_relative_to(folder.resolve()) for p in paths), paths
+
+
+def test_a_server_says_where_it_writes_its_files(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-c", "import scrutiny.wsgi"],
+        cwd=ROOT,
+        env={**os.environ, "VAR_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"files are written under {tmp_path.resolve()}" in result.stderr
+
+
+def test_the_tests_write_under_a_temporary_folder():
+    from django.conf import settings
+
+    assert not Path(settings.VAR_DIR).is_relative_to(ROOT)

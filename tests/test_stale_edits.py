@@ -26,8 +26,8 @@ from django.urls import reverse
 from recommendations import forms as recommendation_forms
 from recommendations.demo.loader import load_demo
 from recommendations.models import ActionPlanItem, Recommendation
-from reviews import roles
 from reviews.models import Meeting, Review
+from scrutiny import roles
 
 from .test_permissions import WorldTestCase, page_form, snapshot
 

@@ -12,7 +12,6 @@ from pathlib import Path
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 
-from reviews.audit import acting_as, system_user
 from reviews.dates import municipal_year
 from reviews.models import (
     AgendaItem,
@@ -23,6 +22,7 @@ from reviews.models import (
     Review,
     ReviewMember,
 )
+from scrutiny.audit import acting_as, system_user
 
 from ..models import ActionPlanItem, Recommendation, Update
 

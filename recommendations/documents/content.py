@@ -16,9 +16,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
-from reviews.models import AgendaItem, Meeting, Review, british_date
-
-from ..models import (
+from recommendations.models import (
     STATUS_KEY,
     ActionPlanItem,
     Decision,
@@ -27,8 +25,11 @@ from ..models import (
     RecommendationStatus,
     Update,
 )
-from ..models_documents import DocumentKind
-from ..plan import load_plan
+from recommendations.plan import load_plan
+from reviews.models import AgendaItem, Meeting, Review
+from scrutiny.formats import british_date
+
+from .models import DocumentKind
 from .spec import DocumentSpec, Selection
 
 # Roughly how much of each column's text a landscape page holds (8pt Arial, see pdf.css): a

@@ -1,120 +1,153 @@
-"""Getting a committee document: from the cache, made now, or queued for the background;
-and publishing the copy that goes to a meeting.
+"""Getting a committee document: from the cache, made now, or made by a background task; and
+publishing the copy that goes to a meeting.
 
 A made PDF is kept in the ``documents`` cache under its content key (``spec.content_key``),
 which changes whenever a record it shows changes. So a document is rendered once per
 content version: a second download of an unchanged plan reads the key (four small
-queries) and the cache, and renders nothing.
+queries) and the cache, and renders nothing. A document too large to make within the request
+is made by the :func:`~.tasks.make_document` task; :class:`DocumentTask` is what its page
+shows.
 """
 
 import datetime
-import gc
-import hashlib
-import logging
-import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.cache import caches
-from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django_tasks import TaskResult, TaskResultStatus
+from django_tasks.exceptions import TaskResultDoesNotExist
 
-from reviews.audit import acting_as
+from reviews.models import Meeting, Review
 
-from ..models_documents import DocumentFile, DocumentJob, PublishedDocument
-from .content import build_content
-from .render import document_html, html_to_pdf
+from .models import DocumentKind, PublishedDocument
+from .pdfs import MadePdf, cached_pdf, documents_cache, make_pdf, publish_pdf
 from .spec import ContentKey, DocumentSpec, InvalidDocument, content_key, select_recommendations
+from .tasks import make_document
 
-logger = logging.getLogger(__name__)
-
-CACHE_PREFIX = "document-pdf:"
-LARGE_HTML = 100_000  # characters of HTML: about 50 recommendations
+TASK_PREFIX = "document-task:"
+FAILED = (
+    "The document could not be made. The error has been logged for the administrator; try "
+    "again, and tell them if it happens again."
+)
 
 
 @dataclass
-class MadePdf:
-    """A PDF made for a content key, as kept in the cache."""
+class DocumentTask:
+    """A document being made (or made) by the background task, as its page shows it."""
 
-    key: str
-    pdf: bytes
-    pages: int
-    filename: str
-    title: str
-    position: datetime.date
-    sha256: str
+    id: str
+    state: str  # "queued", "running", "done" or "failed"
+    spec: DocumentSpec
+    publish: bool
+    estimated_seconds: int
+    enqueued_at: datetime.datetime | None
+    key: str = ""
+    pages: int = 0
+    size: int = 0
+    published_document_id: int | None = None
+    error: str = ""
+    ahead: int = field(default=0)
+
+    @classmethod
+    def from_result(cls, result: TaskResult) -> "DocumentTask":
+        kwargs = result.kwargs
+        task = cls(
+            id=str(result.id),
+            state={
+                TaskResultStatus.READY: "queued",
+                TaskResultStatus.RUNNING: "running",
+                TaskResultStatus.SUCCESSFUL: "done",
+            }.get(result.status, "failed"),
+            spec=DocumentSpec.from_json(result.args[0]),
+            publish=bool(kwargs.get("publish")),
+            estimated_seconds=int(kwargs.get("estimated_seconds") or 0),
+            enqueued_at=result.enqueued_at,
+        )
+        if task.state == "failed":
+            task.error = FAILED
+        elif task.state == "done":
+            value = result.return_value or {}
+            if value.get("problem"):
+                task.state, task.error = "failed", value["problem"]
+            else:
+                task.key = value.get("key", "")
+                task.pages = value.get("pages", 0)
+                task.size = value.get("size", 0)
+                task.published_document_id = value.get("published_document")
+        return task
 
     @property
-    def size(self) -> int:
-        return len(self.pdf)
+    def is_pending(self) -> bool:
+        return self.state in ("queued", "running")
+
+    def get_absolute_url(self) -> str:
+        return reverse("documents_job_detail", args=[self.id])
 
 
-def _cache():
-    alias = "documents" if "documents" in settings.CACHES else "default"
-    return caches[alias]
+def describe(spec: DocumentSpec) -> str:
+    """A title for a document before it exists (one query)."""
+    if spec.kind == DocumentKind.ACTION_PLAN:
+        title = Review.objects.filter(pk=spec.review_id).values_list("title", flat=True).first()
+        return f"Action plan: {title}"
+    if spec.kind == DocumentKind.MEETING_TRACKER:
+        meeting = Meeting.objects.select_related("committee").filter(pk=spec.meeting_id).first()
+        return f"Recommendations tracker: {meeting}"
+    return "Recommendations tracker"
 
 
-def cached_pdf(key: str) -> MadePdf | None:
-    """The PDF made earlier for ``key``, if the cache still has it."""
-    if not key:
-        return None
-    value = _cache().get(CACHE_PREFIX + key)
-    if not isinstance(value, dict):
-        return None
+def find_task(task_id) -> DocumentTask | None:
+    """The document task with this id, or None if there is none (or the backend keeps no
+    results, as the immediate backend of the tests does not)."""
     try:
-        return MadePdf(key=key, **value)
-    except TypeError:  # an entry written by an older version of this code
+        result = make_document.get_result(str(task_id))
+    except (TaskResultDoesNotExist, NotImplementedError):
         return None
+    task = DocumentTask.from_result(result)
+    if task.state == "queued":
+        task.ahead = _tasks_ahead(result)
+    return task
 
 
-def make_pdf(spec: DocumentSpec, selection, key: str) -> MadePdf:
-    """Render the document now and keep it in the cache under ``key``. Logs (INFO) the
-    time it took, and how much of it was WeasyPrint's."""
-    started = time.process_time()
-    content = build_content(spec, selection)
-    filename, title = content["filename"], content["document_title"]
-    html = document_html(content)
-    padded = document_html(content, pad_page=True) if spec.pad_to_even else None
-    # Let the content go before WeasyPrint starts: objects kept alive through the layout
-    # slow it down (the garbage collector walks them again and again), by about a tenth for
-    # a 300-recommendation tracker.
-    del content
-    if len(html) > LARGE_HTML:
-        gc.collect()  # and the reference cycles left by reading the plan (tens of ms)
-    rendered = html_to_pdf(html, pad_to_even=spec.pad_to_even, padded_html=lambda: padded)
-    made = MadePdf(
-        key=key,
-        pdf=rendered.pdf,
-        pages=rendered.pages,
-        filename=filename,
-        title=title,
-        position=spec.position_date,
-        sha256=hashlib.sha256(rendered.pdf).hexdigest(),
+def _tasks_ahead(result: TaskResult) -> int:
+    """How many documents are waiting or being made before this one (database backend)."""
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(
+        task_path=make_document.module_path,
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+        enqueued_at__lt=result.enqueued_at,
+    ).count()
+
+
+def _start(spec: DocumentSpec, key: ContentKey, *, user, publish: bool) -> TaskResult:
+    """Start the task that makes the document, or find the one already making it."""
+    marker = TASK_PREFIX + key.key
+    if not publish:
+        known = documents_cache().get(marker)
+        try:
+            running = make_document.get_result(known) if known else None
+        except (TaskResultDoesNotExist, NotImplementedError):
+            running = None
+        if running is not None and not running.is_finished:
+            return running
+    result = make_document.enqueue(
+        spec.to_json(),
+        publish=publish,
+        user_id=user.pk if getattr(user, "is_authenticated", False) else None,
+        estimated_seconds=round(key.estimated_seconds + 0.5),
     )
-    value = {k: v for k, v in made.__dict__.items() if k != "key"}
-    _cache().set(CACHE_PREFIX + key, value, timeout=settings.DOCUMENTS_CACHE_SECONDS)
-    total = time.process_time() - started
-    made.weasyprint_cpu = rendered.weasyprint_cpu  # not cached: for the log and bench/pdf.py
-    logger.info(
-        "Made %s: %d pages, %d bytes, %.2f s of CPU (WeasyPrint %.2f s)",
-        made.filename,
-        made.pages,
-        made.size,
-        total,
-        rendered.weasyprint_cpu,
-    )
-    return made
+    if not publish:
+        documents_cache().set(marker, str(result.id), timeout=3600)
+    return result
 
 
 def _renders_in_request(key: ContentKey) -> bool:
     return key.recommendations <= settings.DOCUMENTS_SYNC_MAX_RECOMMENDATIONS
 
 
-def obtain(spec: DocumentSpec, *, user) -> MadePdf | DocumentJob:
-    """The document's PDF (cached, or made now if it is small), or the background job that is
-    making it. Raises :class:`InvalidDocument` for parameters that describe no document."""
-    from .jobs import enqueue
-
+def obtain(spec: DocumentSpec, *, user) -> MadePdf | DocumentTask:
+    """The document's PDF (cached, or made now if it is small), or the background task that
+    is making it. Raises :class:`InvalidDocument` for parameters that describe no document."""
     selection = select_recommendations(spec)
     key = content_key(spec, selection.queryset)
     made = cached_pdf(key.key)
@@ -122,44 +155,19 @@ def obtain(spec: DocumentSpec, *, user) -> MadePdf | DocumentJob:
         return made
     if _renders_in_request(key):
         return make_pdf(spec, selection, key.key)
-    return enqueue(spec, key, user=user)
+    task = DocumentTask.from_result(_start(spec, key, user=user, publish=False))
+    if task.state == "done":  # made already (a backend that runs tasks at once)
+        made = cached_pdf(task.key)
+        if made is not None:
+            return made
+    if task.state == "failed" and task.error != FAILED:
+        raise InvalidDocument([task.error])
+    return task
 
 
-def publish_pdf(spec: DocumentSpec, made: MadePdf, *, user) -> PublishedDocument:
-    """Keep ``made`` as the copy published to the meeting: its bytes, their SHA-256, who
-    published it and when. One transaction; the record is audited."""
-    if not spec.to_meeting_id:
-        raise InvalidDocument(["Choose the meeting the document goes to."])
-    with transaction.atomic(), acting_as(user):
-        file = DocumentFile.store(made.pdf)
-        document = PublishedDocument(
-            meeting_id=spec.to_meeting_id,
-            agenda_item_id=spec.agenda_item_id,
-            kind=spec.kind,
-            review_id=spec.review_id,
-            title=made.title[:300],
-            appendix_label=spec.appendix_label,
-            as_at=made.position,
-            include_closed=spec.include_closed,
-            parameters=spec.query_string()[:2000],
-            file=file,
-            sha256=made.sha256,
-            size=made.size,
-            page_count=made.pages,
-            filename=made.filename,
-            published_by=user,
-            published_at=timezone.now(),
-        )
-        document.full_clean()
-        document.save(reason="Published to the meeting")
-    return document
-
-
-def publish(spec: DocumentSpec, *, user) -> PublishedDocument | DocumentJob:
+def publish(spec: DocumentSpec, *, user) -> PublishedDocument | DocumentTask:
     """Publish the document to its meeting now (from the cache, or made now if small), or
-    queue it to be made and published in the background."""
-    from .jobs import enqueue
-
+    start the task that makes and publishes it."""
     if not spec.to_meeting_id:
         raise InvalidDocument(["Choose the meeting the document goes to."])
     selection = select_recommendations(spec)
@@ -169,7 +177,12 @@ def publish(spec: DocumentSpec, *, user) -> PublishedDocument | DocumentJob:
         made = make_pdf(spec, selection, key.key)
     if made is not None:
         return publish_pdf(spec, made, user=user)
-    return enqueue(spec, key, user=user, publish=True)
+    task = DocumentTask.from_result(_start(spec, key, user=user, publish=True))
+    if task.state == "done" and task.published_document_id:
+        return PublishedDocument.objects.get(pk=task.published_document_id)
+    if task.state == "failed" and task.error != FAILED:
+        raise InvalidDocument([task.error])
+    return task
 
 
 def published_documents_for(meeting) -> list[PublishedDocument]:

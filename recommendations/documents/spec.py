@@ -30,10 +30,11 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
+from recommendations.filtersets import RecommendationFilterSet
+from recommendations.models import ActionPlanItem, Recommendation, Update
 from reviews.models import AgendaItem, Committee, Councillor, Meeting, Officer, Review
 
-from ..models import ActionPlanItem, Recommendation, Update
-from ..models_documents import DocumentKind
+from .models import DocumentKind
 
 # Bump when a change to the code changes the documents it makes (templates and CSS are
 # hashed on their own, see ``_template_fingerprint``).
@@ -189,8 +190,6 @@ def select_recommendations(spec: DocumentSpec) -> Selection:
                 | Q(responsible_body_id__in=committee)
             )
         )
-    from ..filtersets import RecommendationFilterSet  # imported when used
-
     query = QueryDict(mutable=True)
     for key, value in spec.filters:
         query.appendlist(key, value)
@@ -226,7 +225,7 @@ _fingerprint_cache: dict[tuple, str] = {}
 def _template_fingerprint() -> str:
     """A digest of the document templates and stylesheet, so an edit to them makes new PDFs.
     Read once per process for each set of modification times."""
-    folder = Path(settings.BASE_DIR) / "templates" / "documents"
+    folder = Path(__file__).resolve().parent / "templates" / "documents"
     files = sorted(p for p in folder.glob("pdf*") if p.is_file())
     stamp = tuple((p.name, p.stat().st_mtime_ns) for p in files)
     if stamp not in _fingerprint_cache:

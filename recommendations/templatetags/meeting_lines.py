@@ -9,7 +9,7 @@ from django import template
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from reviews.models import british_date
+from scrutiny.formats import british_date
 
 register = template.Library()
 

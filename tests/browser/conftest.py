@@ -97,8 +97,8 @@ def live_demo(live_server, transactional_db):
     from django.contrib.auth.models import Group
 
     from recommendations.demo.loader import load_demo
-    from reviews import roles
-    from reviews.audit import system_user
+    from scrutiny import roles
+    from scrutiny.audit import system_user
 
     for name in roles.ALL_ROLES:
         Group.objects.get_or_create(name=name)

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from reviews.audit import command_user
+from scrutiny.audit import command_user
 
 from ...demo.loader import load_demo
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from reviews.models import AgendaItem, Meeting
 
-from .documents.spec import DEFAULT_WARDS
+from .spec import DEFAULT_WARDS
 
 EARLIEST = datetime.date(1990, 1, 1)
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y", "%d %B %Y", "%d %b %Y"]

@@ -1,18 +1,15 @@
-"""Committee documents: the PDF copies published to meetings, and the queue of PDFs being
-prepared in the background.
+"""Committee documents: the PDF copies published to meetings.
 
 A :class:`PublishedDocument` is a record of the register (audited): the copy of an action
 plan or tracker that went to a meeting, who published it and when, and the SHA-256 of its
 bytes. The bytes themselves live in a :class:`DocumentFile`, addressed by their SHA-256 and
 never changed, so the history rows of the published record stay small.
 
-A :class:`DocumentJob` is bookkeeping, not a record: a PDF too large to make within a web
-request, waiting for (or being made by) the background worker. See
-``recommendations/documents/jobs.py``.
+PDFs too large to make within a web request are made by a background task (see ``tasks``);
+the task's result is the bookkeeping, so there is no model for it here.
 """
 
 import hashlib
-import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,7 +18,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from reviews.models import AgendaItem, AuditedModel, Meeting, Review, british_date
+from reviews.models import AgendaItem, Meeting, Review
+from scrutiny.models import AuditedModel
 
 
 class DocumentKind(models.TextChoices):
@@ -143,74 +141,3 @@ class PublishedDocument(AuditedModel):
             and self.agenda_item.meeting_id != self.meeting_id
         ):
             raise ValidationError({"agenda_item": "That agenda item is on another meeting."})
-
-    @property
-    def as_at_text(self) -> str:
-        return british_date(self.as_at)
-
-
-class JobStatus(models.TextChoices):
-    QUEUED = "queued", "Waiting to start"
-    RUNNING = "running", "Being made"
-    DONE = "done", "Ready"
-    FAILED = "failed", "Failed"
-
-
-class DocumentJob(models.Model):
-    """A PDF being made in the background (too large to make within a web request).
-
-    Not a record of the register, so not audited: it is the queue's bookkeeping, pruned after
-    a week. Jobs are claimed with a conditional update, so two workers never take the same.
-    """
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    key = models.CharField(max_length=64, db_index=True, help_text="The content key asked for.")
-    kind = models.CharField(max_length=20, choices=DocumentKind.choices)
-    parameters = models.JSONField(help_text="The document's specification.")
-    title = models.CharField(max_length=300)
-    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    publish = models.BooleanField(
-        default=False, help_text="Publish the PDF to the meeting when it is made."
-    )
-    estimated_seconds = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    result_key = models.CharField(max_length=64, blank=True)
-    page_count = models.PositiveIntegerField(default=0)
-    size = models.PositiveIntegerField(default=0)
-    published_document = models.ForeignKey(
-        PublishedDocument, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    error = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["status", "created_at"], name="document_job_queue")]
-
-    def __str__(self) -> str:
-        return f"{self.title} ({self.get_status_display()})"
-
-    def get_absolute_url(self) -> str:
-        return reverse("documents_job_detail", args=[self.pk])
-
-    @property
-    def is_pending(self) -> bool:
-        return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
-
-
-__all__ = [
-    "DocumentFile",
-    "DocumentJob",
-    "DocumentKind",
-    "JobStatus",
-    "PublishedDocument",
-]

@@ -6,7 +6,7 @@ from django import template
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
-from ..models import british_date
+from scrutiny.formats import british_date
 
 register = template.Library()
 

@@ -15,25 +15,29 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotModified,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST, require_safe
 
-from reviews import roles
-from reviews.models import AgendaItem, Meeting, Review, british_date
+from reviews.models import AgendaItem, Meeting, Review
+from scrutiny import roles
+from scrutiny.formats import british_date
 
-from .documents import service
-from .documents.spec import (
-    DocumentSpec,
-    InvalidDocument,
-    filters_from_query,
-    select_recommendations,
-)
-from .forms_documents import DocumentOptionsForm, ExportForm
-from .models_documents import DocumentJob, DocumentKind, JobStatus, PublishedDocument
+from . import service
+from .forms import DocumentOptionsForm, ExportForm
+from .models import DocumentKind, PublishedDocument
+from .pdfs import cached_pdf
+from .service import DocumentTask
+from .spec import DocumentSpec, InvalidDocument, filters_from_query, select_recommendations
 
 PUBLISHING_ROLES = (roles.SCRUTINY_OFFICER, roles.ADMINISTRATOR)
 logger = logging.getLogger(__name__)
@@ -176,8 +180,8 @@ def _send(request: HttpRequest, target: Target, spec: DocumentSpec) -> HttpRespo
         outcome = service.obtain(spec, user=request.user)
     except InvalidDocument as problem:
         return _problem(request, target, problem.messages)
-    if isinstance(outcome, DocumentJob):
-        return redirect(outcome)
+    if isinstance(outcome, DocumentTask):
+        return _task_redirect(request, outcome)
     return pdf_response(request, pdf=outcome.pdf, filename=outcome.filename, sha256=outcome.sha256)
 
 
@@ -316,13 +320,13 @@ def _export_publish(request: HttpRequest, target: Target) -> HttpResponse:
             form.add_error(None, message)
         return _export_page(request, target, form, status=400)
     meeting = form.cleaned_data["to_meeting"]
-    if isinstance(outcome, DocumentJob):
+    if isinstance(outcome, DocumentTask):
         messages.success(
             request,
             f"The {target.name} is being made. It will be published to {meeting} when it "
             f"is ready, in about {outcome.estimated_seconds} seconds.",
         )
-        return redirect(outcome)
+        return _task_redirect(request, outcome)
     messages.success(
         request,
         f"Published “{outcome.title}” ({outcome.page_count} pages, position as at "
@@ -379,37 +383,53 @@ def tracker_export_publish(request: HttpRequest) -> HttpResponse:
 # --- documents made in the background -------------------------------------------------------
 
 
-@require_safe
-def job_detail(request: HttpRequest, pk) -> HttpResponse:
-    """How a document being made in the background is getting on; its link when ready."""
-    job = get_object_or_404(
-        DocumentJob.objects.select_related("published_document__meeting__committee"), pk=pk
-    )
-    spec = DocumentSpec.from_json(job.parameters)
-    ahead = 0
-    if job.status == JobStatus.QUEUED:
-        ahead = DocumentJob.objects.filter(
-            status__in=[JobStatus.QUEUED, JobStatus.RUNNING], created_at__lt=job.created_at
-        ).count()
+def _task_redirect(request: HttpRequest, task: DocumentTask) -> HttpResponse:
+    """To the task's page; or, where the backend keeps no results (it ran the task at once,
+    as in the tests), that page now."""
+    if service.find_task(task.id) is None:
+        return _task_page(request, task)
+    return redirect(task)
+
+
+def _task_page(request: HttpRequest, task: DocumentTask) -> HttpResponse:
+    published = None
+    if task.published_document_id:
+        published = (
+            PublishedDocument.objects.select_related("meeting__committee")
+            .filter(pk=task.published_document_id)
+            .first()
+        )
     context = {
-        "job": job,
-        "ahead": ahead,
-        "retry_url": spec.url(),
-        "export_url": spec.export_url(),
-        "nav_section": Target(spec.kind).nav_section,
-        "size_kb": max(1, round(job.size / 1024)) if job.size else 0,
+        "job": task,
+        "title": service.describe(task.spec),
+        "published_document": published,
+        "retry_url": task.spec.url(),
+        "export_url": task.spec.export_url(),
+        "nav_section": Target(task.spec.kind).nav_section,
+        "size_kb": max(1, round(task.size / 1024)) if task.size else 0,
     }
     return render(request, "documents/job.html", context)
 
 
 @require_safe
+def job_detail(request: HttpRequest, pk) -> HttpResponse:
+    """How a document being made in the background is getting on; its link when ready."""
+    task = service.find_task(pk)
+    if task is None:
+        raise Http404("No such document is being made.")
+    return _task_page(request, task)
+
+
+@require_safe
 def job_download(request: HttpRequest, pk) -> HttpResponse:
-    """The PDF a background job made (from the cache)."""
-    job = get_object_or_404(DocumentJob, pk=pk)
-    if job.status != JobStatus.DONE:
-        return redirect(job)
-    made = service.cached_pdf(job.result_key)
+    """The PDF a background task made (from the cache)."""
+    task = service.find_task(pk)
+    if task is None:
+        raise Http404("No such document was made.")
+    if task.state != "done":
+        return redirect(task)
+    made = cached_pdf(task.key)
     if made is None:
         messages.info(request, "That copy is no longer kept: it is being made again.")
-        return redirect(DocumentSpec.from_json(job.parameters).url())
+        return redirect(task.spec.url())
     return pdf_response(request, pdf=made.pdf, filename=made.filename, sha256=made.sha256)

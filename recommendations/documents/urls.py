@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_documents as views
+from . import views
 
 urlpatterns = [
     # The action plan of a review.
@@ -44,7 +44,7 @@ urlpatterns = [
         views.tracker_export_publish,
         name="documents_tracker_export_publish",
     ),
-    # Published copies and background jobs.
+    # Published copies, and documents made by the background task.
     path("published/<int:pk>.pdf", views.published_download, name="documents_published_download"),
     path("jobs/<uuid:pk>/", views.job_detail, name="documents_job_detail"),
     path("jobs/<uuid:pk>.pdf", views.job_download, name="documents_job_download"),

@@ -1,0 +1,136 @@
+"""Making a committee document's PDF and keeping it: the cache of made PDFs, and the copy
+published to a meeting. Used by the requests (``service``) and the background task (``tasks``).
+
+A made PDF is kept in the ``documents`` cache under its content key (``spec.content_key``),
+which changes whenever a record it shows changes. So a document is rendered once per
+content version: a second download of an unchanged plan reads the key (four small
+queries) and the cache, and renders nothing.
+"""
+
+import datetime
+import gc
+import hashlib
+import logging
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.utils import timezone
+
+from scrutiny.audit import acting_as
+
+from .content import build_content
+from .models import DocumentFile, PublishedDocument
+from .render import document_html, html_to_pdf
+from .spec import DocumentSpec, InvalidDocument
+
+logger = logging.getLogger(__name__)
+
+CACHE_PREFIX = "document-pdf:"
+LARGE_HTML = 100_000  # characters of HTML: about 50 recommendations
+
+
+@dataclass
+class MadePdf:
+    """A PDF made for a content key, as kept in the cache."""
+
+    key: str
+    pdf: bytes
+    pages: int
+    filename: str
+    title: str
+    position: datetime.date
+    sha256: str
+
+    @property
+    def size(self) -> int:
+        return len(self.pdf)
+
+
+def documents_cache():
+    alias = "documents" if "documents" in settings.CACHES else "default"
+    return caches[alias]
+
+
+def cached_pdf(key: str) -> MadePdf | None:
+    """The PDF made earlier for ``key``, if the cache still has it."""
+    if not key:
+        return None
+    value = documents_cache().get(CACHE_PREFIX + key)
+    if not isinstance(value, dict):
+        return None
+    try:
+        return MadePdf(key=key, **value)
+    except TypeError:  # an entry written by an older version of this code
+        return None
+
+
+def make_pdf(spec: DocumentSpec, selection, key: str) -> MadePdf:
+    """Render the document now and keep it in the cache under ``key``. Logs (INFO) the
+    time it took, and how much of it was WeasyPrint's."""
+    started = time.process_time()
+    content = build_content(spec, selection)
+    filename, title = content["filename"], content["document_title"]
+    html = document_html(content)
+    padded = document_html(content, pad_page=True) if spec.pad_to_even else None
+    # Let the content go before WeasyPrint starts: objects kept alive through the layout
+    # slow it down (the garbage collector walks them again and again), by about a tenth for
+    # a 300-recommendation tracker.
+    del content
+    if len(html) > LARGE_HTML:
+        gc.collect()  # and the reference cycles left by reading the plan (tens of ms)
+    rendered = html_to_pdf(html, pad_to_even=spec.pad_to_even, padded_html=lambda: padded)
+    made = MadePdf(
+        key=key,
+        pdf=rendered.pdf,
+        pages=rendered.pages,
+        filename=filename,
+        title=title,
+        position=spec.position_date,
+        sha256=hashlib.sha256(rendered.pdf).hexdigest(),
+    )
+    value = {k: v for k, v in made.__dict__.items() if k != "key"}
+    documents_cache().set(CACHE_PREFIX + key, value, timeout=settings.DOCUMENTS_CACHE_SECONDS)
+    total = time.process_time() - started
+    made.weasyprint_cpu = rendered.weasyprint_cpu  # not cached: for the log and bench/pdf.py
+    logger.info(
+        "Made %s: %d pages, %d bytes, %.2f s of CPU (WeasyPrint %.2f s)",
+        made.filename,
+        made.pages,
+        made.size,
+        total,
+        rendered.weasyprint_cpu,
+    )
+    return made
+
+
+def publish_pdf(spec: DocumentSpec, made: MadePdf, *, user) -> PublishedDocument:
+    """Keep ``made`` as the copy published to the meeting: its bytes, their SHA-256, who
+    published it and when. One transaction; the record is audited."""
+    if not spec.to_meeting_id:
+        raise InvalidDocument(["Choose the meeting the document goes to."])
+    with transaction.atomic(), acting_as(user):
+        file = DocumentFile.store(made.pdf)
+        document = PublishedDocument(
+            meeting_id=spec.to_meeting_id,
+            agenda_item_id=spec.agenda_item_id,
+            kind=spec.kind,
+            review_id=spec.review_id,
+            title=made.title[:300],
+            appendix_label=spec.appendix_label,
+            as_at=made.position,
+            include_closed=spec.include_closed,
+            parameters=spec.query_string()[:2000],
+            file=file,
+            sha256=made.sha256,
+            size=made.size,
+            page_count=made.pages,
+            filename=made.filename,
+            published_by=user,
+            published_at=timezone.now(),
+        )
+        document.full_clean()
+        document.save(reason="Published to the meeting")
+    return document

@@ -1,0 +1,14 @@
+"""Template tags of the committee documents, for the pages of the other apps (which do not
+import this one): ``{% load documents %}{% published_documents meeting as documents %}``."""
+
+from django import template
+
+from ..service import published_documents_for
+
+register = template.Library()
+
+
+@register.simple_tag
+def published_documents(meeting) -> list:
+    """The documents published to ``meeting``, newest first, without their bytes (one query)."""
+    return published_documents_for(meeting)

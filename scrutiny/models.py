@@ -1,0 +1,45 @@
+"""The audited base of every record of the register (an abstract model: the project package
+is not an app and has no tables of its own)."""
+
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from .audit import history_user
+
+
+class AuditedModel(models.Model):
+    """Base for every record of the register: history rows, timestamps and a version number.
+
+    ``version`` starts at 1 and goes up by one on every save. Forms carry it and refuse a
+    submission made against an older version (see ``is_stale``).
+    """
+
+    version = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords(inherit=True, get_user=history_user)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, reason: str = "", **kwargs):
+        """Save, bumping the version; ``reason`` is stored on the history row."""
+        self.version += 1
+        self.updated_at = timezone.now()
+        if reason:
+            self._change_reason = reason
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "version", "updated_at"}
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, reason: str = "", **kwargs):
+        if reason:
+            self._change_reason = reason
+        return super().delete(*args, **kwargs)
+
+    def is_stale(self, submitted_version: int) -> bool:
+        """True when the record was saved since the form showing ``submitted_version``."""
+        return submitted_version != self.version

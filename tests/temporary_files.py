@@ -1,0 +1,13 @@
+"""A pytest plugin (``-p tests.temporary_files`` in pyproject.toml), loaded before Django's
+settings: the app writes its files (``VAR_DIR``) under a temporary folder during the tests,
+never under the checkout's ``var/``. Each test process has its own, removed at the end."""
+
+import atexit
+import os
+import shutil
+import tempfile
+
+if not os.environ.get("VAR_DIR"):
+    _folder = tempfile.mkdtemp(prefix="scrutiny-tests-")
+    os.environ["VAR_DIR"] = _folder
+    atexit.register(shutil.rmtree, _folder, ignore_errors=True)

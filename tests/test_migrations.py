@@ -1,0 +1,84 @@
+"""Migrations that move records carry them: run from the state before, with rows made by the
+models as they were then, to the latest state, and back."""
+
+import datetime
+import hashlib
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+BEFORE = [("recommendations", "0005_search_trigram_indexes"), ("documents", None)]
+
+
+def migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.migrate(targets)
+    executor.loader.build_graph()
+    return executor.loader.project_state([t for t in targets if t[1] is not None]).apps
+
+
+def latest():
+    return MigrationExecutor(connection).loader.graph.leaf_nodes()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_published_documents_move_to_the_documents_app_with_their_rows_and_history():
+    old = migrate(BEFORE)
+    User = old.get_model("auth", "User")
+    Committee = old.get_model("reviews", "Committee")
+    Meeting = old.get_model("reviews", "Meeting")
+    DocumentFile = old.get_model("recommendations", "DocumentFile")
+    PublishedDocument = old.get_model("recommendations", "PublishedDocument")
+    History = old.get_model("recommendations", "HistoricalPublishedDocument")
+    ContentType = old.get_model("contenttypes", "ContentType")
+    ContentType.objects.get_or_create(app_label="recommendations", model="publisheddocument")
+
+    user = User.objects.create(username="clerk")
+    committee = Committee.objects.create(name="Overview and Scrutiny Commission", kind="scrutiny")
+    meeting = Meeting.objects.create(committee=committee, date=datetime.date(2017, 7, 6))
+    content = b"%PDF-1.7 the copy that went to the meeting"
+    digest = hashlib.sha256(content).hexdigest()
+    file = DocumentFile.objects.create(sha256=digest, size=len(content), content=content)
+    fields = {
+        "meeting": meeting,
+        "kind": "tracker",
+        "title": "Recommendations tracker",
+        "as_at": datetime.date(2017, 7, 6),
+        "file": file,
+        "sha256": digest,
+        "size": len(content),
+        "page_count": 3,
+        "filename": "tracker.pdf",
+        "published_by": user,
+    }
+    document = PublishedDocument.objects.create(version=1, **fields)
+    History.objects.create(
+        id=document.pk,
+        version=1,
+        history_date=datetime.datetime(2017, 7, 1, tzinfo=datetime.UTC),
+        history_type="+",
+        history_user=user,
+        history_change_reason="Published to the meeting",
+        **{k: v for k, v in fields.items() if k not in ("meeting", "file", "published_by")},
+        meeting_id=meeting.pk,
+        file_id=digest,
+        published_by_id=user.pk,
+    )
+
+    new = migrate(latest())
+    Moved = new.get_model("documents", "PublishedDocument")
+    moved = Moved.objects.get(pk=document.pk)
+    assert bytes(moved.file.content) == content and moved.sha256 == digest
+    history = new.get_model("documents", "HistoricalPublishedDocument").objects.get()
+    assert history.id == document.pk and history.history_change_reason.startswith("Published")
+    assert "documents_publisheddocument" in connection.introspection.table_names()
+    assert (
+        new.get_model("contenttypes", "ContentType")
+        .objects.filter(app_label="documents", model="publisheddocument")
+        .exists()
+    )
+
+    back = migrate(BEFORE)  # and the way back keeps them too
+    assert back.get_model("recommendations", "PublishedDocument").objects.get().sha256 == digest
+    migrate(latest())
