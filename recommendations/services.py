@@ -1,23 +1,28 @@
-"""Writes to recommendations, actions and updates that carry a rule or a reason.
+"""Writes to recommendations, actions and updates, and the writes to a review that reach its
+recommendations.
 
-Each is a keyword-only function that runs in one transaction, validates before saving, saves
-through ``save()`` (so history rows are written) and records ``user`` on those rows. Views,
-the admin and management commands all call these.
+Each is a keyword-only function that runs in one transaction, reads the record again holding
+its row (refusing, with ``scrutiny.editing.StaleEdit``, an edit made against an older
+``version``; None skips that check for writes that saw no version), validates before saving,
+saves through ``save()`` (so history rows are written) and records ``user`` on those rows.
+Views, commands and imports all call these; none of them writes a record any other way.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from reviews.models import Meeting
+from reviews import services as review_services
+from reviews.models import Committee, Councillor, Meeting, Review
 from scrutiny.audit import acting_as
+from scrutiny.editing import lock_for_edit
 
 from .models import (
     ActionPlanItem,
     Decision,
-    ProgressStatus,
     Recommendation,
     TargetDateRevision,
     Update,
@@ -33,15 +38,17 @@ def recommendation_respond(
     meeting: Meeting | None = None,
     user,
     reason: str = "",
+    version: int | None = None,
 ) -> Recommendation:
     """Record the executive's response. Anything but full acceptance needs its reason."""
     if decision not in Decision.values:
         raise ValidationError({"decision": "Choose the executive's decision."})
-    recommendation.decision = decision
-    recommendation.response_text = response_text.strip()
-    recommendation.response_meeting = meeting
-    recommendation.response_date = date or (meeting.date if meeting else None)
     with transaction.atomic(), acting_as(user):
+        lock_for_edit(Recommendation, recommendation.pk, version)
+        recommendation.decision = decision
+        recommendation.response_text = response_text.strip()
+        recommendation.response_meeting = meeting
+        recommendation.response_date = date or (meeting.date if meeting else None)
         recommendation.full_clean()
         recommendation.save(
             reason=reason or f"Executive response: {recommendation.get_decision_display()}"
@@ -50,21 +57,26 @@ def recommendation_respond(
 
 
 def action_revise_target_date(
-    *, action: ActionPlanItem, new_date: datetime.date, reason: str, user
+    *,
+    action: ActionPlanItem,
+    new_date: datetime.date,
+    reason: str,
+    user,
+    version: int | None = None,
 ) -> ActionPlanItem:
     """Move an action's target date. The first target is kept; a revision needs a reason and
     is recorded, so the slippage can be shown. Setting the first target needs no reason."""
-    if action.target_date is None:
-        action.target_date = new_date
-        with transaction.atomic(), acting_as(user):
+    with transaction.atomic(), acting_as(user):
+        lock_for_edit(ActionPlanItem, action.pk, version)
+        if action.target_date is None:
+            action.target_date = new_date
             action.full_clean()
             action.save(reason=reason or "Target date set")
-        return action
-    if new_date == action.target_date:
-        raise ValidationError({"target_date": "That is already the target date."})
-    if not reason.strip():
-        raise ValidationError({"reason": "Give the reason the target date has to change."})
-    with transaction.atomic(), acting_as(user):
+            return action
+        if new_date == action.target_date:
+            raise ValidationError({"target_date": "That is already the target date."})
+        if not reason.strip():
+            raise ValidationError({"reason": "Give the reason the target date has to change."})
         revision = TargetDateRevision(
             action=action,
             previous_target_date=action.target_date,
@@ -88,30 +100,38 @@ def recommendation_close(
     minute_reference: str,
     user,
     reason: str = "",
+    version: int | None = None,
 ) -> Recommendation:
     """Record the committee's agreement to close a recommendation, with the meeting and the
     minute reference."""
     if not minute_reference.strip():
         raise ValidationError({"closure_minute_reference": "Give the minute reference."})
-    recommendation.closed_at_meeting = meeting
-    recommendation.closed_on = meeting.date
-    recommendation.closure_minute_reference = minute_reference.strip()
     with transaction.atomic(), acting_as(user):
+        lock_for_edit(Recommendation, recommendation.pk, version)
+        recommendation.closed_at_meeting = meeting
+        recommendation.closed_on = meeting.date
+        recommendation.closure_minute_reference = minute_reference.strip()
         recommendation.full_clean()
         recommendation.save(reason=reason or f"Closed at {meeting}, minute {minute_reference}")
     return recommendation
 
 
 def recommendation_archive(
-    *, recommendation: Recommendation, reason: str, user, restore: bool = False
+    *,
+    recommendation: Recommendation,
+    reason: str,
+    user,
+    restore: bool = False,
+    version: int | None = None,
 ) -> Recommendation:
     """Archive a recommendation (entered in error, withdrawn, superseded) rather than delete
     it: it leaves the registers and the dashboard, and its history stays. ``restore`` undoes
     it. The reason is required either way."""
     if not reason.strip():
         raise ValidationError({"reason": "Give the reason."})
-    recommendation.archived_at = None if restore else timezone.now()
     with transaction.atomic(), acting_as(user):
+        lock_for_edit(Recommendation, recommendation.pk, version)
+        recommendation.archived_at = None if restore else timezone.now()
         recommendation.save(reason=reason.strip())
     return recommendation
 
@@ -150,10 +170,199 @@ def update_post(
     return update
 
 
+def action_remove(*, action: ActionPlanItem, reason: str, user, version: int | None = None):
+    """Remove an action from the plan: the history keeps it, with the reason, and the
+    recommendation's derived status follows. Returns the action's recommendation."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Give the reason the action is removed."})
+    with transaction.atomic(), acting_as(user):
+        lock_for_edit(ActionPlanItem, action.pk, version)
+        recommendation = action.recommendation
+        action.delete(reason=reason.strip())
+    return recommendation
+
+
+@dataclass
+class PastedRecommendation:
+    """One recommendation as read from a pasted list and confirmed by the officer."""
+
+    number: int
+    text: str
+    paragraph_reference: str = ""
+    responsible_body: Committee | None = None
+
+
+def recommendations_add_from_paste(
+    *, review: Review, items: list[PastedRecommendation], user
+) -> list[Recommendation]:
+    """Add the recommendations pasted from the report, all or none: a rule broken by any of
+    them raises ``ValidationError`` (naming its number) and nothing is saved."""
+    added = []
+    with transaction.atomic(), acting_as(user):
+        for item in items:
+            recommendation = Recommendation(
+                review=review,
+                number=item.number,
+                text=item.text.strip(),
+                paragraph_reference=item.paragraph_reference.strip(),
+                responsible_body=item.responsible_body,
+            )
+            # Given now (save() would), so that validation sees a reference already in use.
+            recommendation.reference = recommendation.generated_reference()
+            try:
+                recommendation.full_clean()
+            except ValidationError as error:
+                raise ValidationError(
+                    [f"Recommendation {item.number}: {m}" for m in error.messages]
+                ) from None
+            recommendation.save(reason="Pasted from the report")
+            added.append(recommendation)
+    return added
+
+
+@dataclass
+class Response:
+    """The executive's response to one recommendation, as typed on the responses page, with
+    the version of the recommendation the officer saw."""
+
+    recommendation_id: int
+    version: int
+    decision: str
+    text: str = ""
+
+
+class StaleResponses(Exception):
+    """Recommendations saved by someone else since the responses page was opened."""
+
+    def __init__(self, current: list[Recommendation]):
+        super().__init__(f"{len(current)} recommendation(s) changed since the page was opened")
+        self.current = current
+
+
+def review_record_responses(
+    *,
+    review: Review,
+    responses: list[Response],
+    meeting: Meeting | None,
+    date: datetime.date | None,
+    user,
+) -> int:
+    """Record the executive's response to the recommendations of a review, all or none.
+
+    If any recommendation changed since the page was shown, :class:`StaleResponses` lists
+    them (as saved now) and nothing is saved; a rule broken by any response raises
+    ``ValidationError`` and nothing is saved. A response left without a decision, or the same
+    as saved, is not a change. The first responses given date the review's response. Returns
+    how many responses changed.
+    """
+    changed = 0
+    with transaction.atomic(), acting_as(user):
+        locked = {r.pk: r for r in Recommendation.objects.select_for_update().filter(review=review)}
+        missing = [r for r in responses if r.recommendation_id not in locked]
+        if missing:
+            raise ValidationError(
+                "A recommendation on this page has been removed from the review: open the "
+                "page again."
+            )
+        stale = [
+            locked[r.recommendation_id]
+            for r in responses
+            if locked[r.recommendation_id].is_stale(r.version)
+        ]
+        if stale:
+            raise StaleResponses(stale)
+        for response in responses:
+            current = locked[response.recommendation_id]
+            text = response.text.strip()
+            if not response.decision or (
+                response.decision == current.decision and text == current.response_text
+            ):
+                continue
+            recommendation_respond(
+                recommendation=current,
+                decision=response.decision,
+                response_text=text,
+                date=date,
+                meeting=meeting,
+                user=user,
+            )
+            changed += 1
+        review = Review.objects.select_for_update().get(pk=review.pk)  # keep others' edits
+        if review.response_given_on is None and changed:
+            review.response_meeting = meeting
+            review.response_given_on = date
+            review.full_clean()
+            review.save(reason="Executive response recorded")
+    return changed
+
+
+def review_update(
+    *,
+    review: Review,
+    user,
+    members: list[Councillor] | None = None,
+    chair: Councillor | None = None,
+    reason: str = "",
+    version: int | None = None,
+) -> Review:
+    """Save a review (``reviews.services.review_save``) and make its recommendations'
+    generated references follow its report date and prefix, in one transaction."""
+    with transaction.atomic():
+        review_services.review_save(
+            review=review, user=user, members=members, chair=chair, reason=reason, version=version
+        )
+        references_follow_review(review=review, user=user)
+    return review
+
+
+def references_follow_review(*, review: Review, user) -> int:
+    """Generated references ("2016/17 R3") follow the review's report date and prefix: each
+    recommendation whose generated reference changes is saved again, with history. References
+    an officer typed stay. A new reference already used by another recommendation is refused
+    with a ``ValidationError`` naming it, and nothing is saved. Returns how many changed."""
+    changing = []
+    for recommendation in Recommendation.objects.filter(
+        review=review, reference_is_generated=True
+    ).select_related("response_meeting"):
+        recommendation.review = review
+        generated = recommendation.generated_reference()
+        if generated != recommendation.reference:
+            changing.append((recommendation, generated))
+    if not changing:
+        return 0
+    taken = (
+        Recommendation.objects.filter(reference__in=[new for _, new in changing if new])
+        .exclude(pk__in=[rec.pk for rec, _ in changing])
+        .select_related("review")
+        .first()
+    )
+    if taken is not None:
+        raise ValidationError(
+            f"The recommendations' references would change to ones already in use: "
+            f"{taken.reference} is a recommendation of “{taken.review.title}”. Give this review "
+            f"a reference prefix, so its references are told apart."
+        )
+    with transaction.atomic(), acting_as(user):
+        for recommendation, generated in changing:
+            old = recommendation.reference or "none"
+            recommendation.save(
+                reason=f"Reference follows the review's report date: {old} to {generated or 'none'}"
+            )
+    return len(changing)
+
+
 __all__ = [
-    "ProgressStatus",
+    "PastedRecommendation",
+    "Response",
+    "StaleResponses",
+    "action_remove",
     "action_revise_target_date",
+    "recommendation_archive",
     "recommendation_close",
     "recommendation_respond",
+    "recommendations_add_from_paste",
+    "references_follow_review",
+    "review_record_responses",
+    "review_update",
     "update_post",
 ]

@@ -20,6 +20,8 @@ urlpatterns = [
 from . import views_forms  # noqa: E402
 
 urlpatterns += [
+    path("reviews/new/", views_forms.review_edit, name="review_create"),
+    path("reviews/<int:pk>/edit/", views_forms.review_edit, name="review_edit"),
     path(
         "reviews/<int:review_pk>/recommendations/new/",
         views_forms.recommendation_create,

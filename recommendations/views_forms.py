@@ -1,21 +1,24 @@
 """Officers keep the register: recommendations, responses, the action plan and updates.
 
 Every view checks permission on the server for every method (scrutiny.permissions); every
-write goes through ``save()`` or a service function, in a transaction, with the acting user
-and the reason on the history rows; an edit made against an old version is refused (409).
+write is one service function (``services``, ``reviews.services``, ``scrutiny.services``),
+run through ``scrutiny.editing`` so that an edit made against an old version is refused
+(409, the user's input kept), a record removed meanwhile says so (410), and a rule's refusal
+shows on the form.
 """
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from reviews.forms import ReviewForm
 from reviews.models import Committee, Officer, Review
-from scrutiny.audit import acting_as
-from scrutiny.editing import edit_record, render_conflict, safe_next
+from scrutiny.editing import add_errors, attempt, edit_record, safe_next
 from scrutiny.forms import parse_id
 from scrutiny.permissions import (
     can_edit_action,
@@ -23,6 +26,7 @@ from scrutiny.permissions import (
     is_register_editor,
     require_register_editor,
 )
+from scrutiny.services import record_saver
 
 from . import services
 from .forms import (
@@ -40,6 +44,42 @@ from .forms import (
 )
 from .models import ActionPlanItem, Recommendation
 from .paste import parse_recommendations
+from .services import PastedRecommendation, Response, StaleResponses
+
+# --- reviews ----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def review_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Set up or edit a review; its recommendations' generated references follow."""
+    require_register_editor(request.user)
+    review = get_object_or_404(Review, pk=pk) if pk else Review()
+
+    def save(*, form, record, reason):
+        return services.review_update(
+            review=record,
+            members=list(form.cleaned_data.get("members") or []),
+            chair=form.cleaned_data.get("chair"),
+            user=request.user,
+            reason=reason,
+            version=form.seen_version,
+        )
+
+    return edit_record(
+        request,
+        form_class=ReviewForm,
+        instance=review,
+        template="forms/edit.html",
+        context={
+            "heading": "Edit the review" if pk else "Set up a review",
+            "caption": review.title if pk else "",
+            "back_url": review.get_absolute_url() if pk else reverse("review_list"),
+        },
+        success_url="",
+        success_message="Saved the review “{obj.title}”.",
+        save=save,
+    )
+
 
 # --- recommendations --------------------------------------------------------------------------
 
@@ -65,6 +105,7 @@ def recommendation_create(request: HttpRequest, review_pk: int) -> HttpResponse:
         success_url=review.get_absolute_url(),
         success_message="Added recommendation {obj.number}.",
         form_kwargs={"initial": {"number": next_number}},
+        save=record_saver(request.user),
     )
 
 
@@ -84,6 +125,7 @@ def recommendation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         },
         success_url="",
         success_message="Saved recommendation {obj.number}.",
+        save=record_saver(request.user),
     )
 
 
@@ -100,22 +142,29 @@ def recommendation_paste(request: HttpRequest, review_pk: int) -> HttpResponse:
     if step == "confirm":
         formset = PreviewFormSet(request.POST, committees=committees, existing_numbers=existing)
         if formset.is_valid():
-            chosen = [f.cleaned_data for f in formset.forms if f.cleaned_data.get("include")]
+            chosen = [
+                PastedRecommendation(
+                    number=f.cleaned_data["number"],
+                    text=f.cleaned_data["text"],
+                    paragraph_reference=f.cleaned_data["paragraph_reference"],
+                    responsible_body=f.cleaned_data["responsible_body"],
+                )
+                for f in formset.forms
+                if f.cleaned_data.get("include")
+            ]
             try:
-                with transaction.atomic(), acting_as(request.user):
-                    for item in chosen:
-                        recommendation = Recommendation(
-                            review=review,
-                            number=item["number"],
-                            text=item["text"].strip(),
-                            paragraph_reference=item["paragraph_reference"].strip(),
-                            responsible_body=item["responsible_body"],
-                        )
-                        recommendation.reference = recommendation.generated_reference()
-                        recommendation.full_clean()
-                        recommendation.save(reason="Pasted from the report")
+                services.recommendations_add_from_paste(
+                    review=review, items=chosen, user=request.user
+                )
             except ValidationError as error:
                 formset._non_form_errors = formset.error_class(error.messages)
+            except IntegrityError:  # a number or reference taken at the same moment
+                formset._non_form_errors = formset.error_class(
+                    [
+                        "These could not be added: another recommendation took one of their "
+                        "numbers or references just now. Check the list and add them again."
+                    ]
+                )
             else:
                 messages.success(
                     request, f"Added {len(chosen)} recommendation{'s' if len(chosen) != 1 else ''}."
@@ -186,47 +235,6 @@ def recommendation_paste(request: HttpRequest, review_pk: int) -> HttpResponse:
     )
 
 
-def _save_responses(request, review, forms_by_rec, meeting, date, stale: list) -> int:
-    """Save every changed response in one transaction, unless any recommendation changed
-    since the page was shown (then ``stale`` lists them and nothing is saved). Returns how
-    many responses changed. A rule broken by any response raises ValidationError and
-    nothing is saved."""
-    changed = 0
-    with transaction.atomic():
-        locked = {r.pk: r for r in Recommendation.objects.select_for_update().filter(review=review)}
-        for rec, form in forms_by_rec:
-            current = locked.get(rec.pk)
-            if current is None or current.is_stale(form.cleaned_data["version"]):
-                stale.append(rec)
-        if not stale:
-            changed = 0
-            for rec, form in forms_by_rec:
-                decision = form.cleaned_data["decision"]
-                text = form.cleaned_data["response_text"].strip()
-                current = locked[rec.pk]
-                if decision == current.decision and text == current.response_text:
-                    continue
-                if not decision:
-                    continue
-                services.recommendation_respond(
-                    recommendation=current,
-                    decision=decision,
-                    response_text=text,
-                    date=date,
-                    meeting=meeting,
-                    user=request.user,
-                )
-                changed += 1
-            review = Review.objects.select_for_update().get(pk=review.pk)  # keep others' edits
-            if review.response_given_on is None and changed:
-                with acting_as(request.user):
-                    review.response_meeting = meeting
-                    review.response_given_on = date
-                    review.full_clean()
-                    review.save(reason="Executive response recorded")
-    return changed
-
-
 @require_http_methods(["GET", "POST"])
 def review_responses(request: HttpRequest, review_pk: int) -> HttpResponse:
     """Record the executive's response to every recommendation of a review on one page."""
@@ -255,24 +263,34 @@ def review_responses(request: HttpRequest, review_pk: int) -> HttpResponse:
     if bound and meeting_form.is_valid() and all(f.is_valid() for _, f in forms_by_rec):
         meeting = meeting_form.cleaned_data["meeting"]
         date = meeting_form.cleaned_data["date"] or (meeting.date if meeting else None)
-        stale = []
+        responses = [
+            Response(
+                recommendation_id=rec.pk,
+                version=form.cleaned_data["version"],
+                decision=form.cleaned_data["decision"],
+                text=form.cleaned_data["response_text"],
+            )
+            for rec, form in forms_by_rec
+        ]
         try:
-            changed = _save_responses(request, review, forms_by_rec, meeting, date, stale)
+            changed = services.review_record_responses(
+                review=review, responses=responses, meeting=meeting, date=date, user=request.user
+            )
         except ValidationError as error:
             for message in error.messages:
                 meeting_form.add_error("meeting", message)
-            stale = None
-        if stale == []:
+        except StaleResponses as refused:
+            fresh = {r.pk: r for r in refused.current}
+            stale = [rec for rec, _ in forms_by_rec if rec.pk in fresh]
+            status = 409
+            for rec, form in forms_by_rec:
+                if rec.pk in fresh:
+                    form.data = form.data.copy()
+                    form.data[f"{form.prefix}-version"] = fresh[rec.pk].version
+                    form.stale_current = fresh[rec.pk]
+        else:
             messages.success(request, f"Saved the executive's response ({changed} changed).")
             return redirect(safe_next(request, review.get_absolute_url()))
-        stale = stale or []
-        status = 409 if stale else 200
-        for rec, form in forms_by_rec:
-            if rec in stale:
-                fresh = Recommendation.objects.get(pk=rec.pk)
-                form.data = form.data.copy()
-                form.data[f"{form.prefix}-version"] = fresh.version
-                form.stale_current = fresh
     elif bound:
         status = 200
     return render(
@@ -295,32 +313,29 @@ def recommendation_close(request: HttpRequest, pk: int) -> HttpResponse:
     require_register_editor(request.user)
     recommendation = get_object_or_404(Recommendation.objects.select_related("review"), pk=pk)
     form = CloseForm(request.POST or None, initial={"version": recommendation.version})
+    heading = f"Close recommendation {recommendation.number}"
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            current = Recommendation.objects.select_for_update().get(pk=pk)
-            if current.is_stale(form.cleaned_data["version"]):
-                return render_conflict(
-                    request,
-                    form=form,
-                    current=current,
-                    context={"heading": f"Close recommendation {current.number}"},
-                    field_map={
-                        "meeting": "closed_at_meeting",
-                        "minute_reference": "closure_minute_reference",
-                    },
-                )
-            try:
-                services.recommendation_close(
-                    recommendation=current,
-                    meeting=form.cleaned_data["meeting"],
-                    minute_reference=form.cleaned_data["minute_reference"],
-                    user=request.user,
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, f"Closed recommendation {current.number}.")
-                return redirect(current.get_absolute_url())
+        closed, refused = attempt(
+            request,
+            form,
+            lambda: services.recommendation_close(
+                recommendation=recommendation,
+                meeting=form.cleaned_data["meeting"],
+                minute_reference=form.cleaned_data["minute_reference"],
+                user=request.user,
+                version=form.cleaned_data["version"],
+            ),
+            context={"heading": heading},
+            field_map={
+                "closed_at_meeting": "meeting",
+                "closure_minute_reference": "minute_reference",
+            },
+        )
+        if refused is not None:
+            return refused
+        if closed is not None:
+            messages.success(request, f"Closed recommendation {closed.number}.")
+            return redirect(closed.get_absolute_url())
     return render(
         request,
         "forms/edit.html",
@@ -346,26 +361,26 @@ def recommendation_archive(request: HttpRequest, pk: int) -> HttpResponse:
     if restore:
         form.fields["reason"].label = "Why is this recommendation being restored?"
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            current = Recommendation.objects.select_for_update().get(pk=pk)
-            if current.is_stale(form.cleaned_data["version"]):
-                return render_conflict(
-                    request,
-                    form=form,
-                    current=current,
-                    context={"heading": f"{verb} recommendation {current.number}"},
-                )
-            services.recommendation_archive(
-                recommendation=current,
+        done, refused = attempt(
+            request,
+            form,
+            lambda: services.recommendation_archive(
+                recommendation=recommendation,
                 reason=form.cleaned_data["reason"],
                 user=request.user,
                 restore=restore,
-            )
-        messages.success(
-            request,
-            f"{'Restored' if restore else 'Archived'} recommendation {recommendation.number}.",
+                version=form.cleaned_data["version"],
+            ),
+            context={"heading": f"{verb} recommendation {recommendation.number}"},
         )
-        return redirect(recommendation.get_absolute_url())
+        if refused is not None:
+            return refused
+        if done is not None:
+            messages.success(
+                request,
+                f"{'Restored' if restore else 'Archived'} recommendation {done.number}.",
+            )
+            return redirect(done.get_absolute_url())
     return render(
         request,
         "forms/edit.html",
@@ -418,6 +433,7 @@ def action_create(request: HttpRequest, recommendation_pk: int) -> HttpResponse:
         success_url=recommendation.get_absolute_url(),
         success_message="Added action {obj.number}.",
         form_kwargs={"initial": {"number": number}},
+        save=record_saver(request.user),
     )
 
 
@@ -439,6 +455,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
         success_url="",
         success_message="Saved action {obj.number}.",
         form_kwargs={"lead_officer_only": lead_only},
+        save=record_saver(request.user),
     )
 
 
@@ -451,30 +468,24 @@ def action_revise_target(request: HttpRequest, pk: int) -> HttpResponse:
         first_target=action.target_date is None,
     )
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            current = ActionPlanItem.objects.select_for_update().get(pk=pk)
-            if current.is_stale(form.cleaned_data["version"]):
-                return render_conflict(
-                    request,
-                    form=form,
-                    current=current,
-                    context={"heading": f"Revise the target date of action {current.number}"},
-                    field_map={"new_date": "target_date"},
-                )
-            try:
-                services.action_revise_target_date(
-                    action=current,
-                    new_date=form.cleaned_data["new_date"],
-                    reason=form.cleaned_data["reason"],
-                    user=request.user,
-                )
-            except ValidationError as error:
-                for field, errors in error.message_dict.items():
-                    target = {"target_date": "new_date"}.get(field, field)
-                    form.add_error(target if target in form.fields else None, errors)
-            else:
-                messages.success(request, f"Revised the target date of action {current.number}.")
-                return redirect(current.get_absolute_url())
+        revised, refused = attempt(
+            request,
+            form,
+            lambda: services.action_revise_target_date(
+                action=action,
+                new_date=form.cleaned_data["new_date"],
+                reason=form.cleaned_data["reason"],
+                user=request.user,
+                version=form.cleaned_data["version"],
+            ),
+            context={"heading": f"Revise the target date of action {action.number}"},
+            field_map={"target_date": "new_date"},
+        )
+        if refused is not None:
+            return refused
+        if revised is not None:
+            messages.success(request, f"Revised the target date of action {revised.number}.")
+            return redirect(revised.get_absolute_url())
     return render(
         request,
         "forms/edit.html",
@@ -499,19 +510,22 @@ def action_remove(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = RemoveActionForm(request.POST or None, initial={"version": action.version})
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic(), acting_as(request.user):
-            current = ActionPlanItem.objects.select_for_update().get(pk=pk)
-            if current.is_stale(form.cleaned_data["version"]):
-                return render_conflict(
-                    request,
-                    form=form,
-                    current=current,
-                    context={"heading": f"Remove action {current.number}"},
-                )
-            recommendation = current.recommendation
-            current.delete(reason=form.cleaned_data["reason"])
-        messages.success(request, f"Removed action {action.number}. The history keeps it.")
-        return redirect(recommendation.get_absolute_url())
+        recommendation, refused = attempt(
+            request,
+            form,
+            lambda: services.action_remove(
+                action=action,
+                reason=form.cleaned_data["reason"],
+                user=request.user,
+                version=form.cleaned_data["version"],
+            ),
+            context={"heading": f"Remove action {action.number}"},
+        )
+        if refused is not None:
+            return refused
+        if recommendation is not None:
+            messages.success(request, f"Removed action {action.number}. The history keeps it.")
+            return redirect(recommendation.get_absolute_url())
     return render(
         request,
         "forms/edit.html",
@@ -566,7 +580,7 @@ def update_create(request: HttpRequest, recommendation_pk: int) -> HttpResponse:
                 user=request.user,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_errors(form, error)
         else:
             messages.success(request, "Posted the update.")
             return redirect(safe_next(request, recommendation.get_absolute_url() + "#updates"))

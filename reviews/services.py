@@ -1,5 +1,7 @@
-"""Writes to reviews that carry a rule or a reason. Each runs in one transaction, saves through
-``save()`` so history is written, and records ``user`` as the author of the change."""
+"""Writes to committees, meetings and reviews. Each is keyword-only, runs in one transaction,
+reads the record again holding its row (refusing an edit made against an older version),
+validates, saves through ``save()`` so history is written, and records ``user`` as the
+author of the change. Views, commands and imports all call these."""
 
 import datetime
 
@@ -7,38 +9,94 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from scrutiny.audit import acting_as
+from scrutiny.editing import lock_for_edit
 
-from .models import Meeting, Review, ReviewStatus
+from .models import Councillor, Meeting, MemberRole, Review, ReviewMember, ReviewStatus
+
+BEFORE_RECEIPT = (ReviewStatus.SCOPING, ReviewStatus.EVIDENCE_GATHERING, ReviewStatus.REPORTING)
 
 
-def save_with_history(obj, *, user, reason: str = "") -> None:
-    """Validate ``obj`` (``full_clean``) and save it with ``user`` and ``reason`` on the
-    history row, in a transaction. A ``ValidationError`` leaves the database unchanged."""
+def review_save(
+    *,
+    review: Review,
+    user,
+    members: list[Councillor] | None = None,
+    chair: Councillor | None = None,
+    reason: str = "",
+    version: int | None = None,
+) -> Review:
+    """Save a new or edited review (its fields set by the caller) and, when ``members`` is
+    given, its membership: the chair and members, each place added, changed or removed with
+    history. ``version`` is the version the editor saw (see ``scrutiny.services.record_save``).
+
+    Generated recommendation references depend on the review's report date and prefix:
+    callers that can change those call ``recommendations.services.review_update``, which
+    calls this and then makes the references follow.
+    """
     with transaction.atomic(), acting_as(user):
-        obj.full_clean()
-        obj.save(reason=reason)
-
-
-def review_record_receipt(*, review: Review, meeting: Meeting, user, reason: str = "") -> Review:
-    """Record that the executive received the review's report at ``meeting``; the response
-    deadline follows from it, and the review now awaits the response."""
-    review.report_received_meeting = meeting
-    review.report_received_on = meeting.date
-    if review.status in (
-        ReviewStatus.SCOPING,
-        ReviewStatus.EVIDENCE_GATHERING,
-        ReviewStatus.REPORTING,
-    ):
-        review.status = ReviewStatus.AWAITING_RESPONSE
-    save_with_history(review, user=user, reason=reason or f"Report received at {meeting}")
+        if review.pk:
+            review.version = lock_for_edit(Review, review.pk, version).version
+        review.full_clean()
+        review.save(reason=reason)
+        if members is not None:
+            _save_members(review, members=members, chair=chair, reason=reason)
     return review
 
 
-def review_extend_deadline(*, review: Review, deadline: datetime.date, reason: str, user) -> Review:
-    """Set a longer response deadline agreed by the committee. The reason is required."""
-    if not reason.strip():
+def _save_members(review: Review, *, members, chair, reason: str) -> None:
+    wanted = {c.pk: c for c in members}
+    if chair is not None:
+        wanted[chair.pk] = chair
+    places = {place.councillor_id: place for place in review.members.all()}
+    for councillor_id, place in places.items():
+        if councillor_id not in wanted:
+            place.delete(reason=reason or "Removed from the review")
+    for councillor in wanted.values():
+        role = MemberRole.CHAIR if chair is not None and councillor.pk == chair.pk else None
+        place = places.get(councillor.pk)
+        if place is None:
+            ReviewMember(review=review, councillor=councillor, role=role or MemberRole.MEMBER).save(
+                reason=reason
+            )
+        elif (role and place.role != role) or (not role and place.role == MemberRole.CHAIR):
+            place.role = role or MemberRole.MEMBER
+            place.save(reason=reason)
+
+
+def review_record_receipt(
+    *, review: Review, meeting: Meeting, user, reason: str = "", version: int | None = None
+) -> Review:
+    """Record that the executive received the review's report at ``meeting``; the response
+    deadline follows from it, and a review not yet past reporting now awaits the response."""
+    with transaction.atomic(), acting_as(user):
+        lock_for_edit(Review, review.pk, version)
+        review.report_received_meeting = meeting
+        review.report_received_on = meeting.date
+        if review.status in BEFORE_RECEIPT:
+            review.status = ReviewStatus.AWAITING_RESPONSE
+        review.full_clean()
+        review.save(reason=reason or f"Report received at {meeting}")
+    return review
+
+
+def review_extend_deadline(
+    *,
+    review: Review,
+    deadline: datetime.date,
+    extension_reason: str,
+    user,
+    reason: str = "",
+    version: int | None = None,
+) -> Review:
+    """Set a longer response deadline agreed by the committee, with the reason it gave
+    (required). ``reason`` is the reason for the change kept in the history (by default the
+    committee's)."""
+    if not (extension_reason or "").strip():
         raise ValidationError({"extension_reason": "Give the reason for the longer deadline."})
-    review.extended_deadline = deadline
-    review.extension_reason = reason.strip()
-    save_with_history(review, user=user, reason=reason)
+    with transaction.atomic(), acting_as(user):
+        lock_for_edit(Review, review.pk, version)
+        review.extended_deadline = deadline
+        review.extension_reason = extension_reason.strip()
+        review.full_clean()
+        review.save(reason=reason or extension_reason.strip())
     return review

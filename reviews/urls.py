@@ -10,8 +10,6 @@ urlpatterns = [
     path("committees/new/", views.committee_edit, name="committee_create"),
     path("committees/<int:pk>/", views.committee_detail, name="committee_detail"),
     path("committees/<int:pk>/edit/", views.committee_edit, name="committee_edit"),
-    path("reviews/new/", views.review_edit, name="review_create"),
-    path("reviews/<int:pk>/edit/", views.review_edit, name="review_edit"),
     path("reviews/<int:pk>/receipt/", views.review_receipt, name="review_receipt"),
     path("reviews/<int:pk>/extension/", views.review_extension, name="review_extension"),
 ]

@@ -10,9 +10,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 from scrutiny.editing import edit_record
 from scrutiny.forms import parse_id
 from scrutiny.permissions import require_register_editor
+from scrutiny.services import record_saver
 
-from .forms import CommitteeForm, ExtensionForm, MeetingForm, ReceiptForm, ReviewForm
-from .models import Committee, Meeting, MemberRole, Review, ReviewMember, ReviewStatus
+from . import services
+from .forms import CommitteeForm, ExtensionForm, MeetingForm, ReceiptForm
+from .models import Committee, Meeting, Review
 
 
 @require_safe
@@ -59,6 +61,7 @@ def committee_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         },
         success_url="",
         success_message="Saved {obj.name}.",
+        save=record_saver(request.user),
     )
 
 
@@ -82,49 +85,7 @@ def meeting_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         },
         success_url="",
         success_message="Saved the meeting: {obj}.",
-    )
-
-
-def _save_review(form, review: Review, reason: str) -> None:
-    """Save the review, then its membership, each change with history."""
-    review.save(reason=reason)
-    wanted = set(form.cleaned_data.get("members") or [])
-    chair = form.cleaned_data.get("chair")
-    if chair:
-        wanted.add(chair)
-    places = {place.councillor_id: place for place in review.members.all()}
-    for councillor_id, place in places.items():
-        if councillor_id not in {c.pk for c in wanted}:
-            place.delete(reason=reason or "Removed from the review")
-    for councillor in wanted:
-        role = MemberRole.CHAIR if chair and councillor.pk == chair.pk else None
-        place = places.get(councillor.pk)
-        if place is None:
-            ReviewMember(review=review, councillor=councillor, role=role or MemberRole.MEMBER).save(
-                reason=reason
-            )
-        elif (role and place.role != role) or (not role and place.role == MemberRole.CHAIR):
-            place.role = role or MemberRole.MEMBER
-            place.save(reason=reason)
-
-
-@require_http_methods(["GET", "POST"])
-def review_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    _editor_only(request)
-    review = get_object_or_404(Review, pk=pk) if pk else Review()
-    return edit_record(
-        request,
-        form_class=ReviewForm,
-        instance=review,
-        template="forms/edit.html",
-        context={
-            "heading": "Edit the review" if pk else "Set up a review",
-            "caption": review.title if pk else "",
-            "back_url": review.get_absolute_url() if pk else reverse("review_list"),
-        },
-        success_url="",
-        success_message="Saved the review “{obj.title}”.",
-        save=_save_review,
+        save=record_saver(request.user),
     )
 
 
@@ -134,16 +95,14 @@ def review_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     _editor_only(request)
     review = get_object_or_404(Review, pk=pk)
 
-    def save(form, obj, reason):
-        meeting = form.cleaned_data["report_received_meeting"]
-        obj.report_received_on = meeting.date
-        if obj.status in (
-            ReviewStatus.SCOPING,
-            ReviewStatus.EVIDENCE_GATHERING,
-            ReviewStatus.REPORTING,
-        ):
-            obj.status = ReviewStatus.AWAITING_RESPONSE
-        obj.save(reason=reason or f"Report received at {meeting}")
+    def save(*, form, record, reason):
+        return services.review_record_receipt(
+            review=record,
+            meeting=form.cleaned_data["report_received_meeting"],
+            user=request.user,
+            reason=reason,
+            version=form.seen_version,
+        )
 
     return edit_record(
         request,
@@ -180,4 +139,12 @@ def review_extension(request: HttpRequest, pk: int) -> HttpResponse:
         },
         success_url="",
         success_message="The response deadline is now {obj.response_deadline:%-d %B %Y}.",
+        save=lambda *, form, record, reason: services.review_extend_deadline(
+            review=record,
+            deadline=form.cleaned_data["extended_deadline"],
+            extension_reason=form.cleaned_data["extension_reason"],
+            user=request.user,
+            reason=reason,
+            version=form.seen_version,
+        ),
     )

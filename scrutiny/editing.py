@@ -1,12 +1,17 @@
-"""Saving an edit form: refuse stale edits, keep history with the reason, Post/Redirect/Get.
+"""Editing records: the one version check, and the pages a refused edit gets.
 
-The version check and the save run in one transaction holding the row (``select_for_update``
-on PostgreSQL; SQLite runs every transaction as ``BEGIN IMMEDIATE``, see settings), so of
-several submissions made against one version exactly one wins; the others get HTTP 409 and a
-page showing their input beside the record as it now stands.
+Every write is a service function (``*/services.py``) that takes the version the user saw;
+the service calls :func:`lock_for_edit`, which reads the record again holding its row
+(``select_for_update`` on PostgreSQL; SQLite runs every transaction as ``BEGIN IMMEDIATE``,
+see settings) and refuses a stale version with :class:`StaleEdit`, or a record removed
+meanwhile with :class:`RecordGone`. So of several submissions made against one version
+exactly one wins. The views run the service through :func:`attempt`, which turns those
+refusals into pages that keep what the user typed: the 409 page beside the record as it now
+stands, or a page saying the record has gone.
 """
 
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -14,8 +19,6 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-
-from .audit import acting_as
 
 
 def safe_next(request: HttpRequest, default: str) -> str:
@@ -86,6 +89,105 @@ def render_conflict(
     return render(request, "forms/conflict.html", context, status=409)
 
 
+class StaleEdit(Exception):
+    """The record was saved by someone else after the user opened it."""
+
+    def __init__(self, current):
+        super().__init__(f"{current} was saved since it was opened")
+        self.current = current
+
+
+class RecordGone(Exception):
+    """The record was removed after the user opened it."""
+
+    def __init__(self, model):
+        super().__init__(f"The {model._meta.verbose_name} no longer exists")
+        self.model = model
+
+
+def lock_for_edit(model, pk, version: int | None = None):
+    """The record ``pk`` as saved now, its row held until the transaction ends.
+
+    Raises :class:`RecordGone` if it no longer exists, and :class:`StaleEdit` if ``version``
+    (the version the user saw; None for a write that saw none, such as a command) is not the
+    saved one. Call it inside ``transaction.atomic()``.
+    """
+    current = model._default_manager.select_for_update().filter(pk=pk).first()
+    if current is None:
+        raise RecordGone(model)
+    if version is not None and current.is_stale(version):
+        raise StaleEdit(current)
+    return current
+
+
+def add_errors(form, error: ValidationError, field_map: dict | None = None) -> None:
+    """Put a service's ``ValidationError`` on the form: on the field it names (through
+    ``field_map``, record attribute -> form field) where the form has it, else on the form."""
+    field_map = field_map or {}
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
+    for name, errors in error.message_dict.items():
+        target = field_map.get(name, name)
+        form.add_error(target if target in form.fields else None, errors)
+
+
+def attempt(
+    request: HttpRequest,
+    form,
+    write: Callable[[], Any],
+    *,
+    context: dict,
+    field_map: dict | None = None,
+) -> tuple[Any, HttpResponse | None]:
+    """Run ``write`` (a service call) in a transaction, for a submitted ``form``.
+
+    Returns ``(result, None)`` when it saved; ``(None, page)`` when the record changed or
+    went meanwhile (the page keeps the user's input); ``(None, None)`` when a rule refused it
+    (its message is on the form, for the caller to show the form again). ``context`` is the
+    page's (its ``heading`` names the record); ``field_map`` maps the record's attributes to
+    the form's fields where their names differ.
+    """
+    try:
+        with transaction.atomic():
+            return write(), None
+    except StaleEdit as stale:
+        conflict_map = {v: k for k, v in (field_map or {}).items()}
+        return None, render_conflict(
+            request,
+            form=form,
+            current=stale.current,
+            context=context,
+            field_map=conflict_map,
+        )
+    except RecordGone as gone:
+        return None, render_gone(request, form=form, model=gone.model, context=context)
+    except ValidationError as error:
+        add_errors(form, error, field_map)
+    except IntegrityError:
+        # A rule the form could not see (two people adding number 5 at once, say): nothing
+        # was saved; say so rather than fail.
+        form.add_error(
+            None,
+            "This could not be saved because it conflicts with another record "
+            "(a number or reference already in use). Check the values and try again.",
+        )
+    return None, None
+
+
+def render_gone(request, *, form, model, context: dict) -> HttpResponse:
+    """HTTP 410: the record was removed after the user opened it; what they typed is shown,
+    so it can be copied, rather than lost."""
+    rows = [
+        row
+        for row in conflict_rows(form, None)
+        if row["mine"]  # only what the user typed
+    ]
+    context = {**context, "what": model._meta.verbose_name, "rows": rows}
+    return render(request, "forms/gone.html", context, status=410)
+
+
 def edit_record(
     request: HttpRequest,
     *,
@@ -95,71 +197,36 @@ def edit_record(
     context: dict,
     success_url: str,
     success_message: str,
-    save: Callable | None = None,
+    save: Callable,
     form_kwargs: dict | None = None,
 ) -> HttpResponse:
     """The whole life of an edit (or create) form for one audited record.
 
-    ``save(form, obj, reason)`` may replace the default save (``obj.save(reason=...)`` then
-    ``form.save_m2m()``); it runs inside the transaction and with the acting user set.
+    ``save(form=..., record=..., reason=...)`` calls the service that writes it (with the
+    version the form carried); a stale or removed record, or a refusal by a rule, is shown
+    through :func:`attempt`.
     """
     form_kwargs = form_kwargs or {}
-    model = type(instance)
     if request.method == "POST":
         form = form_class(request.POST, instance=instance, **form_kwargs)
         if form.is_valid():
             reason = form.cleaned_data.get("change_reason", "")
-            try:
-                return _save(
-                    request,
-                    form,
-                    instance,
-                    model,
-                    reason,
-                    save,
-                    context,
-                    success_url,
-                    success_message,
-                )
-            except ValidationError as exc:
-                # A rule that reaches past this record (a review's new report date giving
-                # its recommendations references already in use): nothing was saved.
-                for message in exc.messages:
-                    form.add_error(None, message)
-            except IntegrityError:
-                # A rule the form could not see (two people adding number 5 at once, say):
-                # nothing was saved; say so rather than fail.
-                form.add_error(
-                    None,
-                    "This could not be saved because it conflicts with another record "
-                    "(a number or reference already in use). Check the values and try again.",
-                )
-        status = 200
+            record = form.save(commit=False)
+            saved, refused = attempt(
+                request,
+                form,
+                lambda: save(form=form, record=record, reason=reason),
+                context=context,
+            )
+            if refused is not None:
+                return refused
+            if saved is not None:
+                messages.success(request, success_message.format(obj=saved))
+                return redirect(safe_next(request, success_url or saved.get_absolute_url()))
     else:
         form = form_class(instance=instance, **form_kwargs)
-        status = 200
     return render(
         request,
         template,
         {**context, "form": form, "next": safe_next(request, "")},
-        status=status,
     )
-
-
-def _save(request, form, instance, model, reason, save, context, success_url, success_message):
-    """The transactional part of ``edit_record``: version check, save, message, redirect."""
-    with transaction.atomic(), acting_as(request.user):
-        if instance.pk:
-            current = model.objects.select_for_update().get(pk=instance.pk)
-            submitted = form.cleaned_data.get("version")
-            if submitted is None or current.is_stale(submitted):
-                return render_conflict(request, form=form, current=current, context=context)
-            form.instance.version = current.version
-        obj = form.save(commit=False)
-        if save is not None:
-            save(form, obj, reason)
-        else:
-            obj.save(reason=reason)
-            form.save_m2m()
-    messages.success(request, success_message.format(obj=obj))
-    return redirect(safe_next(request, success_url or obj.get_absolute_url()))

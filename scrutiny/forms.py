@@ -173,6 +173,15 @@ class AuditedForm(forms.ModelForm):
     def clean_change_reason(self):
         return self.cleaned_data.get("change_reason", "").strip()
 
+    @property
+    def seen_version(self) -> int | None:
+        """The version of the record the user saw, for the service's check: None for a new
+        record; 0 (never a saved version, so refused as stale) when an edit came back
+        without one."""
+        if self.instance._state.adding:
+            return None
+        return self.cleaned_data.get("version") or 0
+
     def _get_validation_exclusions(self):
         return super()._get_validation_exclusions() - set(self.always_validate)
 

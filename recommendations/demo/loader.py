@@ -1,7 +1,8 @@
 """Load the demonstration data (``seeds.json``, transcribed from the council papers).
 
 Loading is idempotent: each record is found by its natural key and saved only when a value
-differs, so a second run writes no rows and no history.
+differs, so a second run writes no rows and no history. Records are written through the same
+service as the forms (``scrutiny.services.record_save``): validated, with history and reason.
 """
 
 import datetime
@@ -23,6 +24,7 @@ from reviews.models import (
     ReviewMember,
 )
 from scrutiny.audit import acting_as, system_user
+from scrutiny.services import record_save
 
 from ..models import ActionPlanItem, Recommendation, Update
 
@@ -43,8 +45,9 @@ def _date(text: str | None) -> datetime.date | None:
 
 
 class DemoLoader:
-    def __init__(self, data: dict):
+    def __init__(self, data: dict, *, user):
         self.data = data
+        self.user = user
         self.report = LoadReport()
         self.keys: dict[str, dict[str, object]] = {
             "officer": {},
@@ -58,17 +61,14 @@ class DemoLoader:
         """Find by ``lookup``; create, or save only the values that differ."""
         obj = model.objects.filter(**lookup).first()
         if obj is None:
-            obj = model(**lookup, **values)
-            obj.full_clean()
-            obj.save(reason=REASON)
+            obj = record_save(record=model(**lookup, **values), user=self.user, reason=REASON)
             self.report.created += 1
             return obj
         differs = [name for name, value in values.items() if getattr(obj, name) != value]
         if differs:
             for name in differs:
                 setattr(obj, name, values[name])
-            obj.full_clean()
-            obj.save(reason=REASON)
+            record_save(record=obj, user=self.user, reason=REASON)
             self.report.changed += 1
         else:
             self.report.unchanged += 1
@@ -216,7 +216,7 @@ class DemoLoader:
                 officer = self.ref("officer", account["officer"])
                 if officer.user_id != user.pk:
                     officer.user = user
-                    officer.save(reason=REASON)
+                    record_save(record=officer, user=self.user, reason=REASON)
             self.report.accounts.append(account)
 
 
@@ -225,5 +225,6 @@ def load_demo(data: dict | None = None, *, user=None) -> LoadReport:
     system user) on history rows."""
     if data is None:
         data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
-    with transaction.atomic(), acting_as(user or system_user()):
-        return DemoLoader(data).load()
+    user = user or system_user()
+    with transaction.atomic(), acting_as(user):
+        return DemoLoader(data, user=user).load()
