@@ -8,6 +8,7 @@ the size of the register, locked in by tests/test_query_counts.py.
 import datetime
 from collections import Counter
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Count, ExpressionWrapper, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -25,7 +26,7 @@ from reviews.models import (
     ReviewStatus,
     attach_meetings,
 )
-from scrutiny.formats import british_date
+from scrutiny.formats import british_date, parse_as_at
 from scrutiny.permissions import can_edit_action, can_post_update
 
 from .filtersets import RecommendationFilterSet, ReviewFilterSet
@@ -82,20 +83,10 @@ def _query_without_page(request: HttpRequest) -> str:
 
 def _parse_as_at(request: HttpRequest) -> tuple[datetime.date | None, str]:
     """The "as at" date from ``?as_at=2017-07-06`` (or 6/7/2017), with an error message."""
-    raw = request.GET.get("as_at", "").strip()
-    if not raw:
-        return None, ""
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d %m %Y", "%d %B %Y", "%d %b %Y"):
-        try:
-            day = datetime.datetime.strptime(raw, fmt).date()
-        except ValueError:
-            continue
-        if day > timezone.localdate():
-            return None, "The “as at” date must be today or in the past."
-        if day.year < 1990:
-            return None, "The “as at” date must be after 1990."
-        return day, ""
-    return None, "Enter the “as at” date as a real date, for example 6/7/2017."
+    try:
+        return parse_as_at(request.GET.get("as_at")), ""
+    except ValidationError as error:
+        return None, error.message
 
 
 def _sort_links(request: HttpRequest, columns: dict[str, str]) -> dict[str, dict]:
