@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from reviews.dates import municipal_year
 from reviews.models import Committee, Councillor, Meeting, Officer, Review
+from scrutiny.formats import british_date
 from scrutiny.models import AuditedModel
 
 
@@ -264,7 +265,7 @@ class Recommendation(AuditedModel):
         if response_day and agreed and response_day < agreed:
             errors["response_date"] = (
                 "The executive cannot respond before the committee agreed the report "
-                f"({agreed.day} {agreed:%B %Y})."
+                f"({british_date(agreed)})."
             )
         if self.closed_at_meeting_id and not self.closure_minute_reference.strip():
             errors["closure_minute_reference"] = "Give the minute reference of the closure."

@@ -344,7 +344,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if shown is not None:
                 attach_meetings([shown])
         if shown is None:
-            as_at_error = f"This review was not in the register on {as_at.day} {as_at:%B %Y}."
+            as_at_error = f"This review was not in the register on {british_date(as_at)}."
             as_at, plan, shown = None, None, review
             attach_meetings([review])
         else:
@@ -457,7 +457,7 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     as_at, as_at_error = _parse_as_at(request)
     plan = load_plan(Recommendation.objects.filter(pk=pk), as_at=as_at)
     if as_at is not None and not plan.recommendations:
-        as_at_error = f"This recommendation was not in the register on {as_at.day} {as_at:%B %Y}."
+        as_at_error = f"This recommendation was not in the register on {british_date(as_at)}."
         as_at = None
         plan = load_plan(Recommendation.objects.filter(pk=pk))
     recommendation = plan.recommendations[0]

@@ -6,6 +6,7 @@ several submissions made against one version exactly one wins; the others get HT
 page showing their input beside the record as it now stands.
 """
 
+import string
 from collections.abc import Callable
 
 from django.contrib import messages
@@ -16,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from .audit import acting_as
+from .formats import british_date
 
 
 def safe_next(request: HttpRequest, default: str) -> str:
@@ -64,7 +66,7 @@ def _text(value) -> str:
     ):
         return ", ".join(str(v) for v in value)
     if hasattr(value, "strftime"):
-        return f"{value.day} {value:%B %Y}"
+        return british_date(value)
     return str(value)
 
 
@@ -99,6 +101,9 @@ def edit_record(
     form_kwargs: dict | None = None,
 ) -> HttpResponse:
     """The whole life of an edit (or create) form for one audited record.
+
+    ``success_message`` is formatted with the saved record as ``obj``; a date in it is
+    written ``{obj.response_deadline:british}`` ("14 January 2017", by ``british_date``).
 
     ``save(form, obj, reason)`` may replace the default save (``obj.save(reason=...)`` then
     ``form.save_m2m()``); it runs inside the transaction and with the acting user set.
@@ -146,6 +151,19 @@ def edit_record(
     )
 
 
+class _MessageFormatter(string.Formatter):
+    """``str.format`` for success messages, where ``{obj.date:british}`` writes the date as
+    ``british_date`` does (``%-d`` is not portable, and the rule is written once)."""
+
+    def format_field(self, value, format_spec):
+        if format_spec == "british":
+            return british_date(value)
+        return super().format_field(value, format_spec)
+
+
+_MESSAGE = _MessageFormatter()
+
+
 def _save(request, form, instance, model, reason, save, context, success_url, success_message):
     """The transactional part of ``edit_record``: version check, save, message, redirect."""
     with transaction.atomic(), acting_as(request.user):
@@ -161,5 +179,5 @@ def _save(request, form, instance, model, reason, save, context, success_url, su
         else:
             obj.save(reason=reason)
             form.save_m2m()
-    messages.success(request, success_message.format(obj=obj))
+    messages.success(request, _MESSAGE.format(success_message, obj=obj))
     return redirect(safe_next(request, success_url or obj.get_absolute_url()))

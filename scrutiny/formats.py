@@ -1,6 +1,6 @@
 """How the product writes and reads dates, in one place: the British date councils write
-("14 January 2017"), and the "as at" date a page or document is asked for (its formats, its
-rules and its messages)."""
+("14 January 2017"), the same with the time ("14 January 2017, 09:05"), and the "as at" date
+a page or document is asked for (its formats, its rules and its messages)."""
 
 import datetime
 
@@ -8,9 +8,27 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 
+def _local(value: datetime.date) -> datetime.date:
+    """An aware date-time in the local time zone (a date, or a naive date-time, as it is)."""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
 def british_date(day: datetime.date | None) -> str:
-    """A date as councils write it: "14 January 2017"."""
-    return f"{day.day} {day:%B %Y}" if day else ""
+    """A date as councils write it: "14 January 2017" (an aware date-time: its local date)."""
+    if not day:
+        return ""
+    day = _local(day)
+    return f"{day.day} {day:%B %Y}"
+
+
+def british_datetime(moment: datetime.datetime | None) -> str:
+    """A moment as councils write it: "14 January 2017, 09:05" (local time, 24-hour clock)."""
+    if not moment:
+        return ""
+    moment = _local(moment)
+    return f"{british_date(moment)}, {moment:%H:%M}"
 
 
 # --- the "as at" date ---------------------------------------------------------------------

@@ -1,6 +1,6 @@
-"""Dates are read by one set of rules (issue "A house to build on", point 3): the one "as at"
-parser of ``scrutiny.formats``, whose messages are the same on the register's pages, a
-document's URL and the export page."""
+"""Dates are written and read by one set of rules (issue "A house to build on", point 3): the
+British date and date-time of ``scrutiny.formats``, and the one "as at" parser, whose
+messages are the same on the register's pages, a document's URL and the export page."""
 
 import datetime
 import html
@@ -9,21 +9,59 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.template import Context, Template
 from django.urls import reverse
 
 from scrutiny.formats import (
     AS_AT_FUTURE,
     AS_AT_INVALID,
     AS_AT_TOO_EARLY,
+    british_date,
+    british_datetime,
     check_as_at,
     parse_as_at,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
+UTC = datetime.UTC
 TODAY = datetime.date(2024, 3, 1)
 
 
-# --- parsing in one place ---------------------------------------------------------------------
+# --- writing dates ----------------------------------------------------------------------------
+
+
+def test_british_date():
+    assert british_date(datetime.date(2017, 1, 14)) == "14 January 2017"
+    assert british_date(datetime.date(2017, 7, 6)) == "6 July 2017"  # no leading zero
+    assert british_date(None) == ""
+
+
+def test_british_date_of_a_moment_is_its_date_in_london():
+    # 23:30 UTC on 30 June is 00:30 on 1 July in London (BST).
+    assert british_date(datetime.datetime(2017, 6, 30, 23, 30, tzinfo=UTC)) == "1 July 2017"
+
+
+def test_british_datetime():
+    assert british_datetime(datetime.datetime(2017, 1, 14, 9, 5)) == "14 January 2017, 09:05"
+    assert british_datetime(datetime.datetime(2017, 6, 30, 23, 30, tzinfo=UTC)) == (
+        "1 July 2017, 00:30"
+    )
+    assert british_datetime(datetime.datetime(2017, 1, 14, 17, 0, tzinfo=UTC)) == (
+        "14 January 2017, 17:00"
+    )
+    assert british_datetime(None) == ""
+
+
+def test_the_template_filters_write_the_same_in_local_time():
+    template = Template(
+        "{% load register %}{{ day|british }}|{{ moment|british }}|"
+        "{{ moment|british_datetime }}|{{ none|british_datetime }}"
+    )
+    moment = datetime.datetime(2017, 6, 30, 23, 30, tzinfo=UTC)
+    text = template.render(
+        Context({"day": datetime.date(2017, 1, 14), "moment": moment, "none": None})
+    )
+    assert text == "14 January 2017|1 July 2017|1 July 2017, 00:30|"
 
 
 def lines_outside_formats(pattern: re.Pattern) -> list[str]:
@@ -40,6 +78,13 @@ def lines_outside_formats(pattern: re.Pattern) -> list[str]:
 
 
 FORMATS = ROOT / "scrutiny" / "formats.py"
+
+
+def test_the_british_date_is_written_in_one_place():
+    """Only scrutiny/formats.py spells out the British date: strftime's "%-d %B" or "%d %B",
+    a day then "%B", or the template date filter's "j F Y"."""
+    found = lines_outside_formats(re.compile(r"%-?d %B|\.day\}\s*\{[^}]*%B|j F Y"))
+    assert not found, "\n".join(found)
 
 
 def test_dates_are_parsed_in_one_place():
