@@ -32,12 +32,13 @@ from scrutiny.permissions import can_edit_action, can_post_update
 from .filtersets import RecommendationFilterSet, ReviewFilterSet
 from .history import describe_changes, history_entries
 from .models import (
-    STATUS_KEY,
+    STATUS_MEANINGS,
     ActionPlanItem,
     Recommendation,
     RecommendationStatus,
     TargetDateRevision,
     Update,
+    status_colour,
 )
 from .plan import end_of_day, load_plan, review_as_at
 
@@ -191,7 +192,7 @@ def _status_chart(counts: Counter) -> list[dict]:
                 "value": value,
                 "label": label,
                 "count": count,
-                "colour": STATUS_KEY[value][0],
+                "colour": status_colour(value),  # the class of its bar
                 "width": round(230 * count / total_max),
             }
         )
@@ -361,7 +362,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "as_at": as_at,
         "as_at_error": as_at_error,
         "as_at_value": request.GET.get("as_at", ""),
-        "status_key": STATUS_KEY,
+        "status_key": STATUS_MEANINGS,
         "today": timezone.localdate(),
     }
     return render(
@@ -432,7 +433,7 @@ def recommendation_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": _query_without_page(request),
         "sort_links": _sort_links(request, REGISTER_COLUMNS),
-        "status_key": STATUS_KEY,
+        "status_key": STATUS_MEANINGS,
         "has_filters": any(v for k, v in request.GET.items() if k not in {"page", "sort"}),
     }
     return render(
@@ -484,7 +485,7 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "as_at_error": as_at_error,
         "as_at_value": request.GET.get("as_at", ""),
         "today": timezone.localdate(),
-        "status_key": STATUS_KEY,
+        "status_key": STATUS_MEANINGS,
     }
     return render(
         request,
