@@ -80,6 +80,14 @@ STATUS_MEANINGS: dict[str, str] = {
     RecommendationStatus.CLOSED: "Closed by the committee",
 }
 
+# Marks shown as tags beside a status or in its place: not statuses, but coloured from the
+# same palette, here.
+MARK_COLOURS: dict[str, TagColour] = {
+    "overdue": TagColour.RED,
+    "archived": TagColour.GREY,
+    "no_action": TagColour.ORANGE,  # accepted, but no action agreed
+}
+
 
 def status_colour(status: str) -> TagColour:
     """The tag colour of a recommendation's or an action's status (grey for anything else)."""

@@ -15,6 +15,7 @@ from recommendations.documents.content import build_content
 from recommendations.documents.render import document_html
 from recommendations.documents.spec import DocumentSpec, select_recommendations
 from recommendations.models import (
+    MARK_COLOURS,
     STATUS_COLOURS,
     STATUS_MEANINGS,
     ProgressStatus,
@@ -25,6 +26,7 @@ from recommendations.models import (
 
 ROOT = Path(__file__).resolve().parent.parent
 TAG = Template("{% load statuses %}{% status_tag status label %}")
+MARK = Template("{% load statuses %}{% mark_tag mark label %}")
 LABELS = dict(RecommendationStatus.choices)
 
 
@@ -53,6 +55,7 @@ def test_every_status_has_one_colour_from_the_gov_uk_palette():
     assert set(STATUS_COLOURS) == set(RecommendationStatus.values)
     assert set(ProgressStatus.values) <= set(STATUS_COLOURS)
     assert set(STATUS_COLOURS.values()) <= set(TagColour)
+    assert set(MARK_COLOURS.values()) <= set(TagColour)
 
 
 def test_every_status_in_the_key_has_a_meaning():
@@ -64,6 +67,20 @@ def test_the_tag_escapes_and_falls_back_to_the_value():
     assert "<b>" not in html
     assert "govuk-tag--grey" in html
     assert "&lt;b&gt;&quot;x&quot;&lt;/b&gt;</strong>" in html
+
+
+@pytest.mark.parametrize(("mark", "colour"), [("overdue", "red"), ("archived", "grey")])
+def test_a_mark_is_a_tag_with_its_words_and_colour(mark, colour):
+    html = MARK.render(Context({"mark": mark, "label": "Action <overdue>"}))
+    assert html == (
+        f'<strong class="govuk-tag app-status-tag govuk-tag--{colour}">'
+        "Action &lt;overdue&gt;</strong>"
+    )
+
+
+def test_an_unknown_mark_is_a_mistake_not_a_grey_tag():
+    with pytest.raises(KeyError):
+        MARK.render(Context({"mark": "overdu", "label": "Overdue"}))
 
 
 # --- every place that colours a status takes the colour from STATUS_COLOURS ----------------
@@ -131,3 +148,17 @@ def test_gov_uk_frontend_has_a_tag_for_every_tag_colour():
         pytest.skip("GOV.UK Frontend is not installed (npm ci)")
     defined = set(re.findall(r"\.govuk-tag--([a-z-]+)\s*\{", tag.read_text()))
     assert set(TagColour.values) <= defined
+
+
+def test_the_register_pages_colour_tags_only_through_the_tag_templatetags():
+    """No page of the register writes a GOV.UK tag colour itself: a status's colour comes
+    from STATUS_COLOURS and a mark's from MARK_COLOURS. (The forms' "changed by someone
+    else" mark on responses.html is not yet one of them.)"""
+    found = []
+    for path in sorted((ROOT / "templates" / "recommendations").glob("*.html")):
+        if path.name == "responses.html":
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if "govuk-tag--" in line:
+                found.append(f"{path.relative_to(ROOT)}:{number}")
+    assert not found, found

@@ -1,10 +1,10 @@
 """A status as a GOV.UK tag: the words always, the colour as well (never colour alone). The
-colour is that of ``recommendations.models.STATUS_COLOURS``."""
+colours are those of ``recommendations.models.STATUS_COLOURS`` and ``MARK_COLOURS``."""
 
 from django import template
 from django.utils.html import format_html
 
-from recommendations.models import status_colour
+from recommendations.models import MARK_COLOURS, status_colour
 
 register = template.Library()
 
@@ -18,4 +18,15 @@ def status_tag(status: str, label: str = "") -> str:
         status_colour(status),
         status,
         label or status,
+    )
+
+
+@register.simple_tag
+def mark_tag(mark: str, label: str) -> str:
+    """``{% mark_tag "overdue" "Action overdue" %}``: a mark beside a status or in its place
+    (one of ``MARK_COLOURS``), in words and colour."""
+    return format_html(
+        '<strong class="govuk-tag app-status-tag govuk-tag--{}">{}</strong>',
+        MARK_COLOURS[mark],
+        label,
     )
