@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 
 from django.db import models
 
+from scrutiny.formats import british_date
+
 # Parent links are implied by the page the history is shown on.
 HIDDEN_FIELDS = {
     "version",
@@ -49,7 +51,7 @@ def _display(model, field_name: str, value, related: dict) -> str:
         obj = related.get((model_field.related_model, value))
         return str(obj) if obj is not None else f"(removed record {value})"
     if isinstance(model_field, models.DateField) and hasattr(value, "strftime"):
-        return f"{value.day} {value:%B %Y}"
+        return british_date(value)
     if isinstance(model_field, models.BooleanField):
         return "Yes" if value else "No"
     return str(value)
@@ -150,7 +152,7 @@ def _record_label(model, row) -> str:
     if name == "ActionPlanItem":
         return f"Action {row.number}"
     if name == "Update":
-        return f"Update of {row.date.day} {row.date:%B %Y}"
+        return f"Update of {british_date(row.date)}"
     if name == "TargetDateRevision":
         return "Target date revision"
     if name == "ReviewMember":

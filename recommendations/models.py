@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from reviews.dates import municipal_year
 from reviews.models import Committee, Councillor, Meeting, Officer, Review
+from scrutiny.formats import british_date
 from scrutiny.models import AuditedModel
 
 
@@ -37,16 +38,60 @@ class RecommendationStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
-STATUS_KEY = {
-    # colour, meaning: printed as the key under tables and in the PDFs
-    "achieved": ("green", "Achieved: monitoring no longer needed"),
-    "on_track": ("amber", "Acceptable progress: keep monitoring"),
-    "off_track": ("red", "Unacceptable progress"),
-    "not_started": ("grey", "Not started"),
-    "paused": ("purple", "Paused"),
-    "not_accepted": ("orange", "Not accepted by the executive"),
-    "closed": ("blue", "Closed by the committee"),
+class TagColour(models.TextChoices):
+    """The fixed palette of GOV.UK tag colours (``govuk-tag--yellow``). A status's colour is
+    one of these, and each place that colours statuses defines a class for every one, by
+    colour, not by status: the web's tags (GOV.UK Frontend), the dashboard's chart
+    (``app-chart__bar--yellow`` in static/scss/_chart.scss) and the PDFs (``status--yellow``
+    in documents/pdf.css). The label is the colour in words, as the PDFs' key prints it."""
+
+    GREY = "grey", "grey"
+    GREEN = "green", "green"
+    TURQUOISE = "turquoise", "turquoise"
+    BLUE = "blue", "blue"
+    LIGHT_BLUE = "light-blue", "light blue"
+    PURPLE = "purple", "purple"
+    PINK = "pink", "pink"
+    RED = "red", "red"
+    ORANGE = "orange", "orange"
+    YELLOW = "yellow", "yellow"
+
+
+# The colour of each status, the one place it is written: the tags, the status key, the
+# dashboard's chart and the PDFs all take it from here. Words always stand beside it.
+STATUS_COLOURS: dict[str, TagColour] = {
+    RecommendationStatus.NOT_STARTED: TagColour.GREY,
+    RecommendationStatus.ON_TRACK: TagColour.YELLOW,  # the PDFs' key said "amber"
+    RecommendationStatus.OFF_TRACK: TagColour.RED,
+    RecommendationStatus.ACHIEVED: TagColour.GREEN,
+    RecommendationStatus.PAUSED: TagColour.PURPLE,
+    RecommendationStatus.NOT_ACCEPTED: TagColour.ORANGE,
+    RecommendationStatus.CLOSED: TagColour.BLUE,
 }
+
+# What each status means, printed as the key under tables and in the PDFs, in this order.
+STATUS_MEANINGS: dict[str, str] = {
+    RecommendationStatus.ACHIEVED: "Achieved: monitoring no longer needed",
+    RecommendationStatus.ON_TRACK: "Acceptable progress: keep monitoring",
+    RecommendationStatus.OFF_TRACK: "Unacceptable progress",
+    RecommendationStatus.NOT_STARTED: "Not started",
+    RecommendationStatus.PAUSED: "Paused",
+    RecommendationStatus.NOT_ACCEPTED: "Not accepted by the executive",
+    RecommendationStatus.CLOSED: "Closed by the committee",
+}
+
+# Marks shown as tags beside a status or in its place: not statuses, but coloured from the
+# same palette, here.
+MARK_COLOURS: dict[str, TagColour] = {
+    "overdue": TagColour.RED,
+    "archived": TagColour.GREY,
+    "no_action": TagColour.ORANGE,  # accepted, but no action agreed
+}
+
+
+def status_colour(status: str) -> TagColour:
+    """The tag colour of a recommendation's or an action's status (grey for anything else)."""
+    return STATUS_COLOURS.get(status, TagColour.GREY)
 
 
 class Decision(models.TextChoices):
@@ -264,7 +309,7 @@ class Recommendation(AuditedModel):
         if response_day and agreed and response_day < agreed:
             errors["response_date"] = (
                 "The executive cannot respond before the committee agreed the report "
-                f"({agreed.day} {agreed:%B %Y})."
+                f"({british_date(agreed)})."
             )
         if self.closed_at_meeting_id and not self.closure_minute_reference.strip():
             errors["closure_minute_reference"] = "Give the minute reference of the closure."

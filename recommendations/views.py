@@ -8,6 +8,7 @@ the size of the register, locked in by tests/test_query_counts.py.
 import datetime
 from collections import Counter
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Count, ExpressionWrapper, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -25,18 +26,19 @@ from reviews.models import (
     ReviewStatus,
     attach_meetings,
 )
-from scrutiny.formats import british_date
+from scrutiny.formats import british_date, parse_as_at
 from scrutiny.permissions import can_edit_action, can_post_update
 
 from .filtersets import RecommendationFilterSet, ReviewFilterSet
 from .history import describe_changes, history_entries
 from .models import (
-    STATUS_KEY,
+    STATUS_MEANINGS,
     ActionPlanItem,
     Recommendation,
     RecommendationStatus,
     TargetDateRevision,
     Update,
+    status_colour,
 )
 from .plan import end_of_day, load_plan, review_as_at
 
@@ -82,20 +84,10 @@ def _query_without_page(request: HttpRequest) -> str:
 
 def _parse_as_at(request: HttpRequest) -> tuple[datetime.date | None, str]:
     """The "as at" date from ``?as_at=2017-07-06`` (or 6/7/2017), with an error message."""
-    raw = request.GET.get("as_at", "").strip()
-    if not raw:
-        return None, ""
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d %m %Y", "%d %B %Y", "%d %b %Y"):
-        try:
-            day = datetime.datetime.strptime(raw, fmt).date()
-        except ValueError:
-            continue
-        if day > timezone.localdate():
-            return None, "The “as at” date must be today or in the past."
-        if day.year < 1990:
-            return None, "The “as at” date must be after 1990."
-        return day, ""
-    return None, "Enter the “as at” date as a real date, for example 6/7/2017."
+    try:
+        return parse_as_at(request.GET.get("as_at")), ""
+    except ValidationError as error:
+        return None, error.message
 
 
 def _sort_links(request: HttpRequest, columns: dict[str, str]) -> dict[str, dict]:
@@ -200,7 +192,7 @@ def _status_chart(counts: Counter) -> list[dict]:
                 "value": value,
                 "label": label,
                 "count": count,
-                "colour": STATUS_KEY[value][0],
+                "colour": status_colour(value),  # the class of its bar
                 "width": round(230 * count / total_max),
             }
         )
@@ -353,7 +345,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if shown is not None:
                 attach_meetings([shown])
         if shown is None:
-            as_at_error = f"This review was not in the register on {as_at.day} {as_at:%B %Y}."
+            as_at_error = f"This review was not in the register on {british_date(as_at)}."
             as_at, plan, shown = None, None, review
             attach_meetings([review])
         else:
@@ -370,7 +362,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "as_at": as_at,
         "as_at_error": as_at_error,
         "as_at_value": request.GET.get("as_at", ""),
-        "status_key": STATUS_KEY,
+        "status_key": STATUS_MEANINGS,
         "today": timezone.localdate(),
     }
     return render(
@@ -441,7 +433,7 @@ def recommendation_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": _query_without_page(request),
         "sort_links": _sort_links(request, REGISTER_COLUMNS),
-        "status_key": STATUS_KEY,
+        "status_key": STATUS_MEANINGS,
         "has_filters": any(v for k, v in request.GET.items() if k not in {"page", "sort"}),
     }
     return render(
@@ -466,7 +458,7 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     as_at, as_at_error = _parse_as_at(request)
     plan = load_plan(Recommendation.objects.filter(pk=pk), as_at=as_at)
     if as_at is not None and not plan.recommendations:
-        as_at_error = f"This recommendation was not in the register on {as_at.day} {as_at:%B %Y}."
+        as_at_error = f"This recommendation was not in the register on {british_date(as_at)}."
         as_at = None
         plan = load_plan(Recommendation.objects.filter(pk=pk))
     recommendation = plan.recommendations[0]
@@ -493,7 +485,7 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "as_at_error": as_at_error,
         "as_at_value": request.GET.get("as_at", ""),
         "today": timezone.localdate(),
-        "status_key": STATUS_KEY,
+        "status_key": STATUS_MEANINGS,
     }
     return render(
         request,

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from reviews.forms import ReviewForm
 from reviews.models import Committee, Officer, Review
 from scrutiny.editing import add_errors, attempt, edit_record, safe_next
+from scrutiny.formats import british_date
 from scrutiny.forms import parse_id
 from scrutiny.permissions import (
     can_edit_action,
@@ -492,7 +493,7 @@ def action_revise_target(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "form": form,
             "heading": f"Revise the target date of action {action.number}",
-            "caption": f"Now {action.target_date:%-d %B %Y}"
+            "caption": f"Now {british_date(action.target_date)}"
             if action.target_date
             else "No target date yet",
             "intro": "The first target date and every revision are kept, so the slippage shows.",

@@ -46,11 +46,3 @@ def add_response_period(received: datetime.date) -> datetime.date:
     Month arithmetic clips to the month's end: 31 December + 2 months = 28 (or 29) February.
     """
     return received + response_period()
-
-
-def describe_months_and_days(days: int) -> str:
-    """Turn a number of days into words for slippage: "7 months", "12 days", "1 month"."""
-    if days < 31:
-        return f"{days} day{'s' if days != 1 else ''}"
-    months = round(days / 30.44)
-    return f"{months} month{'s' if months != 1 else ''}"

@@ -117,7 +117,7 @@ def review_receipt(request: HttpRequest, pk: int) -> HttpResponse:
         },
         success_url="",
         success_message="Recorded: the executive received the report. The response is due on "
-        "{obj.response_deadline:%-d %B %Y}.",
+        "{obj.response_deadline:british}.",
         save=save,
     )
 
@@ -138,7 +138,7 @@ def review_extension(request: HttpRequest, pk: int) -> HttpResponse:
             "back_url": review.get_absolute_url(),
         },
         success_url="",
-        success_message="The response deadline is now {obj.response_deadline:%-d %B %Y}.",
+        success_message="The response deadline is now {obj.response_deadline:british}.",
         save=lambda *, form, record, reason: services.review_extend_deadline(
             review=record,
             deadline=form.cleaned_data["extended_deadline"],

@@ -10,6 +10,7 @@ refusals into pages that keep what the user typed: the 409 page beside the recor
 stands, or a page saying the record has gone.
 """
 
+import string
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +20,8 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+
+from .formats import british_date
 
 
 def safe_next(request: HttpRequest, default: str) -> str:
@@ -67,7 +70,7 @@ def _text(value) -> str:
     ):
         return ", ".join(str(v) for v in value)
     if hasattr(value, "strftime"):
-        return f"{value.day} {value:%B %Y}"
+        return british_date(value)
     return str(value)
 
 
@@ -204,7 +207,9 @@ def edit_record(
 
     ``save(form=..., record=..., reason=...)`` calls the service that writes it (with the
     version the form carried); a stale or removed record, or a refusal by a rule, is shown
-    through :func:`attempt`.
+    through :func:`attempt`. ``success_message`` is formatted with the saved record as
+    ``obj``; a date in it is written ``{obj.response_deadline:british}`` ("14 January 2017",
+    by ``british_date``).
     """
     form_kwargs = form_kwargs or {}
     if request.method == "POST":
@@ -221,7 +226,7 @@ def edit_record(
             if refused is not None:
                 return refused
             if saved is not None:
-                messages.success(request, success_message.format(obj=saved))
+                messages.success(request, _MESSAGE.format(success_message, obj=saved))
                 return redirect(safe_next(request, success_url or saved.get_absolute_url()))
     else:
         form = form_class(instance=instance, **form_kwargs)
@@ -230,3 +235,16 @@ def edit_record(
         template,
         {**context, "form": form, "next": safe_next(request, "")},
     )
+
+
+class _MessageFormatter(string.Formatter):
+    """``str.format`` for success messages, where ``{obj.date:british}`` writes the date as
+    ``british_date`` does (``%-d`` is not portable, and the rule is written once)."""
+
+    def format_field(self, value, format_spec):
+        if format_spec == "british":
+            return british_date(value)
+        return super().format_field(value, format_spec)
+
+
+_MESSAGE = _MessageFormatter()

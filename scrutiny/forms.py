@@ -27,6 +27,37 @@ class GovukDateWidget(forms.MultiWidget):
         return [None, None, None]
 
 
+DATE_PARTS = ("day", "month", "year")
+
+
+def date_from_parts(parts, subject: str = "The date") -> datetime.date | None:
+    """The date typed in day, month and year boxes (None when all three are empty). Raises
+    ``ValidationError`` in words, beginning with ``subject``; its code says what is wrong:
+    ``incomplete`` (a box is empty), ``not_numbers``, ``year`` (the year box) or ``invalid``
+    (no such day)."""
+    parts = ([str(v or "").strip() for v in (parts or [])] + ["", "", ""])[:3]
+    if not any(parts):
+        return None
+    if not all(parts):
+        missing = [name for name, v in zip(DATE_PARTS, parts, strict=True) if not v]
+        raise ValidationError(
+            f"{subject} must include a {' and '.join(missing)}.", code="incomplete"
+        )
+    if not all(re.fullmatch(r"[0-9]+", p) for p in parts):  # ASCII digits only: not "²"
+        raise ValidationError(
+            f"{subject} must be numbers, for example 14 11 2016.", code="not_numbers"
+        )
+    if any(len(p) > 20 for p in parts):
+        raise ValidationError(f"{subject} must be a real date.", code="invalid")
+    day, month, year = (int(p) for p in parts)
+    if len(parts[2]) != 4 or not 1900 <= year <= 2100:
+        raise ValidationError("The year must have 4 numbers, for example 2017.", code="year")
+    try:
+        return datetime.date(year, month, day)
+    except (ValueError, OverflowError):
+        raise ValidationError(f"{subject} must be a real date.", code="invalid") from None
+
+
 class GovukDateField(forms.MultiValueField):
     """A date typed as day, month and year; an impossible date is refused in words."""
 
@@ -38,25 +69,7 @@ class GovukDateField(forms.MultiValueField):
         super().__init__(fields, **kwargs)
 
     def compress(self, data_list):
-        if not data_list or not any(str(v or "").strip() for v in data_list):
-            return None
-        parts = [str(v or "").strip() for v in data_list]
-        if not all(parts):
-            missing = [
-                name for name, v in zip(("day", "month", "year"), parts, strict=True) if not v
-            ]
-            raise ValidationError(f"The date must include a {' and '.join(missing)}.")
-        if not all(re.fullmatch(r"[0-9]+", p) for p in parts):  # ASCII digits only: not "²"
-            raise ValidationError("The date must be numbers, for example 14 11 2016.")
-        if any(len(p) > 20 for p in parts):
-            raise ValidationError("The date must be a real date.")
-        day, month, year = (int(p) for p in parts)
-        if len(parts[2]) != 4 or not 1900 <= year <= 2100:
-            raise ValidationError("The year must have 4 numbers, for example 2017.")
-        try:
-            return datetime.date(year, month, day)
-        except (ValueError, OverflowError):
-            raise ValidationError("The date must be a real date.") from None
+        return date_from_parts(data_list)
 
     def clean(self, value):
         # MultiValueField would demand every part; we report missing parts in words instead.

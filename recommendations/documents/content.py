@@ -17,13 +17,14 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
 from recommendations.models import (
-    STATUS_KEY,
+    STATUS_MEANINGS,
     ActionPlanItem,
     Decision,
     ProgressStatus,
     Recommendation,
     RecommendationStatus,
     Update,
+    status_colour,
 )
 from recommendations.plan import load_plan
 from reviews.models import AgendaItem, Meeting, Review
@@ -93,8 +94,9 @@ def distinct(values, limit: int = 3) -> str:
 
 
 def status_display(value: str) -> dict:
-    """A status as printed: its words, its colour (a class of pdf.css) and its meaning."""
-    colour, meaning = STATUS_KEY.get(value, ("grey", value))
+    """A status as printed: its words, its GOV.UK tag colour (pdf.css has a ``status--``
+    class for each) and its meaning."""
+    colour, meaning = status_colour(value), STATUS_MEANINGS.get(value, value)
     try:
         label = RecommendationStatus(value).label
     except ValueError:
@@ -345,7 +347,7 @@ def build_content(spec: DocumentSpec, selection: Selection) -> dict:
         for value in RecommendationStatus.values
         if counts.get(value)
     ]
-    status_key = [status_display(value) for value in STATUS_KEY]
+    status_key = [status_display(value) for value in STATUS_MEANINGS]
     key_rows = [status_key[i : i + 2] for i in range(0, len(status_key), 2)]
     overdue_count = sum(1 for b in blocks if b.overdue)
 

@@ -4,23 +4,12 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from reviews.models import AgendaItem, Meeting
+from scrutiny.formats import check_as_at, parse_as_at
+from scrutiny.forms import DATE_PARTS, date_from_parts
 
 from .spec import DEFAULT_WARDS
-
-EARLIEST = datetime.date(1990, 1, 1)
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y", "%d %B %Y", "%d %b %Y"]
-
-
-def check_as_at(day: datetime.date | None) -> None:
-    if day is None:
-        return
-    if day > timezone.localdate():
-        raise ValidationError("The “as at” date must be today or in the past.")
-    if day < EARLIEST:
-        raise ValidationError("The “as at” date must be after 1 January 1990.")
 
 
 class _MeetingAndItem:
@@ -42,14 +31,7 @@ class _MeetingAndItem:
 class DocumentOptionsForm(_MeetingAndItem, forms.Form):
     """The options of a document's download URL (``?as_at=2017-07-06&pad=1``…)."""
 
-    as_at = forms.DateField(
-        required=False,
-        input_formats=DATE_FORMATS,
-        validators=[check_as_at],
-        error_messages={
-            "invalid": "Enter the “as at” date as a real date, for example 2017-07-06 or 6/7/2017."
-        },
-    )
+    as_at = forms.CharField(required=False)  # read by scrutiny.formats.parse_as_at
     include_closed = forms.BooleanField(required=False)
     pad = forms.BooleanField(required=False)
     to_meeting = forms.ModelChoiceField(
@@ -76,6 +58,9 @@ class DocumentOptionsForm(_MeetingAndItem, forms.Form):
     def __init__(self, *args, meeting_fixed: Meeting | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.meeting_fixed = meeting_fixed
+
+    def clean_as_at(self) -> datetime.date | None:
+        return parse_as_at(self.cleaned_data["as_at"])
 
     def clean(self):
         super().clean()
@@ -126,9 +111,12 @@ class ExportForm(_MeetingAndItem, forms.Form):
         max_length=200,
         error_messages={"max_length": "The wards must be 200 characters or fewer."},
     )
-    as_at_day = forms.CharField(required=False, max_length=2)
-    as_at_month = forms.CharField(required=False, max_length=2)
-    as_at_year = forms.CharField(required=False, max_length=4)
+    # The "as at" date in GOV.UK day, month and year boxes: read by scrutiny.forms'
+    # date_from_parts (the rules of every date box) and checked by scrutiny.formats'
+    # check_as_at (the rule of every "as at" date).
+    as_at_day = forms.CharField(required=False)
+    as_at_month = forms.CharField(required=False)
+    as_at_year = forms.CharField(required=False)
     include_closed = forms.BooleanField(required=False)
     pad = forms.BooleanField(required=False)
 
@@ -149,34 +137,22 @@ class ExportForm(_MeetingAndItem, forms.Form):
         return data
 
     def _clean_as_at(self) -> datetime.date | None:
-        parts = [
-            (self.cleaned_data.get(f"as_at_{p}") or "").strip() for p in ("day", "month", "year")
-        ]
-        if not any(parts):
-            return None
-        names = ["day", "month", "year"]
-        missing = [name for name, part in zip(names, parts, strict=True) if not part]
-        if missing:
-            self.add_error(
-                f"as_at_{missing[0]}",
-                f"The “as at” date must include a {' and a '.join(missing)}.",
-            )
-            return None
-        self.date_error_whole = True
-        if not all(part.isdigit() for part in parts) or len(parts[2]) != 4:
-            self.add_error("as_at_day", "The “as at” date must be a real date.")
-            return None
+        parts = [self.cleaned_data.get(f"as_at_{part}") or "" for part in DATE_PARTS]
         try:
-            day = datetime.date(int(parts[2]), int(parts[1]), int(parts[0]))
-        except ValueError:
-            self.add_error("as_at_day", "The “as at” date must be a real date.")
-            return None
-        try:
+            day = date_from_parts(parts, subject="The “as at” date")
             check_as_at(day)
         except ValidationError as error:
-            self.add_error("as_at_day", error)
+            if error.code == "incomplete":  # mark the first empty box
+                field = next(
+                    part for part, value in zip(DATE_PARTS, parts, strict=True) if not value
+                )
+            elif error.code == "year":
+                field = "year"
+            else:  # the error is with the whole date: mark every box
+                field = "day"
+                self.date_error_whole = True
+            self.add_error(f"as_at_{field}", error)
             return None
-        self.date_error_whole = False
         return day
 
     @property

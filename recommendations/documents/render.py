@@ -174,12 +174,3 @@ def html_to_pdf(html: str, *, pad_to_even: bool = False, padded_html=None) -> Re
     return RenderedPdf(
         pdf=pdf, pages=len(document.pages), weasyprint_cpu=time.process_time() - started
     )
-
-
-def render_pdf(content: dict, *, pad_to_even: bool = False) -> RenderedPdf:
-    """The PDF of a document's content (see ``content.build_content``)."""
-    return html_to_pdf(
-        document_html(content),
-        pad_to_even=pad_to_even,
-        padded_html=lambda: document_html(content, pad_page=True),
-    )

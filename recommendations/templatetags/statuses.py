@@ -1,29 +1,32 @@
-"""A status as a GOV.UK tag: the words always, the colour as well (never colour alone)."""
+"""A status as a GOV.UK tag: the words always, the colour as well (never colour alone). The
+colours are those of ``recommendations.models.STATUS_COLOURS`` and ``MARK_COLOURS``."""
 
 from django import template
 from django.utils.html import format_html
 
-register = template.Library()
+from recommendations.models import MARK_COLOURS, status_colour
 
-# The GOV.UK tag colour of each status (the key's "amber" is GOV.UK's yellow tag).
-TAG_COLOURS = {
-    "achieved": "green",
-    "on_track": "yellow",
-    "off_track": "red",
-    "paused": "purple",
-    "not_accepted": "orange",
-    "closed": "blue",
-}
+register = template.Library()
 
 
 @register.simple_tag
 def status_tag(status: str, label: str = "") -> str:
     """``{% status_tag rec.status rec.get_status_display %}``. A tag, not an included
     template: a register page shows fifty and a meeting page a hundred."""
-    colour = TAG_COLOURS.get(status, "grey")
     return format_html(
         '<strong class="govuk-tag app-status-tag govuk-tag--{}" data-status="{}">{}</strong>',
-        colour,
+        status_colour(status),
         status,
         label or status,
+    )
+
+
+@register.simple_tag
+def mark_tag(mark: str, label: str) -> str:
+    """``{% mark_tag "overdue" "Action overdue" %}``: a mark beside a status or in its place
+    (one of ``MARK_COLOURS``), in words and colour."""
+    return format_html(
+        '<strong class="govuk-tag app-status-tag govuk-tag--{}">{}</strong>',
+        MARK_COLOURS[mark],
+        label,
     )

@@ -6,15 +6,21 @@ from django import template
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
-from scrutiny.formats import british_date
+from scrutiny.formats import british_date, british_datetime
 
 register = template.Library()
 
 
-@register.filter
+@register.filter(expects_localtime=True)
 def british(day: datetime.date | None) -> str:
-    """ "14 January 2017" (an empty string for no date)."""
+    """ "14 January 2017" (an empty string for no date; a date-time: its local date)."""
     return british_date(day)
+
+
+@register.filter(name="british_datetime", expects_localtime=True)
+def british_datetime_filter(moment: datetime.datetime | None) -> str:
+    """ "14 January 2017, 09:05", in local time (an empty string for none)."""
+    return british_datetime(moment)
 
 
 @register.filter
