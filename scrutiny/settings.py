@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "django_filters",
     "simple_history",
     "django_tasks",
@@ -131,6 +132,9 @@ TEMPLATES = [
         },
     },
 ]
+# Widgets are drawn with the project's templates (templates/govuk/widgets/), through the
+# engine above; Django's own widget templates come from the django.forms app.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "scrutiny.wsgi.application"
 
