@@ -6,7 +6,8 @@ record (its version and the reason for a change).
 Rendering: every form of the project is a ``GovukForm`` or ``GovukModelForm`` (``AuditedForm``
 is one). Their bound fields give each widget its GOV.UK template and classes (``GOVUK_WIDGETS``)
 and render as ``templates/govuk/field.html``, so a page writes ``{{ form }}`` or
-``{{ form.field.as_field_group }}`` and never looks at a widget's type.
+``{{ form.field.as_field_group }}`` and never looks at a widget's type. The error summary of
+a page is ``templates/govuk/error_summary.html`` (entries from ``error_summary_items``).
 """
 
 import datetime
@@ -308,6 +309,70 @@ class GovukForm(GovukFormMixin, forms.Form):
 
 class GovukModelForm(GovukFormMixin, forms.ModelForm):
     pass
+
+
+@dataclass(frozen=True)
+class ErrorItem:
+    """One entry of a GOV.UK error summary: the message, and the id of the input it is about
+    (none for an error about the whole form)."""
+
+    message: str
+    target: str = ""
+
+
+def _field_target(bound) -> str:
+    target = getattr(bound, "summary_id", None)
+    if target is None:  # a form drawn by hand (signing in, a filter)
+        target = bound.id_for_label or f"{bound.auto_id}_0"
+    return target
+
+
+def form_error_items(
+    form, *, prefix: str = "", field_labels: bool = False, non_field_target: str = ""
+) -> list[ErrorItem]:
+    """The errors of ``form`` in the order of the page: those about the whole form first, then
+    each field's, linked to its first input. ``prefix`` starts each message ("Item 2: ");
+    ``field_labels`` names the field ("Municipal year: ..."); ``non_field_target`` links the
+    errors about the whole form to an input."""
+    items = [ErrorItem(f"{prefix}{m}", non_field_target) for m in form.non_field_errors()]
+    for bound in form:
+        for message in bound.errors:
+            label = f"{bound.label}: " if field_labels else ""
+            items.append(ErrorItem(f"{prefix}{label}{message}", _field_target(bound)))
+    return items
+
+
+def error_summary_items(*sources, **options) -> list[ErrorItem]:
+    """The entries of an error summary, from each of ``sources`` in turn: a form; a formset
+    (its own errors, then each form's as "Item 1: ..."); pairs of (a record with a ``label``,
+    its form), each form's messages starting with the record's label ("Recommendation 2: ...");
+    pairs of (input id, message); messages alone (not linked)."""
+    items = []
+    for source in sources:
+        if source is None or source == "":  # (a template variable that is not there)
+            continue
+        if isinstance(source, forms.BaseForm):
+            items += form_error_items(source, **options)
+        elif isinstance(source, forms.BaseFormSet):
+            items += [ErrorItem(m) for m in source.non_form_errors()]
+            for number, form in enumerate(source.forms, start=1):
+                items += form_error_items(form, prefix=f"Item {number}: ", **options)
+        elif isinstance(source, str):
+            items.append(ErrorItem(source))
+        else:
+            for entry in source:
+                if isinstance(entry, ErrorItem):
+                    items.append(entry)
+                elif isinstance(entry, str):
+                    items.append(ErrorItem(entry))
+                elif isinstance(entry[1], forms.BaseForm):
+                    record, form = entry
+                    label = getattr(record, "label", None) or str(record)
+                    items += form_error_items(form, prefix=f"{label}: ", **options)
+                else:
+                    target, message = entry
+                    items.append(ErrorItem(str(message), target))
+    return items
 
 
 class AuditedForm(GovukModelForm):

@@ -127,8 +127,12 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "scrutiny.context_processors.council",
             ],
-            # The project package's own tags (it is not an app): British dates, countdowns.
-            "libraries": {"register": "scrutiny.templatetags.register"},
+            # The project package's own tags (it is not an app): British dates, countdowns;
+            # the GOV.UK error summary.
+            "libraries": {
+                "register": "scrutiny.templatetags.register",
+                "govuk": "scrutiny.templatetags.govuk",
+            },
         },
     },
 ]
