@@ -6,7 +6,7 @@ from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.utils import timezone
 
 from reviews.models import Meeting, Officer
-from scrutiny.forms import TEXT_LIMIT, AuditedForm, GovukDateField, guard_choice_fields
+from scrutiny.forms import TEXT_LIMIT, AuditedForm, GovukDateField, GovukForm, guard_choice_fields
 
 from .models import ActionPlanItem, Decision, ProgressStatus, Recommendation
 from .paste import MAX_PASTE_CHARS
@@ -76,7 +76,7 @@ class RecommendationForm(AuditedForm):
         super()._post_clean()
 
 
-class PasteForm(forms.Form):
+class PasteForm(GovukForm):
     """Step 1 of pasting: the list as it stands in the report."""
 
     text = forms.CharField(
@@ -92,7 +92,7 @@ class PasteForm(forms.Form):
     )
 
 
-class PreviewItemForm(forms.Form):
+class PreviewItemForm(GovukForm):
     """Step 2: one recommendation as understood, for the officer to correct."""
 
     include = forms.BooleanField(label="Add this recommendation", required=False, initial=True)
@@ -151,7 +151,7 @@ PreviewFormSet = forms.formset_factory(
 )
 
 
-class ResponseMeetingForm(forms.Form):
+class ResponseMeetingForm(GovukForm):
     """The meeting (or date) at which the executive gave its response."""
 
     meeting = forms.ModelChoiceField(
@@ -174,7 +174,7 @@ class ResponseMeetingForm(forms.Form):
         return cleaned
 
 
-class ResponseForm(forms.Form):
+class ResponseForm(GovukForm):
     """The executive's decision on one recommendation, on the all-recommendations page."""
 
     DECISIONS = [("", "No response yet"), *Decision.choices]
@@ -228,7 +228,7 @@ class ActionForm(AuditedForm):
             del self.fields["number"]
 
 
-class ReviseTargetForm(forms.Form):
+class ReviseTargetForm(GovukForm):
     new_date = GovukDateField(label="New target date")
     reason = forms.CharField(
         label="Reason the target date has to change",
@@ -245,7 +245,7 @@ class ReviseTargetForm(forms.Form):
             self.fields["reason"].label = "Note (optional)"
 
 
-class UpdateForm(forms.Form):
+class UpdateForm(GovukForm):
     """A progress update on an action, or on the recommendation as a whole."""
 
     action = forms.ModelChoiceField(
@@ -292,7 +292,7 @@ class UpdateForm(forms.Form):
         guard_choice_fields(self)
 
 
-class CloseForm(forms.Form):
+class CloseForm(GovukForm):
     meeting = forms.ModelChoiceField(
         label="Meeting at which the committee agreed to close it", queryset=Meeting.objects.none()
     )
@@ -307,7 +307,7 @@ class CloseForm(forms.Form):
         guard_choice_fields(self)
 
 
-class ArchiveForm(forms.Form):
+class ArchiveForm(GovukForm):
     reason = forms.CharField(
         label="Why is this recommendation being archived?",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -317,7 +317,7 @@ class ArchiveForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class RemoveActionForm(forms.Form):
+class RemoveActionForm(GovukForm):
     reason = forms.CharField(
         label="Why is this action being removed?",
         widget=forms.Textarea(attrs={"rows": 3}),

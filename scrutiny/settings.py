@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "django_filters",
     "simple_history",
     "django_tasks",
@@ -126,11 +127,18 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "scrutiny.context_processors.council",
             ],
-            # The project package's own tags (it is not an app): British dates, countdowns.
-            "libraries": {"register": "scrutiny.templatetags.register"},
+            # The project package's own tags (it is not an app): British dates, countdowns;
+            # the GOV.UK error summary.
+            "libraries": {
+                "register": "scrutiny.templatetags.register",
+                "govuk": "scrutiny.templatetags.govuk",
+            },
         },
     },
 ]
+# Widgets are drawn with the project's templates (templates/govuk/widgets/), through the
+# engine above; Django's own widget templates come from the django.forms app.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "scrutiny.wsgi.application"
 

@@ -42,27 +42,6 @@ def user_name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-@register.filter
-def date_parts(field) -> list[dict]:
-    """The day, month and year boxes of a GOV.UK date input, with their names and values."""
-    context = field.field.widget.get_context(field.html_name, field.value(), {"id": field.auto_id})
-    parts = []
-    labels = (("Day", 2), ("Month", 2), ("Year", 4))
-    for index, (sub, (label, width)) in enumerate(
-        zip(context["widget"]["subwidgets"], labels, strict=True)
-    ):
-        parts.append(
-            {
-                "name": sub["name"],
-                "id": sub["attrs"].get("id") or f"{field.auto_id}_{index}",
-                "value": "" if sub["value"] is None else sub["value"],
-                "label": label,
-                "width": width,
-            }
-        )
-    return parts
-
-
 @register.simple_tag
 def select_options(field) -> str:
     """The ``<option>`` elements of a filter's select, the current value selected. Built here
