@@ -1,66 +1,71 @@
+"""The recommendations app's URLs, by page family (see ``views``)."""
+
 from django.urls import path
 
-from . import views
+from .views import actions, dashboard, meetings, recommendations, reviews
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("reviews/", views.review_list, name="review_list"),
-    path("reviews/<int:pk>/", views.review_detail, name="review_detail"),
-    path("reviews/<int:pk>/history/", views.review_history, name="review_history"),
-    path("recommendations/", views.recommendation_list, name="recommendation_list"),
-    path("recommendations/<int:pk>/", views.recommendation_detail, name="recommendation_detail"),
+    path("", dashboard.dashboard, name="dashboard"),
+    # Reviews: the register, a review and its history; setting one up; its recommendations
+    # pasted from the report; the executive's response to all of them.
+    path("reviews/", reviews.review_list, name="review_list"),
+    path("reviews/new/", reviews.review_edit, name="review_create"),
+    path("reviews/<int:pk>/", reviews.review_detail, name="review_detail"),
+    path("reviews/<int:pk>/edit/", reviews.review_edit, name="review_edit"),
+    path("reviews/<int:pk>/history/", reviews.review_history, name="review_history"),
     path(
-        "recommendations/<int:pk>/history/",
-        views.recommendation_history,
-        name="recommendation_history",
+        "reviews/<int:review_pk>/recommendations/paste/",
+        reviews.recommendation_paste,
+        name="recommendation_paste",
     ),
-    path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
-]
-
-from . import views_forms  # noqa: E402
-
-urlpatterns += [
-    path("reviews/new/", views_forms.review_edit, name="review_create"),
-    path("reviews/<int:pk>/edit/", views_forms.review_edit, name="review_edit"),
+    path("reviews/<int:review_pk>/responses/", reviews.review_responses, name="review_responses"),
+    # Recommendations: the register, a recommendation and its history; add, edit, close,
+    # archive.
+    path("recommendations/", recommendations.recommendation_list, name="recommendation_list"),
     path(
         "reviews/<int:review_pk>/recommendations/new/",
-        views_forms.recommendation_create,
+        recommendations.recommendation_create,
         name="recommendation_create",
     ),
     path(
-        "reviews/<int:review_pk>/recommendations/paste/",
-        views_forms.recommendation_paste,
-        name="recommendation_paste",
+        "recommendations/<int:pk>/",
+        recommendations.recommendation_detail,
+        name="recommendation_detail",
     ),
     path(
-        "reviews/<int:review_pk>/responses/", views_forms.review_responses, name="review_responses"
+        "recommendations/<int:pk>/history/",
+        recommendations.recommendation_history,
+        name="recommendation_history",
     ),
     path(
         "recommendations/<int:pk>/edit/",
-        views_forms.recommendation_edit,
+        recommendations.recommendation_edit,
         name="recommendation_edit",
     ),
     path(
         "recommendations/<int:pk>/close/",
-        views_forms.recommendation_close,
+        recommendations.recommendation_close,
         name="recommendation_close",
     ),
     path(
-        "recommendations/<int:recommendation_pk>/actions/new/",
-        views_forms.action_create,
-        name="action_create",
-    ),
-    path(
-        "recommendations/<int:recommendation_pk>/updates/new/",
-        views_forms.update_create,
-        name="update_create",
-    ),
-    path(
         "recommendations/<int:pk>/archive/",
-        views_forms.recommendation_archive,
+        recommendations.recommendation_archive,
         name="recommendation_archive",
     ),
-    path("actions/<int:pk>/edit/", views_forms.action_edit, name="action_edit"),
-    path("actions/<int:pk>/target/", views_forms.action_revise_target, name="action_revise_target"),
-    path("actions/<int:pk>/remove/", views_forms.action_remove, name="action_remove"),
+    # The action plan and updates.
+    path(
+        "recommendations/<int:recommendation_pk>/actions/new/",
+        actions.action_create,
+        name="action_create",
+    ),
+    path("actions/<int:pk>/edit/", actions.action_edit, name="action_edit"),
+    path("actions/<int:pk>/target/", actions.action_revise_target, name="action_revise_target"),
+    path("actions/<int:pk>/remove/", actions.action_remove, name="action_remove"),
+    path(
+        "recommendations/<int:recommendation_pk>/updates/new/",
+        actions.update_create,
+        name="update_create",
+    ),
+    # Meetings.
+    path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),
 ]

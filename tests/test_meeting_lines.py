@@ -2,30 +2,37 @@
 
 import datetime
 
-from django.template import Context, Template
+from django.template.loader import render_to_string
+
+from recommendations.reads import UpdateLine
 
 ROWS = [
-    {
-        "pk": 7,
-        "recommendation_id": 3,
-        "reference": "2016/17 R2",
-        "review_title": "Shared & outsourced services",
-        "date": datetime.date(2017, 7, 6),
-        "excerpt": "<script>alert(1)</script> done",
-    },
-    {
-        "pk": 9,
-        "recommendation_id": 4,
-        "reference": "Recommendation 3",
-        "review_title": "Air quality",
-        "date": datetime.date(2017, 6, 1),
-        "excerpt": "Between meetings",
-    },
+    UpdateLine(
+        pk=7,
+        recommendation_id=3,
+        reference="2016/17 R2",
+        review_title="Shared & outsourced services",
+        date=datetime.date(2017, 7, 6),
+        excerpt="<script>alert(1)</script> done",
+        reported_to_id=None,
+    ),
+    UpdateLine(
+        pk=9,
+        recommendation_id=4,
+        reference="Recommendation 3",
+        review_title="Air quality",
+        date=datetime.date(2017, 6, 1),
+        excerpt="Between meetings",
+        reported_to_id=None,
+    ),
 ]
 
 
 def render(template: str, rows) -> str:
-    return Template("{% load meeting_lines %}" + template).render(Context({"rows": rows}))
+    with_date = "with_date" in template
+    return render_to_string(
+        "recommendations/_update_lines.html", {"lines": rows, "with_date": with_date}
+    ).strip()
 
 
 def test_each_update_is_a_line_linking_to_it_on_its_recommendation():

@@ -294,7 +294,7 @@ def test_review_history(reader, officer_user):
 
 
 def test_a_long_history_is_shown_fifty_entries_a_page_newest_first(reader, officer_user):
-    from recommendations.views import HISTORY_PAGE_SIZE
+    from recommendations.views.common import HISTORY_PAGE_SIZE
 
     r2 = rec("2016/17 R2")
     committee = r2.responsible_body
@@ -584,7 +584,7 @@ def test_meeting_page_says_how_many_new_updates_were_reported_there(reader, offi
 
 
 def test_long_update_texts_are_cut_to_an_excerpt_on_the_meeting_page(reader, officer_user):
-    from recommendations.views import excerpt
+    from recommendations.reads import excerpt
 
     assert excerpt("short") == "short"
     assert excerpt("x" * 160) == "x" * 160

@@ -173,7 +173,7 @@ def test_removing_an_action_that_is_already_gone_says_so(officer_client, rec):
     assert first.status_code == 302
     # The second officer's page was opened before the first removed it.
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("recommendations.views_forms.get_object_or_404", lambda *a, **k: action)
+        patch.setattr("recommendations.views.actions.get_object_or_404", lambda *a, **k: action)
         second = officer_client.post(url, {**data, "reason": "Also a duplicate"})
     assert second.status_code == 410
     page = second.content.decode()
@@ -185,7 +185,7 @@ def test_an_edit_sent_after_the_record_went_shows_what_was_typed(officer_client,
     url = reverse("action_edit", args=[action.pk])
     ActionPlanItem.objects.filter(pk=action.pk).first().delete(reason="Gone")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("recommendations.views_forms._action_for_user", lambda request, pk: action)
+        patch.setattr("recommendations.views.actions._action_for_user", lambda request, pk: action)
         response = officer_client.post(
             url,
             {
@@ -208,10 +208,14 @@ WRITE = re.compile(
 )
 VIEW_MODULES = [
     "reviews/views.py",
-    "recommendations/views.py",
-    "recommendations/views_forms.py",
+    "recommendations/views/common.py",
+    "recommendations/views/dashboard.py",
+    "recommendations/views/reviews.py",
+    "recommendations/views/recommendations.py",
+    "recommendations/views/actions.py",
+    "recommendations/views/meetings.py",
+    "recommendations/reads.py",
     "recommendations/documents/views.py",
-    "recommendations/templatetags/meeting_lines.py",
     "recommendations/templatetags/statuses.py",
     "recommendations/documents/templatetags/documents.py",
     "scrutiny/editing.py",

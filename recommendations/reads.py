@@ -1,0 +1,399 @@
+"""The named reads behind the dashboard and the meeting pages: what each list shows, read in a
+fixed number of queries, as named tuples (never ``row[2]``).
+
+Each function reads what one part of a page needs, pinned by tests/test_query_counts.py.
+"""
+
+import datetime
+from collections import Counter
+from typing import NamedTuple
+
+from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.urls import reverse
+
+from reviews.models import Meeting, Review
+from scrutiny.formats import british_date
+
+from .models import (
+    ActionPlanItem,
+    Recommendation,
+    RecommendationStatus,
+    TargetDateRevision,
+    Update,
+    status_colour,
+)
+from .plan import end_of_day
+
+
+class Change(NamedTuple):
+    """A line of the dashboard's recent changes."""
+
+    when: datetime.datetime
+    who: str
+    kind: str
+    label: str
+    action: str
+    reason: str
+    url: str | None
+
+
+def recent_changes(limit: int = 12) -> list[Change]:
+    """The latest changes across the register, with who made them (four queries, read as
+    plain values: only what a line of the list shows, not the records' long texts)."""
+    sources = [
+        (Review, ("title",), "Review", lambda row: row["title"], "review_detail", "id"),
+        (
+            Recommendation,
+            ("reference", "number"),
+            "Recommendation",
+            lambda row: row["reference"] or f"Recommendation {row['number']}",
+            "recommendation_detail",
+            "id",
+        ),
+        (
+            ActionPlanItem,
+            ("number", "recommendation_id"),
+            "Action",
+            lambda row: f"Action {row['number']}",
+            "recommendation_detail",
+            "recommendation_id",
+        ),
+        (
+            Update,
+            ("date", "recommendation_id"),
+            "Update",
+            lambda row: f"Update of {british_date(row['date'])}",
+            "recommendation_detail",
+            "recommendation_id",
+        ),
+    ]
+    rows = []
+    for model, fields, *describe in sources:
+        for row in model.history.values(
+            "id",
+            "history_date",
+            "history_type",
+            "history_change_reason",
+            "history_user__username",
+            "history_user__first_name",
+            "history_user__last_name",
+            *fields,
+        ).order_by("-history_date")[:limit]:
+            rows.append((row, *describe))
+    rows.sort(key=lambda item: item[0]["history_date"], reverse=True)
+    return [
+        Change(
+            when=row["history_date"],
+            who=person_name(row),
+            kind=kind,
+            label=label(row),
+            action={"+": "created", "~": "changed", "-": "deleted"}[row["history_type"]],
+            reason=row["history_change_reason"] or "",
+            url=None if row["history_type"] == "-" else reverse(url_name, args=[row[key]]),
+        )
+        for row, kind, label, url_name, key in rows[:limit]
+    ]
+
+
+def person_name(row: dict) -> str:
+    """Who made a change, from a history row's values: as ``user_name`` does for a user."""
+    if row["history_user__username"] is None:
+        return "an unknown user"
+    full = f"{row['history_user__first_name']} {row['history_user__last_name']}".strip()
+    return full or row["history_user__username"]
+
+
+CHART_ROW_HEIGHT = 38
+
+
+class ChartBar(NamedTuple):
+    """A bar of the dashboard's chart of recommendations by status."""
+
+    value: str
+    label: str
+    count: int
+    colour: str  # the class of its bar
+    width: int
+    y: int
+
+
+def status_chart(counts: Counter) -> list[ChartBar]:
+    """One bar per status, in the key's order, the longest 230 units wide."""
+    total_max = max(counts.values(), default=0) or 1
+    return [
+        ChartBar(
+            value=value,
+            label=label,
+            count=counts.get(value, 0),
+            colour=status_colour(value),
+            width=round(230 * counts.get(value, 0) / total_max),
+            y=index * CHART_ROW_HEIGHT,
+        )
+        for index, (value, label) in enumerate(RecommendationStatus.choices)
+    ]
+
+
+DASHBOARD_LIST_LENGTH = 20
+
+
+def first_and_count(matching, rows, length: int, values: tuple[str, ...] = ()) -> tuple[list, int]:
+    """The first ``length`` records of a list and how many there are in all, running its
+    filter once: ``matching`` gives the keys in order (and any annotated ``values`` a line
+    shows), their number is the count; then the first records are read from ``rows`` by key,
+    a plain query without the filter."""
+    matches = list(matching.values_list("pk", *values))
+    first = matches[:length]
+    records = rows.in_bulk([match[0] for match in first])
+    shown = []
+    for pk, *extra in first:
+        if pk in records:  # not deleted in between
+            record = records[pk]
+            for name, value in zip(values, extra, strict=True):
+                setattr(record, name, value)
+            shown.append(record)
+    return shown, len(matches)
+
+
+# What a meeting page's line about a recommendation shows: a link, its reference (or
+# number) and the executive's decision.
+MEETING_LINE = ("id", "number", "reference", "decision")
+
+
+EXCERPT_LENGTH = 160
+
+
+class MeetingLines(NamedTuple):
+    """The recommendations a meeting page lists, each list in register order."""
+
+    responded: list  # the executive responded at the meeting
+    closed: list  # closed there
+    new_responses: list  # responses since the committee's previous meeting (scrutiny only)
+
+
+def meeting_recommendation_lines(meeting: Meeting, start: datetime.date | None) -> MeetingLines:
+    """The recommendations a meeting page lists, in register order, in one query:
+    ``responded`` (the executive responded at the meeting), ``closed`` (closed there) and,
+    given ``start`` (the previous meeting's date), ``new_responses``: responses dated after
+    it and up to this meeting on the reviews the meeting's committee monitors."""
+    lists = {
+        "responded": Q(response_meeting=meeting),
+        "closed": Q(closed_at_meeting=meeting),
+    }
+    if start is not None:
+        lists["new_responses"] = Q(
+            review__commissioning_committee=meeting.committee_id,
+            response_date__gt=start,
+            response_date__lte=meeting.date,
+        )
+    any_list = Q()
+    for condition in lists.values():
+        any_list |= condition
+    rows = (
+        Recommendation.objects.filter(any_list)
+        .annotate(
+            **{
+                f"in_{name}": ExpressionWrapper(condition, output_field=BooleanField())
+                for name, condition in lists.items()
+            }
+        )
+        .only(*MEETING_LINE, "closure_minute_reference")
+        .order_by("review_id", "number", "pk")
+    )
+    found = {name: [] for name in ("responded", "closed", "new_responses")}
+    for rec in rows:
+        for name in lists:
+            if getattr(rec, f"in_{name}"):
+                found[name].append(rec)
+    return MeetingLines(**found)
+
+
+def excerpt(text: str, length: int = EXCERPT_LENGTH) -> str:
+    """The start of a long text, ending in an ellipsis: as ``truncatechars``, without its
+    per-call translation lookups (a meeting page shows a few hundred of these)."""
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+class UpdateLine(NamedTuple):
+    """A meeting page's line about an update."""
+
+    pk: int
+    date: datetime.date
+    excerpt: str
+    reported_to_id: int | None
+    recommendation_id: int
+    reference: str
+    review_title: str
+
+    @property
+    def url(self) -> str:
+        return reverse("recommendation_detail", args=[self.recommendation_id]) + (
+            f"#update-{self.pk}"
+        )
+
+
+def update_rows(updates) -> list[UpdateLine]:
+    """What a meeting page lists of each update, read as plain values in one query: the
+    recommendation's reference, its review's title, the date and the start of the text."""
+    rows = updates.values(
+        "pk",
+        "date",
+        "text",
+        "reported_to_id",
+        "recommendation_id",
+        "recommendation__number",
+        "recommendation__reference",
+        "recommendation__review__title",
+    )
+    return [
+        UpdateLine(
+            pk=row["pk"],
+            date=row["date"],
+            excerpt=excerpt(row["text"]),
+            reported_to_id=row["reported_to_id"],
+            recommendation_id=row["recommendation_id"],
+            reference=row["recommendation__reference"]
+            or f"Recommendation {row['recommendation__number']}",
+            review_title=row["recommendation__review__title"],
+        )
+        for row in rows
+    ]
+
+
+class StatusRow(NamedTuple):
+    """A history row of a recommendation, as the status changes read it."""
+
+    id: int
+    status: str
+    before_boundary: bool  # saved at or before the end of the previous meeting's day
+    number: int
+    reference: str | None
+    history_type: str
+
+
+class RecommendationLink(NamedTuple):
+    pk: int
+    number: int
+    reference: str | None
+
+
+class StatusChange(NamedTuple):
+    recommendation: RecommendationLink
+    old: str  # the status's label
+    new: str
+    old_value: str
+    new_value: str
+
+
+def net_status_changes(meeting: Meeting, start: datetime.date) -> list[StatusChange]:
+    """Recommendations whose status at this meeting differs from their status at the end of
+    ``start`` (the previous meeting's day). Records entered since then are new, not changed.
+    One query over the history table."""
+    boundary = end_of_day(start) if start != datetime.date.min else None
+    if boundary is None:
+        return []
+    monitored = Recommendation.history.filter(
+        review_id__in=Review.objects.filter(commissioning_committee=meeting.committee).values("pk"),
+        history_date__lte=end_of_day(meeting.date),
+    )
+    # Only recommendations with a change since the previous meeting can have changed status.
+    touched = monitored.filter(history_date__gt=boundary).values("id")
+    rows = (
+        monitored.filter(id__in=touched)
+        .order_by("id", "history_date", "history_id")
+        .values_list(
+            "id",
+            "status",
+            # Whether the row is from before the boundary, as the database says: no timestamp
+            # is read (on PostgreSQL each is parsed in Python).
+            ExpressionWrapper(Q(history_date__lte=boundary), output_field=BooleanField()),
+            "number",
+            "reference",
+            "history_type",
+        )
+    )
+    before: dict[int, StatusRow] = {}
+    after: dict[int, StatusRow] = {}
+    for row in map(StatusRow._make, rows):
+        if row.before_boundary:
+            before[row.id] = row
+        after[row.id] = row
+    changes = []
+    for pk, old in before.items():
+        new = after[pk]
+        if new.history_type == "-" or old.status == new.status:
+            continue
+        changes.append(
+            StatusChange(
+                recommendation=RecommendationLink(pk, new.number, new.reference),
+                old=RecommendationStatus(old.status).label,
+                new=RecommendationStatus(new.status).label,
+                old_value=old.status,
+                new_value=new.status,
+            )
+        )
+    changes.sort(
+        key=lambda c: (
+            c.recommendation.reference or "",
+            c.recommendation.number,
+            c.recommendation.pk,
+        )
+    )
+    return changes
+
+
+class MeetingChanges(NamedTuple):
+    """What changed on the reviews a committee monitors between two of its meetings."""
+
+    previous: Meeting | None
+    updates: list[UpdateLine]
+    updates_reported_here: int  # of ``updates``, those reported to this meeting
+    other_updates: list[UpdateLine]
+    responses: list
+    revisions: object  # TargetDateRevision queryset, in the order they were made
+    status_changes: list[StatusChange]
+
+
+def changes_since_previous_meeting(
+    meeting: Meeting, previous: Meeting | None, new_responses: list
+) -> MeetingChanges:
+    """What changed, for the reviews this committee monitors, between its ``previous``
+    meeting and this one: new updates, status changes, slipped target dates and the new
+    responses (``new_responses``, read with the meeting's other lines)."""
+    start = previous.date if previous else datetime.date.min
+    updates = update_rows(
+        Update.objects.filter(
+            Q(recommendation__review__commissioning_committee=meeting.committee),
+            date__gt=start,
+            date__lte=meeting.date,
+        ).order_by("recommendation__review_id", "recommendation__number", "-date", "-pk")
+    )
+    # Those reported to this meeting are listed once, under "Updates reported".
+    others = [u for u in updates if u.reported_to_id != meeting.pk]
+    revisions = (
+        TargetDateRevision.objects.filter(
+            action__recommendation__review__commissioning_committee=meeting.committee,
+            created_at__lte=end_of_day(meeting.date),
+        )
+        .select_related("action__recommendation")
+        .only(
+            "previous_target_date",
+            "new_target_date",
+            "reason",
+            "action__id",
+            *(f"action__recommendation__{name}" for name in MEETING_LINE),
+        )
+        .order_by("created_at")
+    )
+    if previous:
+        # A range on the timestamp itself, not on its local date: an index can serve it, and
+        # SQLite need not convert every row's timestamp in Python to compare.
+        revisions = revisions.filter(created_at__gt=end_of_day(start))
+    return MeetingChanges(
+        previous=previous,
+        updates=updates,
+        updates_reported_here=len(updates) - len(others),
+        other_updates=others,
+        responses=new_responses,
+        revisions=revisions,
+        status_changes=net_status_changes(meeting, start),
+    )

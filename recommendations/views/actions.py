@@ -1,0 +1,230 @@
+"""The action plan and progress: adding and editing actions, revising a target date,
+removing an action, and posting an update."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from reviews.models import (
+    Officer,
+)
+from scrutiny.editing import add_errors, attempt, edit_record, safe_next
+from scrutiny.formats import british_date
+from scrutiny.forms import parse_id
+from scrutiny.permissions import (
+    can_edit_action,
+    can_post_update,
+    is_register_editor,
+    require_register_editor,
+)
+from scrutiny.services import record_saver
+
+from .. import services
+from ..forms import (
+    ActionForm,
+    RemoveActionForm,
+    ReviseTargetForm,
+    UpdateForm,
+)
+from ..models import (
+    ActionPlanItem,
+    Recommendation,
+)
+
+
+def _action_for_user(request: HttpRequest, pk: int) -> ActionPlanItem:
+    """The action, if this user may edit it (403 otherwise; 404 if there is none)."""
+    action = get_object_or_404(
+        ActionPlanItem.objects.select_related("recommendation__review", "owner"), pk=pk
+    )
+    if not can_edit_action(request.user, action):
+        raise PermissionDenied("You can edit only the actions you own.")
+    return action
+
+
+@require_http_methods(["GET", "POST"])
+def action_create(request: HttpRequest, recommendation_pk: int) -> HttpResponse:
+    require_register_editor(request.user)
+    recommendation = get_object_or_404(
+        Recommendation.objects.select_related("review"), pk=recommendation_pk
+    )
+    number = (
+        recommendation.actions.order_by("-number").values_list("number", flat=True).first() or 0
+    ) + 1
+    action = ActionPlanItem(recommendation=recommendation, number=number)
+    return edit_record(
+        request,
+        form_class=ActionForm,
+        instance=action,
+        template="forms/edit.html",
+        context={
+            "heading": "Add an action",
+            "caption": f"{recommendation.review.title}, recommendation {recommendation.number}",
+            "back_url": recommendation.get_absolute_url(),
+        },
+        success_url=recommendation.get_absolute_url(),
+        success_message="Added action {obj.number}.",
+        form_kwargs={"initial": {"number": number}},
+        save=record_saver(request.user),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    action = _action_for_user(request, pk)
+    lead_only = not is_register_editor(request.user)
+    return edit_record(
+        request,
+        form_class=ActionForm,
+        instance=action,
+        template="forms/edit.html",
+        context={
+            "heading": f"Edit action {action.number}",
+            "caption": f"{action.recommendation.review.title}, "
+            f"recommendation {action.recommendation.number}",
+            "back_url": action.get_absolute_url(),
+        },
+        success_url="",
+        success_message="Saved action {obj.number}.",
+        form_kwargs={"lead_officer_only": lead_only},
+        save=record_saver(request.user),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def action_revise_target(request: HttpRequest, pk: int) -> HttpResponse:
+    action = _action_for_user(request, pk)
+    form = ReviseTargetForm(
+        request.POST or None,
+        initial={"version": action.version},
+        first_target=action.target_date is None,
+    )
+    if request.method == "POST" and form.is_valid():
+        revised, refused = attempt(
+            request,
+            form,
+            lambda: services.action_revise_target_date(
+                action=action,
+                new_date=form.cleaned_data["new_date"],
+                reason=form.cleaned_data["reason"],
+                user=request.user,
+                version=form.cleaned_data["version"],
+            ),
+            context={"heading": f"Revise the target date of action {action.number}"},
+            field_map={"target_date": "new_date"},
+        )
+        if refused is not None:
+            return refused
+        if revised is not None:
+            messages.success(request, f"Revised the target date of action {revised.number}.")
+            return redirect(revised.get_absolute_url())
+    return render(
+        request,
+        "forms/edit.html",
+        {
+            "form": form,
+            "heading": f"Revise the target date of action {action.number}",
+            "caption": f"Now {british_date(action.target_date)}"
+            if action.target_date
+            else "No target date yet",
+            "intro": "The first target date and every revision are kept, so the slippage shows.",
+            "back_url": action.get_absolute_url(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def action_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove an action from the plan: the history keeps it, with the reason."""
+    require_register_editor(request.user)
+    action = get_object_or_404(
+        ActionPlanItem.objects.select_related("recommendation__review"), pk=pk
+    )
+    form = RemoveActionForm(request.POST or None, initial={"version": action.version})
+    if request.method == "POST" and form.is_valid():
+        recommendation, refused = attempt(
+            request,
+            form,
+            lambda: services.action_remove(
+                action=action,
+                reason=form.cleaned_data["reason"],
+                user=request.user,
+                version=form.cleaned_data["version"],
+            ),
+            context={"heading": f"Remove action {action.number}"},
+        )
+        if refused is not None:
+            return refused
+        if recommendation is not None:
+            messages.success(request, f"Removed action {action.number}. The history keeps it.")
+            return redirect(recommendation.get_absolute_url())
+    return render(
+        request,
+        "forms/edit.html",
+        {
+            "form": form,
+            "heading": f"Remove action {action.number}",
+            "caption": action.action[:120],
+            "intro": "The action leaves the plan; the history of changes keeps it and your reason.",
+            "back_url": action.get_absolute_url(),
+            "submit_label": "Remove the action",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def update_create(request: HttpRequest, recommendation_pk: int) -> HttpResponse:
+    recommendation = get_object_or_404(
+        Recommendation.objects.select_related("review", "lead_officer"), pk=recommendation_pk
+    )
+    actions = recommendation.actions.select_related("owner")
+    editor = is_register_editor(request.user)
+    if not editor:
+        actions = [a for a in actions if can_edit_action(request.user, a)]
+        if not actions and not can_post_update(request.user, recommendation):
+            raise PermissionDenied("You can post updates only on actions you own.")
+        allowed = ActionPlanItem.objects.filter(pk__in=[a.pk for a in actions])
+        whole = can_post_update(request.user, recommendation)
+    else:
+        allowed = recommendation.actions.all()
+        whole = True
+    initial = {"date": timezone.localdate()}
+    if parse_id(request.GET.get("action")):
+        initial["action"] = parse_id(request.GET["action"])
+    form = UpdateForm(
+        request.POST or None, actions=allowed, action_required=not whole, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        action = form.cleaned_data["action"]
+        officer = Officer.objects.filter(user=request.user).first()
+        try:
+            services.update_post(
+                recommendation=recommendation,
+                action=action,
+                text=form.cleaned_data["text"],
+                date=form.cleaned_data["date"],
+                reported_status=form.cleaned_data["reported_status"],
+                reported_to=form.cleaned_data["reported_to"],
+                author=officer,
+                user=request.user,
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, "Posted the update.")
+            return redirect(safe_next(request, recommendation.get_absolute_url() + "#updates"))
+    return render(
+        request,
+        "forms/edit.html",
+        {
+            "form": form,
+            "heading": "Post an update",
+            "caption": f"{recommendation.review.title}, recommendation {recommendation.number}",
+            "back_url": recommendation.get_absolute_url(),
+            "submit_label": "Post the update",
+            "next": safe_next(request, ""),
+        },
+    )

@@ -1,0 +1,88 @@
+"""The dashboard: what is due, overdue and changed."""
+
+from collections import Counter
+
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from reviews.models import (
+    Meeting,
+    Review,
+    ReviewStatus,
+)
+
+from .. import reads
+from ..models import (
+    ActionPlanItem,
+    Recommendation,
+)
+
+
+@require_safe
+def dashboard(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    awaiting = list(
+        Review.objects.awaiting_response()
+        .exclude(status=ReviewStatus.CLOSED)
+        .select_related("commissioning_committee", "report_received_meeting__committee")
+    )
+    for review in awaiting:
+        review.days_left = review.days_to_response_deadline(today)
+    awaiting.sort(key=lambda r: r.response_deadline)
+    overdue_actions, overdue_action_count = reads.first_and_count(
+        ActionPlanItem.objects.overdue(today).order_by("target_date", "pk"),
+        ActionPlanItem.objects.select_related("recommendation__review", "owner").only(
+            "id",
+            "action",
+            "timeline",
+            "target_date",
+            "status",
+            "owner__id",
+            "owner__name",
+            "recommendation__id",
+            "recommendation__number",
+            "recommendation__reference",
+            "recommendation__review__id",
+            "recommendation__review__title",
+        ),
+        reads.DASHBOARD_LIST_LENGTH,
+    )
+    not_updated, not_updated_count = reads.first_and_count(
+        Recommendation.objects.not_updated_since_last_meeting(today).order_by(
+            "review_id", "number"
+        ),
+        Recommendation.objects.select_related("review", "lead_officer").only(
+            "id",
+            "number",
+            "reference",
+            "review__id",
+            "review__title",
+            "lead_officer__id",
+            "lead_officer__name",
+        ),
+        reads.DASHBOARD_LIST_LENGTH,
+        values=("latest_update_date", "last_meeting_date"),
+    )
+    status_counts = Counter(
+        dict(Recommendation.objects.values_list("status").annotate(n=Count("pk")).order_by())
+    )
+    context = {
+        "today": today,
+        "responses_due": [r for r in awaiting if r.days_left >= 0],
+        "responses_overdue": [r for r in awaiting if r.days_left < 0],
+        "overdue_actions": overdue_actions,
+        "overdue_action_count": overdue_action_count,
+        "not_updated": not_updated,
+        "not_updated_count": not_updated_count,
+        "chart": (chart := reads.status_chart(status_counts)),
+        "chart_height": len(chart) * reads.CHART_ROW_HEIGHT,
+        "recommendation_total": sum(status_counts.values()),
+        "upcoming_meetings": Meeting.objects.filter(date__gte=today)
+        .select_related("committee")
+        .order_by("date", "pk")[:8],
+        "recent_changes": reads.recent_changes(),
+    }
+    return render(request, "recommendations/dashboard.html", context)

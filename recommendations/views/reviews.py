@@ -1,0 +1,384 @@
+"""Review pages: the reviews register, a review (now or as at a date) and its history; setting
+up and editing a review, pasting its recommendations from the report, and recording the
+executive's response to all of them on one page."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import IntegrityError
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_safe
+
+from reviews.forms import ReviewForm
+from reviews.models import (
+    Committee,
+    Review,
+    ReviewMember,
+    attach_meetings,
+)
+from scrutiny.editing import edit_record, safe_next
+from scrutiny.formats import british_date
+from scrutiny.permissions import (
+    require_register_editor,
+)
+
+from .. import services
+from ..filtersets import ReviewFilterSet
+from ..forms import (
+    PasteForm,
+    PreviewFormSet,
+    ResponseForm,
+    ResponseMeetingForm,
+)
+from ..history import history_entries
+from ..models import (
+    STATUS_MEANINGS,
+    Recommendation,
+)
+from ..paste import parse_recommendations
+from ..plan import load_plan, review_as_at
+from ..services import PastedRecommendation, Response, StaleResponses
+from .common import (
+    PAGE_SIZE,
+    as_at_parameter,
+    page_of_history,
+    query_without_page,
+)
+
+# What a row of the reviews register shows, with what its response deadline is worked out
+# from. The committee is the only record joined: on PostgreSQL, planning the query of a
+# review with all its meetings and their committees (nine tables) took 12 ms.
+REVIEW_ROW = (
+    "id",
+    "title",
+    "review_type",
+    "municipal_year",
+    "status",
+    "report_received_on",
+    "extended_deadline",
+    "response_given_on",
+    "commissioning_committee__id",
+    "commissioning_committee__name",
+)
+
+
+@require_safe
+def review_list(request: HttpRequest) -> HttpResponse:
+    counts = (
+        Recommendation.objects.filter(review=OuterRef("pk"))
+        .order_by()
+        .values("review")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    reviews = (
+        Review.objects.select_related("commissioning_committee")
+        .only(*REVIEW_ROW)
+        .annotate(recommendation_count=Coalesce(Subquery(counts), 0))
+        .order_by("-municipal_year", "title", "pk")
+    )
+    filterset = ReviewFilterSet(request.GET, queryset=reviews)
+    filterset.read_choices_once()
+    valid = filterset.is_valid()
+    page = Paginator(filterset.qs if valid else reviews.none(), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "filterset": filterset,
+        "filter_errors": not valid,
+        "page": page,
+        "query": query_without_page(request),
+        "today": timezone.localdate(),
+    }
+    return render(
+        request, "recommendations/review_list.html", context, status=200 if valid else 400
+    )
+
+
+@require_safe
+def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    as_at, as_at_error = as_at_parameter(request)
+    try:
+        # As at a date, the meetings shown are those of the review as it stood: read below.
+        review = Review.objects.get_with_framework(pk=pk, meetings=as_at is None)
+    except Review.DoesNotExist:
+        raise Http404("No such review.") from None
+    recommendations = Recommendation.objects.filter(review=review)
+    shown, plan = review, None
+    if as_at is not None:
+        plan = load_plan(recommendations, as_at=as_at)
+        # The plan holds the review as it stood, with its meetings, when it had any
+        # recommendation then; if not, the review is read alone.
+        shown = plan.reviews.get(review.pk)
+        if shown is None:
+            shown = review_as_at(review.pk, as_at)
+            if shown is not None:
+                attach_meetings([shown])
+        if shown is None:
+            as_at_error = f"This review was not in the register on {british_date(as_at)}."
+            as_at, plan, shown = None, None, review
+            attach_meetings([review])
+        else:
+            shown.commissioning_committee = review.commissioning_committee
+            shown.scrutiny_officer = review.scrutiny_officer
+    if plan is None:
+        plan = load_plan(recommendations)
+    context = {
+        "review": shown,
+        "current_review": review,
+        "recommendations": plan.recommendations,
+        "members": review.members.select_related("councillor"),
+        "combined_reviews": review.combined_reviews.all(),
+        "as_at": as_at,
+        "as_at_error": as_at_error,
+        "as_at_value": request.GET.get("as_at", ""),
+        "status_key": STATUS_MEANINGS,
+        "today": timezone.localdate(),
+    }
+    return render(
+        request, "recommendations/review_detail.html", context, status=400 if as_at_error else 200
+    )
+
+
+@require_safe
+def review_history(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_object_or_404(Review, pk=pk)
+
+    entries = history_entries(
+        [
+            (Review, Review.history.filter(id=review.pk), "Review"),
+            (ReviewMember, ReviewMember.history.filter(review_id=review.pk), "Membership"),
+            (
+                Recommendation,
+                Recommendation.history.filter(review_id=review.pk),
+                "Recommendation",
+            ),
+        ]
+    )
+    page = page_of_history(entries, request)
+    return render(
+        request,
+        "recommendations/history.html",
+        {
+            "record": review,
+            "page": page,
+            "back_url": review.get_absolute_url(),
+            "title": review.title,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def review_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Set up or edit a review; its recommendations' generated references follow."""
+    require_register_editor(request.user)
+    review = get_object_or_404(Review, pk=pk) if pk else Review()
+
+    def save(*, form, record, reason):
+        return services.review_update(
+            review=record,
+            members=list(form.cleaned_data.get("members") or []),
+            chair=form.cleaned_data.get("chair"),
+            user=request.user,
+            reason=reason,
+            version=form.seen_version,
+        )
+
+    return edit_record(
+        request,
+        form_class=ReviewForm,
+        instance=review,
+        template="forms/edit.html",
+        context={
+            "heading": "Edit the review" if pk else "Set up a review",
+            "caption": review.title if pk else "",
+            "back_url": review.get_absolute_url() if pk else reverse("review_list"),
+        },
+        success_url="",
+        success_message="Saved the review “{obj.title}”.",
+        save=save,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def recommendation_paste(request: HttpRequest, review_pk: int) -> HttpResponse:
+    """Paste the list from the report, check what was understood, then add them."""
+    require_register_editor(request.user)
+    review = get_object_or_404(Review, pk=review_pk)
+    committees = list(Committee.objects.all())
+    existing = set(review.recommendations.values_list("number", flat=True))
+    context = {"review": review, "back_url": review.get_absolute_url()}
+    step = request.POST.get("step", "paste") if request.method == "POST" else "paste"
+
+    if step == "confirm":
+        formset = PreviewFormSet(request.POST, committees=committees, existing_numbers=existing)
+        if formset.is_valid():
+            chosen = [
+                PastedRecommendation(
+                    number=f.cleaned_data["number"],
+                    text=f.cleaned_data["text"],
+                    paragraph_reference=f.cleaned_data["paragraph_reference"],
+                    responsible_body=f.cleaned_data["responsible_body"],
+                )
+                for f in formset.forms
+                if f.cleaned_data.get("include")
+            ]
+            try:
+                services.recommendations_add_from_paste(
+                    review=review, items=chosen, user=request.user
+                )
+            except ValidationError as error:
+                formset._non_form_errors = formset.error_class(error.messages)
+            except IntegrityError:  # a number or reference taken at the same moment
+                formset._non_form_errors = formset.error_class(
+                    [
+                        "These could not be added: another recommendation took one of their "
+                        "numbers or references just now. Check the list and add them again."
+                    ]
+                )
+            else:
+                messages.success(
+                    request, f"Added {len(chosen)} recommendation{'s' if len(chosen) != 1 else ''}."
+                )
+                return redirect(review.get_absolute_url())
+        return render(
+            request, "recommendations/paste_preview.html", {**context, "formset": formset}
+        )
+
+    form = PasteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = parse_recommendations(
+            form.cleaned_data["text"], known_bodies=[c.name for c in committees]
+        )
+        by_name = {c.name.lower(): c for c in committees} | {
+            c.short_name.lower(): c for c in committees if c.short_name
+        }
+        initial = []
+        for item in result.recommendations:
+            body = item.responsible_body.strip().lower()
+            match = by_name.get(body) or next(
+                (
+                    c
+                    for name, c in by_name.items()
+                    if body and (name.endswith(body) or body in name)
+                ),
+                None,
+            )
+            initial.append(
+                {
+                    "include": item.number not in existing,
+                    "number": item.number,
+                    "text": item.text,
+                    "paragraph_reference": item.paragraph_reference,
+                    "responsible_body": match.pk if match else None,
+                    "body_written": item.responsible_body,
+                    "warnings": item.warnings,
+                }
+            )
+        if not initial:
+            form.add_error(
+                "text",
+                "No recommendations were recognised. Check the list starts "
+                "with numbers or “Recommendation 1”, or add them one at a time.",
+            )
+        else:
+            formset = PreviewFormSet(
+                initial=initial, committees=committees, existing_numbers=existing
+            )
+            for f, data in zip(formset.forms, initial, strict=True):
+                f.body_written = data["body_written"]
+                f.parse_warnings = data["warnings"]
+            return render(
+                request,
+                "recommendations/paste_preview.html",
+                {**context, "formset": formset, "result": result},
+            )
+    return render(
+        request,
+        "forms/edit.html",
+        {
+            **context,
+            "form": form,
+            "heading": "Paste recommendations",
+            "caption": review.title,
+            "submit_label": "Check what was understood",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def review_responses(request: HttpRequest, review_pk: int) -> HttpResponse:
+    """Record the executive's response to every recommendation of a review on one page."""
+    require_register_editor(request.user)
+    review = get_object_or_404(Review, pk=review_pk)
+    recommendations = list(review.recommendations.all())
+    bound = request.method == "POST"
+    meeting_form = ResponseMeetingForm(
+        request.POST if bound else None,
+        initial={"meeting": review.response_meeting_id or review.report_received_meeting_id},
+    )
+    forms_by_rec = []
+    for rec in recommendations:
+        form = ResponseForm(
+            request.POST if bound else None,
+            prefix=f"rec-{rec.pk}",
+            initial={
+                "decision": rec.decision,
+                "response_text": rec.response_text,
+                "version": rec.version,
+            },
+        )
+        forms_by_rec.append((rec, form))
+    status = 200
+    stale = []
+    if bound and meeting_form.is_valid() and all(f.is_valid() for _, f in forms_by_rec):
+        meeting = meeting_form.cleaned_data["meeting"]
+        date = meeting_form.cleaned_data["date"] or (meeting.date if meeting else None)
+        responses = [
+            Response(
+                recommendation_id=rec.pk,
+                version=form.cleaned_data["version"],
+                decision=form.cleaned_data["decision"],
+                text=form.cleaned_data["response_text"],
+            )
+            for rec, form in forms_by_rec
+        ]
+        try:
+            changed = services.review_record_responses(
+                review=review, responses=responses, meeting=meeting, date=date, user=request.user
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                meeting_form.add_error("meeting", message)
+        except StaleResponses as refused:
+            fresh = {r.pk: r for r in refused.current}
+            stale = [rec for rec, _ in forms_by_rec if rec.pk in fresh]
+            status = 409
+            for rec, form in forms_by_rec:
+                if rec.pk in fresh:
+                    form.data = form.data.copy()
+                    form.data[f"{form.prefix}-version"] = fresh[rec.pk].version
+                    form.stale_current = fresh[rec.pk]
+        else:
+            messages.success(request, f"Saved the executive's response ({changed} changed).")
+            return redirect(safe_next(request, review.get_absolute_url()))
+    elif bound:
+        status = 200
+    return render(
+        request,
+        "recommendations/responses.html",
+        {
+            "review": review,
+            "meeting_form": meeting_form,
+            "forms_by_rec": forms_by_rec,
+            "back_url": review.get_absolute_url(),
+            "has_errors": bound and (meeting_form.errors or any(f.errors for _, f in forms_by_rec)),
+            "stale": stale if status == 409 else [],
+        },
+        status=status,
+    )
