@@ -39,7 +39,7 @@ def test_merton_2016_review_page_shows_key_dates_and_recommendations(client, dem
     client.force_login(councillor_user)
     review = Review.objects.get(title="Shared and outsourced services in Merton")
     html = client.get(review.get_absolute_url()).content.decode()
-    assert "14 January 2017" in html  # the response deadline
+    assert "13 January 2017" in html  # the response deadline
     assert "Merton Cabinet, 14 November 2016" in html
     for n in range(1, 9):
         assert f"Recommendation {n}</a>" in html

@@ -520,7 +520,7 @@ def test_cabinet_meeting_shows_receipt_and_responses(reader):
     cabinet = Meeting.objects.get(date=D(2016, 11, 14))
     html = html_of(reader, cabinet.get_absolute_url())
     assert "Reports received by the executive" in html
-    assert "response due 14 January 2017" in html
+    assert "response due 13 January 2017" in html
     assert "What changed since" not in html  # Cabinet is not a scrutiny committee
     # Its responses to each recommendation, in the register's order.
     responses = html[html.find("Executive responses</h3>") :]
