@@ -41,7 +41,7 @@ from recommendations.models import (
     Update,
 )
 from recommendations.services import action_revise_target_date
-from reviews.dates import add_response_period, municipal_year, municipal_year_start
+from reviews.dates import municipal_year, municipal_year_start, response_deadline
 from reviews.models import (
     AgendaItem,
     Committee,
@@ -657,7 +657,7 @@ class _Builder:
                     )
                     if received is not None:
                         p["received"] = received
-                        deadline = add_response_period(received.date)
+                        deadline = response_deadline(received.date)
                         wait = rng.choice([30, 35, 40, 45, 50, 55, 75])
                         response = self.next_meeting(
                             self.cabinet_body,

@@ -16,7 +16,12 @@ from django.utils import timezone
 from scrutiny.formats import british_date
 from scrutiny.models import AuditedModel
 
-from .dates import add_response_period, municipal_year, municipal_year_bounds
+from .dates import (
+    municipal_year,
+    municipal_year_bounds,
+    response_deadline,
+    response_period_in_words,
+)
 
 
 class CommitteeKind(models.TextChoices):
@@ -349,10 +354,19 @@ class Review(AuditedModel):
 
     @property
     def statutory_deadline(self) -> datetime.date | None:
-        """Receipt by the executive plus the response period (settings), or None."""
+        """The last day of the response period (settings) beginning with the day the executive
+        received the report, or None before it has."""
         if self.report_received_on is None:
             return None
-        return add_response_period(self.report_received_on)
+        return response_deadline(self.report_received_on)
+
+    @property
+    def response_period_rule(self) -> str:
+        """The rule that gives ``statutory_deadline``, in words: "two months beginning with
+        14 November 2016" (empty before the executive has received the report)."""
+        if self.report_received_on is None:
+            return ""
+        return response_period_in_words(self.report_received_on)
 
     @property
     def response_deadline(self) -> datetime.date | None:

@@ -73,9 +73,10 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # The council's own name: in the page header, the PDFs and the e-mail signature.
 COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Demonstration Borough Council")
 
-# Section 9FE of the Local Government Act 2000 gives the executive two months to respond to
-# a scrutiny report. A council whose constitution says eight weeks sets
-# RESPONSE_PERIOD_WEEKS=8 (and RESPONSE_PERIOD_MONTHS=0).
+# Section 9FE of the Local Government Act 2000 gives the executive two months, beginning with
+# the day it received a scrutiny report, to respond (counted in reviews/dates.py). A council
+# whose constitution says eight weeks sets RESPONSE_PERIOD_WEEKS=8 (and
+# RESPONSE_PERIOD_MONTHS=0).
 RESPONSE_PERIOD_MONTHS = env_int("RESPONSE_PERIOD_MONTHS", 2)
 RESPONSE_PERIOD_WEEKS = env_int("RESPONSE_PERIOD_WEEKS", 0)
 RESPONSE_PERIOD_DAYS = env_int("RESPONSE_PERIOD_DAYS", 0)

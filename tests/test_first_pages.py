@@ -39,8 +39,13 @@ def test_merton_2016_review_page_shows_key_dates_and_recommendations(client, dem
     client.force_login(councillor_user)
     review = Review.objects.get(title="Shared and outsourced services in Merton")
     html = client.get(review.get_absolute_url()).content.decode()
-    assert "14 January 2017" in html  # the response deadline
     assert "Merton Cabinet, 14 November 2016" in html
+    # The response deadline, with the rule that gives it: receipt is day one of the two months.
+    deadline = html[html.find('id="response-deadline"') :]
+    deadline = deadline[: deadline.find("</dd>")]
+    assert "13 January 2017" in deadline
+    assert "The last day of two months beginning with 14 November 2016" in deadline
+    assert "14 January 2017" not in deadline
     for n in range(1, 9):
         assert f"Recommendation {n}</a>" in html
 
@@ -51,6 +56,7 @@ def test_harrow_review_page_shows_the_extended_deadline_and_reason(client, demo,
     html = client.get(review.get_absolute_url()).content.decode()
     assert "30 September 2021" in html
     assert "suspend Rule 36.5" in html
+    assert "beginning with" not in html  # no receipt recorded: no statutory period to state
     assert "Overdue" in html
 
 

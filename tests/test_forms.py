@@ -179,7 +179,7 @@ class TestReviewForms(FormTestCase):
         response = self.send(url, {"report_received_meeting": str(cabinet_meeting.pk)})
         self.assert_saved(
             response,
-            "Recorded: the executive received the report. The response is due on 14 January 2017.",
+            "Recorded: the executive received the report. The response is due on 13 January 2017.",
         )
         review.refresh_from_db()
         assert review.report_received_on == datetime.date(2016, 11, 14)

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.db.models import F
+from django.test import override_settings
 from django.urls import reverse
 
 from recommendations.models import ActionPlanItem, Recommendation, Update
@@ -123,6 +124,48 @@ def test_review_page_shows_recommendations_with_response_status_and_latest_updat
     assert "Acceptable progress" in html
     assert "6 July 2017: The biennial Target Operating Model refresh process" in html
     assert "Due in" not in html  # the response was given
+
+
+def deadline_cell(html: str) -> str:
+    cell = html[html.find('id="response-deadline"') :]
+    return cell[: cell.find("</dd>")]
+
+
+def test_review_page_says_the_response_period_beginning_with_receipt(reader):
+    """Merton's Cabinet received the report on 14 November 2016: two months beginning with
+    that day end on 13 January 2017, and the page says so in the Act's words."""
+    review = merton16()
+    assert review.report_received_on == D(2016, 11, 14)
+    cell = deadline_cell(html_of(reader, review.get_absolute_url()))
+    assert "13 January 2017" in cell
+    assert (
+        '<span class="govuk-body-s" id="response-period">The last day of two months '
+        "beginning with 14 November 2016</span>"
+    ) in cell
+
+
+@override_settings(RESPONSE_PERIOD_MONTHS=0, RESPONSE_PERIOD_WEEKS=8)
+def test_review_page_says_a_constitutions_eight_weeks(reader):
+    cell = deadline_cell(html_of(reader, merton16().get_absolute_url()))
+    assert "8 January 2017" in cell
+    assert "The last day of eight weeks beginning with 14 November 2016" in cell
+
+
+def test_review_page_says_what_an_extension_replaced(reader, officer_user):
+    from reviews.services import review_extend_deadline
+
+    review_extend_deadline(
+        review=merton16(),
+        deadline=D(2017, 3, 31),
+        extension_reason="Cabinet asked for more time",
+        user=officer_user,
+    )
+    cell = deadline_cell(html_of(reader, merton16().get_absolute_url()))
+    assert "31 March 2017" in cell
+    assert (
+        "Extended by the committee from 13 January 2017, the last day of two months beginning "
+        "with 14 November 2016: Cabinet asked for more time"
+    ) in cell
 
 
 def test_review_page_flags_accepted_recommendation_without_action(reader, officer_user):
@@ -520,7 +563,7 @@ def test_cabinet_meeting_shows_receipt_and_responses(reader):
     cabinet = Meeting.objects.get(date=D(2016, 11, 14))
     html = html_of(reader, cabinet.get_absolute_url())
     assert "Reports received by the executive" in html
-    assert "response due 14 January 2017" in html
+    assert "response due 13 January 2017" in html
     assert "What changed since" not in html  # Cabinet is not a scrutiny committee
     # Its responses to each recommendation, in the register's order.
     responses = html[html.find("Executive responses</h3>") :]

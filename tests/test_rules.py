@@ -20,7 +20,14 @@ from recommendations.services import (
     review_update,
     update_post,
 )
-from reviews.dates import add_response_period, municipal_year, municipal_year_bounds
+from reviews.dates import (
+    ResponsePeriod,
+    municipal_year,
+    municipal_year_bounds,
+    number_in_words,
+    response_deadline,
+    response_period_in_words,
+)
 from reviews.models import Meeting
 from reviews.services import review_extend_deadline, review_record_receipt
 
@@ -30,34 +37,120 @@ D = datetime.date
 # --- response deadline -------------------------------------------------------------------
 
 
+# Section 9FE LGA 2000: two months "beginning with" the day of receipt, so the day of receipt
+# is day one and the period ends the day before the corresponding date; where the later month
+# has no corresponding date, on its last day.
 @pytest.mark.parametrize(
     ("received", "deadline"),
     [
-        (D(2016, 11, 14), D(2017, 1, 14)),  # Merton: Cabinet 14 November 2016
-        (D(2016, 12, 31), D(2017, 2, 28)),  # month end clips to February's last day
-        (D(2015, 12, 31), D(2016, 2, 29)),  # ... which is the 29th in a leap year
-        (D(2017, 12, 30), D(2018, 2, 28)),
-        (D(2017, 1, 31), D(2017, 3, 31)),
-        (D(2017, 11, 30), D(2018, 1, 30)),
+        (D(2016, 11, 14), D(2017, 1, 13)),  # Merton: Cabinet 14 November 2016
+        (D(2016, 9, 30), D(2016, 11, 29)),  # 30 November exists: the day before it
+        (D(2016, 11, 1), D(2016, 12, 31)),
+        (D(2017, 1, 1), D(2017, 2, 28)),  # the day before 1 March
+        (D(2016, 12, 28), D(2017, 2, 27)),  # 28 February exists: the day before it
+        (D(2016, 12, 29), D(2017, 2, 28)),  # no 29 February 2017: February's last day
+        (D(2016, 12, 30), D(2017, 2, 28)),
+        (D(2016, 12, 31), D(2017, 2, 28)),
+        (D(2019, 12, 28), D(2020, 2, 27)),  # leap year: 28 February exists
+        (D(2019, 12, 29), D(2020, 2, 28)),  # ... and so does 29 February: the day before it
+        (D(2019, 12, 30), D(2020, 2, 29)),  # no 30 February: February's last day, the 29th
+        (D(2019, 12, 31), D(2020, 2, 29)),
+        (D(2020, 1, 1), D(2020, 2, 29)),  # the day before 1 March 2020
+        (D(2017, 1, 31), D(2017, 3, 30)),  # 31 March exists: the day before it
+        (D(2017, 11, 30), D(2018, 1, 29)),
+        (D(2016, 8, 31), D(2016, 10, 30)),  # 31 October exists
+        (D(2016, 7, 31), D(2016, 9, 30)),  # no 31 September: its last day
     ],
 )
-def test_response_deadline_is_two_months_after_receipt(received, deadline):
-    assert add_response_period(received) == deadline
+def test_response_deadline_is_two_months_beginning_with_receipt(received, deadline):
+    assert response_deadline(received) == deadline
+
+
+@pytest.mark.parametrize(
+    ("period", "first_day", "last_day"),
+    [
+        # Eight weeks beginning with Monday 14 November 2016 end on Sunday 8 January 2017.
+        (ResponsePeriod(weeks=8), D(2016, 11, 14), D(2017, 1, 8)),
+        (ResponsePeriod(weeks=1), D(2016, 11, 14), D(2016, 11, 20)),
+        (ResponsePeriod(days=1), D(2016, 11, 14), D(2016, 11, 14)),  # day one is the last
+        (ResponsePeriod(days=28), D(2016, 11, 14), D(2016, 12, 11)),
+        (ResponsePeriod(days=56), D(2016, 11, 14), D(2017, 1, 8)),  # the same as eight weeks
+        (ResponsePeriod(weeks=1, days=3), D(2019, 2, 24), D(2019, 3, 5)),
+        (ResponsePeriod(weeks=1, days=3), D(2020, 2, 24), D(2020, 3, 4)),  # 29 February counts
+        (ResponsePeriod(months=1), D(2017, 1, 31), D(2017, 2, 28)),
+        (ResponsePeriod(months=1), D(2017, 1, 28), D(2017, 2, 27)),
+        (ResponsePeriod(months=12), D(2019, 2, 28), D(2020, 2, 27)),
+        (ResponsePeriod(months=12), D(2020, 2, 29), D(2021, 2, 28)),  # no 29 February 2021
+        # Months, then weeks and days from the day after the months end.
+        (ResponsePeriod(months=2, days=14), D(2016, 11, 14), D(2017, 1, 27)),
+        (ResponsePeriod(months=2, days=14), D(2016, 12, 31), D(2017, 3, 14)),
+        (ResponsePeriod(months=2, weeks=2), D(2016, 11, 14), D(2017, 1, 27)),
+    ],
+)
+def test_a_period_beginning_with_a_day_counts_that_day_as_day_one(period, first_day, last_day):
+    assert period.last_day(first_day) == last_day
+
+
+def test_eight_weeks_beginning_with_a_monday_end_on_a_sunday():
+    last = ResponsePeriod(weeks=8).last_day(D(2016, 11, 14))
+    assert (D(2016, 11, 14).strftime("%A"), last.strftime("%A")) == ("Monday", "Sunday")
 
 
 @override_settings(RESPONSE_PERIOD_MONTHS=0, RESPONSE_PERIOD_WEEKS=8)
 def test_a_council_with_eight_weeks_sets_it_in_settings():
-    assert add_response_period(D(2016, 11, 14)) == D(2017, 1, 9)
+    assert response_deadline(D(2016, 11, 14)) == D(2017, 1, 8)
+    assert (
+        response_period_in_words(D(2016, 11, 14)) == "eight weeks beginning with 14 November 2016"
+    )
+
+
+@override_settings(RESPONSE_PERIOD_MONTHS=0, RESPONSE_PERIOD_DAYS=28)
+def test_a_council_with_days_sets_them_in_settings():
+    assert response_deadline(D(2016, 11, 14)) == D(2016, 12, 11)
+    assert response_period_in_words(D(2016, 11, 14)) == (
+        "twenty-eight days beginning with 14 November 2016"
+    )
+
+
+@override_settings(RESPONSE_PERIOD_MONTHS=2, RESPONSE_PERIOD_WEEKS=2)
+def test_a_council_with_months_and_weeks_has_both_counted_and_said():
+    assert response_deadline(D(2016, 11, 14)) == D(2017, 1, 27)
+    assert response_period_in_words(D(2016, 11, 14)) == (
+        "two months and two weeks beginning with 14 November 2016"
+    )
+
+
+def test_the_response_period_is_said_in_words():
+    assert response_period_in_words(D(2016, 11, 14)) == "two months beginning with 14 November 2016"
+    assert ResponsePeriod(months=1).in_words() == "one month"
+    assert ResponsePeriod(weeks=8).in_words() == "eight weeks"
+    assert ResponsePeriod(days=1).in_words() == "one day"
+    assert ResponsePeriod(months=2, days=14).in_words() == "two months and fourteen days"
+    assert ResponsePeriod(1, 1, 1).in_words() == "one month, one week and one day"
+    assert [number_in_words(n) for n in (0, 9, 19, 20, 21, 40, 56, 99, 100, 365)] == [
+        "zero",
+        "nine",
+        "nineteen",
+        "twenty",
+        "twenty-one",
+        "forty",
+        "fifty-six",
+        "ninety-nine",
+        "100",
+        "365",
+    ]
 
 
 def test_review_deadline_follows_receipt_and_extension_takes_precedence(
     review, cabinet_meeting, officer_user
 ):
     assert review.response_deadline is None
+    assert review.response_period_rule == ""
     review_record_receipt(review=review, meeting=cabinet_meeting, user=officer_user)
     review.refresh_from_db()
     assert review.report_received_on == D(2016, 11, 14)
-    assert review.response_deadline == D(2017, 1, 14)
+    assert review.response_deadline == D(2017, 1, 13)
+    assert review.response_period_rule == "two months beginning with 14 November 2016"
     assert review.status == "awaiting_response"
     review_extend_deadline(
         review=review,
@@ -66,7 +159,7 @@ def test_review_deadline_follows_receipt_and_extension_takes_precedence(
         user=officer_user,
     )
     review.refresh_from_db()
-    assert review.statutory_deadline == D(2017, 1, 14)
+    assert review.statutory_deadline == D(2017, 1, 13)
     assert review.response_deadline == D(2017, 3, 31)
 
 
@@ -86,10 +179,11 @@ def test_extension_needs_a_reason(review, officer_user):
 
 def test_response_overdue_only_when_deadline_passed_without_response(review):
     review.report_received_on = D(2016, 11, 14)
-    assert not review.is_response_overdue(today=D(2017, 1, 14))  # the deadline day itself
-    assert review.is_response_overdue(today=D(2017, 1, 15))
-    assert review.days_to_response_deadline(today=D(2017, 1, 4)) == 10
-    assert review.days_to_response_deadline(today=D(2017, 1, 16)) == -2
+    assert not review.is_response_overdue(today=D(2017, 1, 13))  # the deadline day itself
+    assert review.is_response_overdue(today=D(2017, 1, 14))  # the corresponding date is late
+    assert review.days_to_response_deadline(today=D(2017, 1, 4)) == 9
+    assert review.days_to_response_deadline(today=D(2017, 1, 13)) == 0
+    assert review.days_to_response_deadline(today=D(2017, 1, 16)) == -3
     review.response_given_on = D(2017, 1, 20)
     assert not review.is_response_overdue(today=D(2017, 2, 1))
     assert review.days_to_response_deadline(today=D(2017, 2, 1)) is None

@@ -63,7 +63,7 @@ def test_reviews_list_and_a_review_page(page, url, signed_in):
     page.get_by_role("link", name=MERTON).click()
     expect(page).to_have_url(re.compile(r"/reviews/\d+/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(MERTON)
-    expect(page.locator("#response-deadline")).to_contain_text("14 January 2017")
+    expect(page.locator("#response-deadline")).to_contain_text("13 January 2017")
     assert page.js_errors == []
 
 

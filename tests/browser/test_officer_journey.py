@@ -178,9 +178,9 @@ def test_officer_sets_up_a_review_lead_officer_updates_councillor_reads(page, ur
     )
     page.get_by_role("button", name="Save", exact=True).click()
     expect(_success(page)).to_contain_text(
-        "Recorded: the executive received the report. The response is due on 16 January 2027."
+        "Recorded: the executive received the report. The response is due on 15 January 2027."
     )
-    expect(page.locator("#response-deadline")).to_contain_text("16 January 2027")
+    expect(page.locator("#response-deadline")).to_contain_text("15 January 2027")
     expect(page.locator("main")).to_contain_text("Awaiting response")
 
     # --- records the executive's response: a rejection without a reason is refused -------
