@@ -8,8 +8,9 @@ from django.utils import timezone
 from reviews.models import Meeting, Officer
 from scrutiny.forms import TEXT_LIMIT, AuditedForm, GovukDateField, GovukForm, guard_choice_fields
 
-from .models import ActionPlanItem, Decision, ProgressStatus, Recommendation
+from .models import ActionPlanItem, Recommendation
 from .paste import MAX_PASTE_CHARS
+from .statuses import Decision, ProgressStatus
 
 
 def _text_limit(limit: int) -> MaxLengthValidator:

@@ -16,17 +16,15 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
-from recommendations.models import (
+from recommendations.models import ActionPlanItem, Recommendation, Update
+from recommendations.plan import load_plan
+from recommendations.statuses import (
     STATUS_MEANINGS,
-    ActionPlanItem,
     Decision,
     ProgressStatus,
-    Recommendation,
     RecommendationStatus,
-    Update,
     status_colour,
 )
-from recommendations.plan import load_plan
 from reviews.models import AgendaItem, Meeting, Review
 from scrutiny.formats import british_date
 
