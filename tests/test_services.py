@@ -211,6 +211,7 @@ VIEW_MODULES = [
     "recommendations/views.py",
     "recommendations/views_forms.py",
     "recommendations/documents/views.py",
+    "recommendations/documents/targets.py",
     "recommendations/templatetags/meeting_lines.py",
     "recommendations/templatetags/statuses.py",
     "recommendations/documents/templatetags/documents.py",
