@@ -27,8 +27,8 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST, require_safe
 
 from reviews.models import AgendaItem, Meeting
-from scrutiny import roles
 from scrutiny.formats import british_date
+from scrutiny.permissions import can_publish
 
 from . import service
 from .forms import DocumentOptionsForm, ExportForm
@@ -38,15 +38,7 @@ from .service import DocumentTask
 from .spec import DocumentSpec, InvalidDocument, select_recommendations
 from .targets import Target, meeting_target, review_target, tracker_target
 
-PUBLISHING_ROLES = (roles.SCRUTINY_OFFICER, roles.ADMINISTRATOR)
 logger = logging.getLogger(__name__)
-
-
-def can_publish(user) -> bool:
-    """Scrutiny officers and administrators publish documents (one query)."""
-    if not user.is_authenticated:
-        return False
-    return user.is_superuser or user.groups.filter(name__in=PUBLISHING_ROLES).exists()
 
 
 # --- responses ------------------------------------------------------------------------------
