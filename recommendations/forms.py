@@ -6,7 +6,8 @@ from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.utils import timezone
 
 from reviews.models import Meeting, Officer
-from scrutiny.forms import TEXT_LIMIT, AuditedForm, GovukDateField, GovukForm, guard_choice_fields
+from scrutiny.forms import TEXT_LIMIT, AuditedForm, GovukDateField, guard_choice_fields
+from scrutiny.govuk import GovukForm
 
 from .models import ActionPlanItem, Recommendation
 from .paste import MAX_PASTE_CHARS
