@@ -31,16 +31,9 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from simple_history.signals import pre_create_historical_record
 
-from recommendations.models import (
-    ActionPlanItem,
-    Decision,
-    ProgressStatus,
-    Recommendation,
-    RecommendationStatus,
-    TargetDateRevision,
-    Update,
-)
+from recommendations.models import ActionPlanItem, Recommendation, TargetDateRevision, Update
 from recommendations.services import action_revise_target_date
+from recommendations.statuses import Decision, ProgressStatus, RecommendationStatus
 from reviews.dates import municipal_year, municipal_year_start, response_deadline
 from reviews.models import (
     AgendaItem,

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from reviews.models import Committee, Officer, Review, ReviewStatus
 
-from .models import ActionPlanItem, Decision, RecommendationStatus, Update
+from .models import ActionPlanItem, Update
+from .statuses import Decision, RecommendationStatus
 
 AWAITING = "awaiting"
 

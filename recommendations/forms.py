@@ -6,10 +6,12 @@ from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.utils import timezone
 
 from reviews.models import Meeting, Officer
-from scrutiny.forms import TEXT_LIMIT, AuditedForm, GovukDateField, GovukForm, guard_choice_fields
+from scrutiny.forms import TEXT_LIMIT, AuditedForm, GovukDateField, guard_choice_fields
+from scrutiny.govuk import GovukForm
 
-from .models import ActionPlanItem, Decision, ProgressStatus, Recommendation
+from .models import ActionPlanItem, Recommendation
 from .paste import MAX_PASTE_CHARS
+from .statuses import Decision, ProgressStatus
 
 
 def _text_limit(limit: int) -> MaxLengthValidator:

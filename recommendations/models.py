@@ -14,156 +14,16 @@ from reviews.models import Committee, Councillor, Meeting, Officer, Review
 from scrutiny.formats import british_date
 from scrutiny.models import AuditedModel
 
+from .querysets import ActionPlanItemQuerySet, RecommendationQuerySet
 
-class ProgressStatus(models.TextChoices):
-    """Progress of an action, as reported in an update. Always shown in words and colour."""
-
-    NOT_STARTED = "not_started", "Not started"
-    ON_TRACK = "on_track", "Acceptable progress"
-    OFF_TRACK = "off_track", "Unacceptable progress"
-    ACHIEVED = "achieved", "Achieved"
-    PAUSED = "paused", "Paused"
-
-
-class RecommendationStatus(models.TextChoices):
-    """Implementation status of a recommendation: the progress statuses plus the two ends a
-    recommendation can reach without its actions (not accepted; closed by the committee)."""
-
-    NOT_STARTED = "not_started", "Not started"
-    ON_TRACK = "on_track", "Acceptable progress"
-    OFF_TRACK = "off_track", "Unacceptable progress"
-    ACHIEVED = "achieved", "Achieved"
-    PAUSED = "paused", "Paused"
-    NOT_ACCEPTED = "not_accepted", "Not accepted"
-    CLOSED = "closed", "Closed"
-
-
-class TagColour(models.TextChoices):
-    """The fixed palette of GOV.UK tag colours (``govuk-tag--yellow``). A status's colour is
-    one of these, and each place that colours statuses defines a class for every one, by
-    colour, not by status: the web's tags (GOV.UK Frontend), the dashboard's chart
-    (``app-chart__bar--yellow`` in static/scss/_chart.scss) and the PDFs (``status--yellow``
-    in documents/pdf.css). The label is the colour in words, as the PDFs' key prints it."""
-
-    GREY = "grey", "grey"
-    GREEN = "green", "green"
-    TURQUOISE = "turquoise", "turquoise"
-    BLUE = "blue", "blue"
-    LIGHT_BLUE = "light-blue", "light blue"
-    PURPLE = "purple", "purple"
-    PINK = "pink", "pink"
-    RED = "red", "red"
-    ORANGE = "orange", "orange"
-    YELLOW = "yellow", "yellow"
-
-
-# The colour of each status, the one place it is written: the tags, the status key, the
-# dashboard's chart and the PDFs all take it from here. Words always stand beside it.
-STATUS_COLOURS: dict[str, TagColour] = {
-    RecommendationStatus.NOT_STARTED: TagColour.GREY,
-    RecommendationStatus.ON_TRACK: TagColour.YELLOW,  # the PDFs' key said "amber"
-    RecommendationStatus.OFF_TRACK: TagColour.RED,
-    RecommendationStatus.ACHIEVED: TagColour.GREEN,
-    RecommendationStatus.PAUSED: TagColour.PURPLE,
-    RecommendationStatus.NOT_ACCEPTED: TagColour.ORANGE,
-    RecommendationStatus.CLOSED: TagColour.BLUE,
-}
-
-# What each status means, printed as the key under tables and in the PDFs, in this order.
-STATUS_MEANINGS: dict[str, str] = {
-    RecommendationStatus.ACHIEVED: "Achieved: monitoring no longer needed",
-    RecommendationStatus.ON_TRACK: "Acceptable progress: keep monitoring",
-    RecommendationStatus.OFF_TRACK: "Unacceptable progress",
-    RecommendationStatus.NOT_STARTED: "Not started",
-    RecommendationStatus.PAUSED: "Paused",
-    RecommendationStatus.NOT_ACCEPTED: "Not accepted by the executive",
-    RecommendationStatus.CLOSED: "Closed by the committee",
-}
-
-# Marks shown as tags beside a status or in its place: not statuses, but coloured from the
-# same palette, here.
-MARK_COLOURS: dict[str, TagColour] = {
-    "overdue": TagColour.RED,
-    "archived": TagColour.GREY,
-    "no_action": TagColour.ORANGE,  # accepted, but no action agreed
-}
-
-
-def status_colour(status: str) -> TagColour:
-    """The tag colour of a recommendation's or an action's status (grey for anything else)."""
-    return STATUS_COLOURS.get(status, TagColour.GREY)
-
-
-class Decision(models.TextChoices):
-    """The executive's decision on a recommendation."""
-
-    ACCEPTED = "accepted", "Accepted"
-    ACCEPTED_IN_PRINCIPLE = "accepted_in_principle", "Accepted in principle"
-    PARTIALLY_ACCEPTED = "partially_accepted", "Partially accepted"
-    REJECTED = "rejected", "Rejected"
-    NOTED = "noted", "Noted or referred elsewhere"
-
-    @classmethod
-    def needing_action(cls) -> list[str]:
-        """Decisions that commit the executive to act, so an action plan item is expected."""
-        return [cls.ACCEPTED, cls.ACCEPTED_IN_PRINCIPLE, cls.PARTIALLY_ACCEPTED]
-
-
-class RecommendationQuerySet(models.QuerySet):
-    def for_register(self, today: datetime.date | None = None):
-        """What a row of the register shows, in one query: the review and body, the date of
-        the latest update (``latest_update_date``) and whether any action is overdue
-        (``has_overdue_action``)."""
-        today = today or timezone.localdate()
-        latest = Update.objects.filter(recommendation=models.OuterRef("pk")).order_by(
-            "-date", "-pk"
-        )
-        overdue = ActionPlanItem.objects.overdue(today).filter(recommendation=models.OuterRef("pk"))
-        return self.select_related("review", "responsible_body", "lead_officer").annotate(
-            latest_update_date=models.Subquery(latest.values("date")[:1]),
-            has_overdue_action=models.Exists(overdue),
-        )
-
-    def not_updated_since_last_meeting(self, today: datetime.date | None = None):
-        """Open, accepted recommendations with no update since the last meeting (up to today)
-        of the committee monitoring their review: the ones to chase before the next one."""
-        today = today or timezone.localdate()
-        last_meeting = Meeting.objects.filter(
-            committee=models.OuterRef("review__commissioning_committee"), date__lte=today
-        ).order_by("-date")
-        latest = Update.objects.filter(recommendation=models.OuterRef("pk")).order_by("-date")
-        return (
-            self.open()
-            .current()
-            .filter(decision__in=Decision.needing_action())
-            .exclude(status__in=[RecommendationStatus.ACHIEVED, RecommendationStatus.CLOSED])
-            .annotate(
-                last_meeting_date=models.Subquery(last_meeting.values("date")[:1]),
-                latest_update_date=models.Subquery(latest.values("date")[:1]),
-            )
-            .filter(last_meeting_date__isnull=False)
-            .filter(
-                ~models.Exists(
-                    Update.objects.filter(
-                        recommendation=models.OuterRef("pk"),
-                        date__gte=models.OuterRef("last_meeting_date"),
-                    )
-                )
-            )
-        )
-
-    def accepted_without_action(self):
-        """Recommendations the executive accepted (wholly, in principle or in part) that have
-        no action plan item: the register flags these."""
-        return self.filter(decision__in=Decision.needing_action(), actions__isnull=True)
-
-    def open(self):
-        """Recommendations not yet closed by the committee."""
-        return self.filter(closed_at_meeting__isnull=True)
-
-    def current(self):
-        """Recommendations not archived (archived ones stay in the register's history)."""
-        return self.filter(archived_at__isnull=True)
+# The status key lives in recommendations.statuses. The names imported "as" themselves are not
+# used here: they stay importable from here for code written before the key moved.
+from .statuses import MARK_COLOURS as MARK_COLOURS
+from .statuses import STATUS_COLOURS as STATUS_COLOURS
+from .statuses import STATUS_MEANINGS as STATUS_MEANINGS
+from .statuses import Decision, ProgressStatus, RecommendationStatus
+from .statuses import TagColour as TagColour
+from .statuses import status_colour as status_colour
 
 
 class Recommendation(AuditedModel):
@@ -405,17 +265,6 @@ class Recommendation(AuditedModel):
         if action_count is None:
             action_count = self.actions.count()
         return action_count == 0
-
-
-class ActionPlanItemQuerySet(models.QuerySet):
-    def overdue(self, today: datetime.date | None = None):
-        """Actions past their target date and not achieved (on an open recommendation)."""
-        today = today or timezone.localdate()
-        return self.filter(
-            target_date__lt=today,
-            recommendation__closed_at_meeting__isnull=True,
-            recommendation__archived_at__isnull=True,
-        ).exclude(status=ProgressStatus.ACHIEVED)
 
 
 class ActionPlanItem(AuditedModel):

@@ -20,13 +20,8 @@ from reviews.models import Committee, Councillor, Meeting, Review
 from scrutiny.audit import acting_as
 from scrutiny.editing import lock_for_edit
 
-from .models import (
-    ActionPlanItem,
-    Decision,
-    Recommendation,
-    TargetDateRevision,
-    Update,
-)
+from .models import ActionPlanItem, Recommendation, TargetDateRevision, Update
+from .statuses import Decision
 
 
 def recommendation_respond(

@@ -30,6 +30,12 @@ def is_lead_officer(user) -> bool:
     return user.is_authenticated and roles.LEAD_OFFICER in _groups(user)
 
 
+def can_publish(user) -> bool:
+    """Publishing a committee document to a meeting (keeping the copy that went to it) is
+    keeping the register: scrutiny officers and administrators, while their account is active."""
+    return is_register_editor(user)
+
+
 def require_register_editor(user) -> None:
     """Raise PermissionDenied (403) unless ``user`` keeps the register."""
     if not is_register_editor(user):

@@ -22,6 +22,7 @@ from recommendations.documents.tasks import make_document
 from recommendations.models import ActionPlanItem, Recommendation, Update
 from reviews.models import AgendaItem, Meeting, Review
 from scrutiny.audit import acting_as
+from scrutiny.permissions import can_publish
 
 
 @pytest.fixture(autouse=True)
@@ -308,6 +309,28 @@ def test_councillors_and_lead_officers_cannot_publish(
         assert publish(client, review, meeting).status_code == 403
         tracker = reverse("documents_meeting_export_publish", args=[meeting.pk])
         assert client.post(tracker, export_data()).status_code == 403
+    assert not PublishedDocument.objects.exists()
+
+
+def test_an_inactive_officer_cannot_publish(client, demo, officer_user, settings):
+    """Who may publish is written once (scrutiny.permissions: the register's editors, while
+    their account is active): an officer switched off is refused, though still in the group."""
+    review, meeting = merton_2016(), osc_july_2017()
+    officer_user.is_active = False
+    officer_user.save()
+    assert not can_publish(officer_user)
+    # The usual backend no longer signs them in: their session goes back to signing in.
+    client.force_login(officer_user)
+    response = publish(client, review, meeting)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    # A backend that lets inactive accounts in still meets the view's refusal.
+    allow_all = "django.contrib.auth.backends.AllowAllUsersModelBackend"
+    settings.AUTHENTICATION_BACKENDS = [allow_all]
+    client.force_login(officer_user, backend=allow_all)
+    assert publish(client, review, meeting).status_code == 403
+    page = client.get(reverse("documents_review_export", args=[review.pk]))
+    assert page.status_code == 200 and b"Publish to the meeting" not in page.content
     assert not PublishedDocument.objects.exists()
 
 

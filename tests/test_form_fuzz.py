@@ -19,7 +19,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisDjangoTestCase
 
-from recommendations.models import ActionPlanItem, Decision, ProgressStatus, Recommendation
+from recommendations.models import ActionPlanItem, Recommendation
+from recommendations.statuses import Decision, ProgressStatus
 from reviews.models import Committee, CommitteeKind, Meeting, Review, ReviewStatus, ReviewType
 
 from .test_permissions import (

@@ -1,4 +1,4 @@
-"""The one GOV.UK form renderer (scrutiny/forms.py, templates/govuk/): each kind of widget is
+"""The one GOV.UK form renderer (scrutiny/govuk.py, templates/govuk/): each kind of widget is
 drawn as its GOV.UK component, a field with an error shows it as GOV.UK does, and the one error
 summary links each message to an input that is on the page.
 
@@ -19,10 +19,10 @@ from django.template.loader import render_to_string
 
 import recommendations.forms
 import reviews.forms
-from scrutiny.forms import (
+from scrutiny.forms import GovukDateField
+from scrutiny.govuk import (
     ErrorItem,
     GovukBoundField,
-    GovukDateField,
     GovukForm,
     GovukFormMixin,
     error_summary_items,

@@ -6,13 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 
-from recommendations.models import (
-    ActionPlanItem,
-    Decision,
-    ProgressStatus,
-    Recommendation,
-    RecommendationStatus,
-)
+from recommendations.models import ActionPlanItem, Recommendation
 from recommendations.services import (
     action_revise_target_date,
     recommendation_close,
@@ -20,6 +14,7 @@ from recommendations.services import (
     review_update,
     update_post,
 )
+from recommendations.statuses import Decision, ProgressStatus, RecommendationStatus
 from reviews.dates import (
     ResponsePeriod,
     municipal_year,

@@ -216,6 +216,7 @@ VIEW_MODULES = [
     "recommendations/views/meetings.py",
     "recommendations/reads.py",
     "recommendations/documents/views.py",
+    "recommendations/documents/targets.py",
     "recommendations/templatetags/statuses.py",
     "recommendations/documents/templatetags/documents.py",
     "scrutiny/editing.py",

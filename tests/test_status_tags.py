@@ -14,7 +14,7 @@ from django.urls import reverse
 from recommendations.documents.content import build_content
 from recommendations.documents.render import document_html
 from recommendations.documents.spec import DocumentSpec, select_recommendations
-from recommendations.models import (
+from recommendations.statuses import (
     MARK_COLOURS,
     STATUS_COLOURS,
     STATUS_MEANINGS,

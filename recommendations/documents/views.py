@@ -10,7 +10,6 @@ gives the link when it is ready.
 import base64
 import hashlib
 import logging
-from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib import messages
@@ -23,118 +22,23 @@ from django.http import (
     HttpResponseRedirect,
 )
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST, require_safe
 
-from reviews.models import AgendaItem, Meeting, Review
-from scrutiny import roles
+from reviews.models import AgendaItem, Meeting
 from scrutiny.formats import british_date
+from scrutiny.permissions import can_publish
 
 from . import service
 from .forms import DocumentOptionsForm, ExportForm
 from .models import DocumentKind, PublishedDocument
 from .pdfs import cached_pdf
 from .service import DocumentTask
-from .spec import DocumentSpec, InvalidDocument, filters_from_query, select_recommendations
+from .spec import DocumentSpec, InvalidDocument, select_recommendations
+from .targets import Target, meeting_target, review_target, tracker_target
 
-PUBLISHING_ROLES = (roles.SCRUTINY_OFFICER, roles.ADMINISTRATOR)
 logger = logging.getLogger(__name__)
-
-
-def can_publish(user) -> bool:
-    """Scrutiny officers and administrators publish documents (one query)."""
-    if not user.is_authenticated:
-        return False
-    return user.is_superuser or user.groups.filter(name__in=PUBLISHING_ROLES).exists()
-
-
-@dataclass
-class Target:
-    """What a document (or its export page) is about: a review, a meeting or a selection of
-    the register."""
-
-    kind: str
-    review: Review | None = None
-    meeting: Meeting | None = None
-    filters: tuple[tuple[str, str], ...] = ()
-    filter_labels: list[tuple[str, str]] = field(default_factory=list)
-
-    def spec(self, **options) -> DocumentSpec:
-        return DocumentSpec(
-            kind=self.kind,
-            review_id=self.review.pk if self.review else None,
-            meeting_id=self.meeting.pk
-            if self.meeting and self.kind != DocumentKind.ACTION_PLAN
-            else None,
-            filters=self.filters,
-            **options,
-        )
-
-    @property
-    def name(self) -> str:
-        if self.kind == DocumentKind.ACTION_PLAN:
-            return "action plan"
-        return "recommendations tracker"
-
-    @property
-    def caption(self) -> str:
-        if self.review:
-            return self.review.title
-        if self.meeting:
-            return str(self.meeting)
-        return "Recommendations register"
-
-    @property
-    def back(self) -> tuple[str, str]:
-        if self.review:
-            return self.review.get_absolute_url(), self.review.title
-        if self.meeting:
-            return self.meeting.get_absolute_url(), str(self.meeting)
-        query = DocumentSpec(kind=DocumentKind.TRACKER, filters=self.filters).query_string()
-        return reverse("recommendation_list") + (f"?{query}" if query else ""), "Recommendations"
-
-    @property
-    def nav_section(self) -> str:
-        return {
-            DocumentKind.ACTION_PLAN: "reviews",
-            DocumentKind.MEETING_TRACKER: "meetings",
-        }.get(self.kind, "recommendations")
-
-    def _url(self, name: str) -> str:
-        if self.kind == DocumentKind.ACTION_PLAN:
-            return reverse(f"documents_review_{name}", args=[self.review.pk])
-        if self.kind == DocumentKind.MEETING_TRACKER:
-            return reverse(f"documents_meeting_{name}", args=[self.meeting.pk])
-        query = DocumentSpec(kind=DocumentKind.TRACKER, filters=self.filters).query_string()
-        return reverse(f"documents_tracker_{name}") + (f"?{query}" if query else "")
-
-    @property
-    def export_url(self) -> str:
-        return self._url("export")
-
-    @property
-    def download_url(self) -> str:
-        return self._url("export_download")
-
-    @property
-    def publish_url(self) -> str:
-        return self._url("export_publish")
-
-
-def _review_target(pk: int) -> Target:
-    review = get_object_or_404(Review.objects.select_related("commissioning_committee"), pk=pk)
-    return Target(DocumentKind.ACTION_PLAN, review=review)
-
-
-def _meeting_target(pk: int) -> Target:
-    meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=pk)
-    return Target(DocumentKind.MEETING_TRACKER, meeting=meeting)
-
-
-def _tracker_target(request: HttpRequest) -> Target:
-    return Target(DocumentKind.TRACKER, filters=filters_from_query(request.GET))
 
 
 # --- responses ------------------------------------------------------------------------------
@@ -199,20 +103,20 @@ def _download(request: HttpRequest, target: Target) -> HttpResponse:
 @require_safe
 def review_plan(request: HttpRequest, pk: int) -> HttpResponse:
     """The action plan of a review, as a PDF (``?as_at=2017-07-06`` for a past position)."""
-    return _download(request, _review_target(pk))
+    return _download(request, review_target(pk))
 
 
 @require_safe
 def meeting_tracker(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything the meeting's committee monitors, with the updates since its previous
     meeting, as a PDF."""
-    return _download(request, _meeting_target(pk))
+    return _download(request, meeting_target(pk))
 
 
 @require_safe
 def tracker(request: HttpRequest) -> HttpResponse:
     """The register's selection (its filters, its URL parameters) as a PDF tracker."""
-    return _download(request, _tracker_target(request))
+    return _download(request, tracker_target(request))
 
 
 @require_safe
@@ -337,47 +241,47 @@ def _export_publish(request: HttpRequest, target: Target) -> HttpResponse:
 
 @require_safe
 def review_export(request: HttpRequest, pk: int) -> HttpResponse:
-    return _export_page(request, _review_target(pk))
+    return _export_page(request, review_target(pk))
 
 
 @require_POST
 def review_export_download(request: HttpRequest, pk: int) -> HttpResponse:
-    return _export_download(request, _review_target(pk))
+    return _export_download(request, review_target(pk))
 
 
 @require_POST
 def review_export_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    return _export_publish(request, _review_target(pk))
+    return _export_publish(request, review_target(pk))
 
 
 @require_safe
 def meeting_export(request: HttpRequest, pk: int) -> HttpResponse:
-    return _export_page(request, _meeting_target(pk))
+    return _export_page(request, meeting_target(pk))
 
 
 @require_POST
 def meeting_export_download(request: HttpRequest, pk: int) -> HttpResponse:
-    return _export_download(request, _meeting_target(pk))
+    return _export_download(request, meeting_target(pk))
 
 
 @require_POST
 def meeting_export_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    return _export_publish(request, _meeting_target(pk))
+    return _export_publish(request, meeting_target(pk))
 
 
 @require_safe
 def tracker_export(request: HttpRequest) -> HttpResponse:
-    return _export_page(request, _tracker_target(request))
+    return _export_page(request, tracker_target(request))
 
 
 @require_POST
 def tracker_export_download(request: HttpRequest) -> HttpResponse:
-    return _export_download(request, _tracker_target(request))
+    return _export_download(request, tracker_target(request))
 
 
 @require_POST
 def tracker_export_publish(request: HttpRequest) -> HttpResponse:
-    return _export_publish(request, _tracker_target(request))
+    return _export_publish(request, tracker_target(request))
 
 
 # --- documents made in the background -------------------------------------------------------

@@ -1,10 +1,10 @@
 """A status as a GOV.UK tag: the words always, the colour as well (never colour alone). The
-colours are those of ``recommendations.models.STATUS_COLOURS`` and ``MARK_COLOURS``."""
+colours are those of ``recommendations.statuses.STATUS_COLOURS`` and ``MARK_COLOURS``."""
 
 from django import template
 from django.utils.html import format_html
 
-from recommendations.models import MARK_COLOURS, status_colour
+from recommendations.statuses import MARK_COLOURS, status_colour
 
 register = template.Library()
 

@@ -1,8 +1,8 @@
-"""Template helpers of the GOV.UK form renderer (see scrutiny/forms.py)."""
+"""Template helpers of the GOV.UK form renderer (see scrutiny/govuk.py)."""
 
 from django import template
 
-from scrutiny.forms import ErrorItem, error_summary_items
+from scrutiny.govuk import ErrorItem, error_summary_items
 
 register = template.Library()
 
