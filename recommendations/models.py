@@ -14,14 +14,14 @@ from reviews.models import Committee, Councillor, Meeting, Officer, Review
 from scrutiny.formats import british_date
 from scrutiny.models import AuditedModel
 
-from .querysets import ActionPlanItemQuerySet, RecommendationQuerySet
+from .querysets import ActionPlanItemQuerySet, RecommendationQuerySet, UpdateQuerySet
 
 # The status key lives in recommendations.statuses. The names imported "as" themselves are not
 # used here: they stay importable from here for code written before the key moved.
 from .statuses import MARK_COLOURS as MARK_COLOURS
 from .statuses import STATUS_COLOURS as STATUS_COLOURS
 from .statuses import STATUS_MEANINGS as STATUS_MEANINGS
-from .statuses import Decision, ProgressStatus, RecommendationStatus
+from .statuses import Decision, ProgressStatus, RecommendationStatus, derived_status
 from .statuses import TagColour as TagColour
 from .statuses import status_colour as status_colour
 
@@ -201,41 +201,18 @@ class Recommendation(AuditedModel):
         return f"{municipal_year(agreed)} {prefix}R{self.number}"
 
     def derive_status(self, action_statuses: list[str] | None = None) -> str:
-        """The implementation status in force. The rule, first match wins:
-
-        1. closed by the committee (closure recorded) → Closed;
-        2. rejected by the executive → Not accepted;
-        3. an officer set the status → that status;
-        4. no actions → Not started;
-        5. every action achieved → Achieved;
-        6. any action with unacceptable progress → Unacceptable progress;
-        7. any action achieved or with acceptable progress → Acceptable progress;
-        8. any action paused → Paused;
-        9. otherwise → Not started.
-
-        Overdue is not a status: it depends on today's date and is computed where shown.
-        Reads the actions (one query) unless ``action_statuses`` is given.
-        """
-        if self.closed_at_meeting_id:
-            return RecommendationStatus.CLOSED
-        if self.decision == Decision.REJECTED:
-            return RecommendationStatus.NOT_ACCEPTED
-        if self.status_set_by_officer:
-            return self.status_set_by_officer
-        if action_statuses is None:
-            action_statuses = list(self.actions.values_list("status", flat=True)) if self.pk else []
-        statuses = set(action_statuses)
-        if not statuses:
-            return RecommendationStatus.NOT_STARTED
-        if statuses == {ProgressStatus.ACHIEVED}:
-            return RecommendationStatus.ACHIEVED
-        if ProgressStatus.OFF_TRACK in statuses:
-            return RecommendationStatus.OFF_TRACK
-        if statuses & {ProgressStatus.ON_TRACK, ProgressStatus.ACHIEVED}:
-            return RecommendationStatus.ON_TRACK
-        if ProgressStatus.PAUSED in statuses:
-            return RecommendationStatus.PAUSED
-        return RecommendationStatus.NOT_STARTED
+        """The implementation status in force (``statuses.derived_status`` says the rule).
+        Reads the actions (one query) unless ``action_statuses`` is given."""
+        return derived_status(
+            closed=bool(self.closed_at_meeting_id),
+            decision=self.decision,
+            set_by_officer=self.status_set_by_officer,
+            action_statuses=lambda: (
+                action_statuses
+                if action_statuses is not None
+                else (list(self.actions.values_list("status", flat=True)) if self.pk else [])
+            ),
+        )
 
     def refresh_status(self) -> bool:
         """Re-derive the status and save (with history) if it changed. Returns True if saved."""
@@ -425,6 +402,8 @@ class Update(AuditedModel):
     reported_to = models.ForeignKey(
         Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="updates"
     )
+
+    objects = UpdateQuerySet.as_manager()
 
     class Meta:
         ordering = ["recommendation_id", "-date", "-pk"]

@@ -3,8 +3,11 @@ overdue, what is to be chased. Models are reached through ``self.model`` and its
 name, so this module does not import ``recommendations.models`` (which imports it)."""
 
 import datetime
+from typing import NamedTuple
 
 from django.db import models
+from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from reviews.models import Meeting
@@ -76,6 +79,42 @@ class RecommendationQuerySet(models.QuerySet):
         """Recommendations not archived (archived ones stay in the register's history)."""
         return self.filter(archived_at__isnull=True)
 
+    def meeting_lines(self, meeting: Meeting, start: datetime.date | None) -> "MeetingLines":
+        """The recommendations a meeting page lists, in register order, in one query:
+        ``responded`` (the executive responded at the meeting), ``closed`` (closed there) and,
+        given ``start`` (the previous meeting's date), ``new_responses``: responses dated after
+        it and up to this meeting on the reviews the meeting's committee monitors."""
+        lists = {
+            "responded": Q(response_meeting=meeting),
+            "closed": Q(closed_at_meeting=meeting),
+        }
+        if start is not None:
+            lists["new_responses"] = Q(
+                review__commissioning_committee=meeting.committee_id,
+                response_date__gt=start,
+                response_date__lte=meeting.date,
+            )
+        any_list = Q()
+        for condition in lists.values():
+            any_list |= condition
+        rows = (
+            self.filter(any_list)
+            .annotate(
+                **{
+                    f"in_{name}": ExpressionWrapper(condition, output_field=BooleanField())
+                    for name, condition in lists.items()
+                }
+            )
+            .only(*MEETING_LINE, "closure_minute_reference")
+            .order_by("review_id", "number", "pk")
+        )
+        found = {name: [] for name in ("responded", "closed", "new_responses")}
+        for rec in rows:
+            for name in lists:
+                if getattr(rec, f"in_{name}"):
+                    found[name].append(rec)
+        return MeetingLines(**found)
+
 
 class ActionPlanItemQuerySet(models.QuerySet):
     def overdue(self, today: datetime.date | None = None):
@@ -86,3 +125,72 @@ class ActionPlanItemQuerySet(models.QuerySet):
             recommendation__closed_at_meeting__isnull=True,
             recommendation__archived_at__isnull=True,
         ).exclude(status=ProgressStatus.ACHIEVED)
+
+
+# --- a meeting page's lines ------------------------------------------------------------------
+
+# What a meeting page's line about a recommendation shows: a link, its reference (or
+# number) and the executive's decision.
+MEETING_LINE = ("id", "number", "reference", "decision")
+EXCERPT_LENGTH = 160
+
+
+class MeetingLines(NamedTuple):
+    """The recommendations a meeting page lists, each list in register order."""
+
+    responded: list  # the executive responded at the meeting
+    closed: list  # closed there
+    new_responses: list  # responses since the committee's previous meeting (scrutiny only)
+
+
+def excerpt(text: str, length: int = EXCERPT_LENGTH) -> str:
+    """The start of a long text, ending in an ellipsis: as ``truncatechars``, without its
+    per-call translation lookups (a meeting page shows a few hundred of these)."""
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+class UpdateLine(NamedTuple):
+    """A meeting page's line about an update."""
+
+    pk: int
+    date: datetime.date
+    excerpt: str
+    reported_to_id: int | None
+    recommendation_id: int
+    reference: str
+    review_title: str
+
+    @property
+    def url(self) -> str:
+        return reverse("recommendation_detail", args=[self.recommendation_id]) + (
+            f"#update-{self.pk}"
+        )
+
+
+class UpdateQuerySet(models.QuerySet):
+    def lines(self) -> list[UpdateLine]:
+        """What a meeting page lists of each update, read as plain values in one query: the
+        recommendation's reference, its review's title, the date and the start of the text."""
+        rows = self.values(
+            "pk",
+            "date",
+            "text",
+            "reported_to_id",
+            "recommendation_id",
+            "recommendation__number",
+            "recommendation__reference",
+            "recommendation__review__title",
+        )
+        return [
+            UpdateLine(
+                pk=row["pk"],
+                date=row["date"],
+                excerpt=excerpt(row["text"]),
+                reported_to_id=row["reported_to_id"],
+                recommendation_id=row["recommendation_id"],
+                reference=row["recommendation__reference"]
+                or f"Recommendation {row['recommendation__number']}",
+                review_title=row["recommendation__review__title"],
+            )
+            for row in rows
+        ]

@@ -23,6 +23,7 @@ from .models import (
     status_colour,
 )
 from .plan import end_of_day
+from .querysets import MEETING_LINE, UpdateLine
 
 
 class Change(NamedTuple):
@@ -154,111 +155,6 @@ def first_and_count(matching, rows, length: int, values: tuple[str, ...] = ()) -
     return shown, len(matches)
 
 
-# What a meeting page's line about a recommendation shows: a link, its reference (or
-# number) and the executive's decision.
-MEETING_LINE = ("id", "number", "reference", "decision")
-
-
-EXCERPT_LENGTH = 160
-
-
-class MeetingLines(NamedTuple):
-    """The recommendations a meeting page lists, each list in register order."""
-
-    responded: list  # the executive responded at the meeting
-    closed: list  # closed there
-    new_responses: list  # responses since the committee's previous meeting (scrutiny only)
-
-
-def meeting_recommendation_lines(meeting: Meeting, start: datetime.date | None) -> MeetingLines:
-    """The recommendations a meeting page lists, in register order, in one query:
-    ``responded`` (the executive responded at the meeting), ``closed`` (closed there) and,
-    given ``start`` (the previous meeting's date), ``new_responses``: responses dated after
-    it and up to this meeting on the reviews the meeting's committee monitors."""
-    lists = {
-        "responded": Q(response_meeting=meeting),
-        "closed": Q(closed_at_meeting=meeting),
-    }
-    if start is not None:
-        lists["new_responses"] = Q(
-            review__commissioning_committee=meeting.committee_id,
-            response_date__gt=start,
-            response_date__lte=meeting.date,
-        )
-    any_list = Q()
-    for condition in lists.values():
-        any_list |= condition
-    rows = (
-        Recommendation.objects.filter(any_list)
-        .annotate(
-            **{
-                f"in_{name}": ExpressionWrapper(condition, output_field=BooleanField())
-                for name, condition in lists.items()
-            }
-        )
-        .only(*MEETING_LINE, "closure_minute_reference")
-        .order_by("review_id", "number", "pk")
-    )
-    found = {name: [] for name in ("responded", "closed", "new_responses")}
-    for rec in rows:
-        for name in lists:
-            if getattr(rec, f"in_{name}"):
-                found[name].append(rec)
-    return MeetingLines(**found)
-
-
-def excerpt(text: str, length: int = EXCERPT_LENGTH) -> str:
-    """The start of a long text, ending in an ellipsis: as ``truncatechars``, without its
-    per-call translation lookups (a meeting page shows a few hundred of these)."""
-    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
-
-
-class UpdateLine(NamedTuple):
-    """A meeting page's line about an update."""
-
-    pk: int
-    date: datetime.date
-    excerpt: str
-    reported_to_id: int | None
-    recommendation_id: int
-    reference: str
-    review_title: str
-
-    @property
-    def url(self) -> str:
-        return reverse("recommendation_detail", args=[self.recommendation_id]) + (
-            f"#update-{self.pk}"
-        )
-
-
-def update_rows(updates) -> list[UpdateLine]:
-    """What a meeting page lists of each update, read as plain values in one query: the
-    recommendation's reference, its review's title, the date and the start of the text."""
-    rows = updates.values(
-        "pk",
-        "date",
-        "text",
-        "reported_to_id",
-        "recommendation_id",
-        "recommendation__number",
-        "recommendation__reference",
-        "recommendation__review__title",
-    )
-    return [
-        UpdateLine(
-            pk=row["pk"],
-            date=row["date"],
-            excerpt=excerpt(row["text"]),
-            reported_to_id=row["reported_to_id"],
-            recommendation_id=row["recommendation_id"],
-            reference=row["recommendation__reference"]
-            or f"Recommendation {row['recommendation__number']}",
-            review_title=row["recommendation__review__title"],
-        )
-        for row in rows
-    ]
-
-
 class StatusRow(NamedTuple):
     """A history row of a recommendation, as the status changes read it."""
 
@@ -360,12 +256,14 @@ def changes_since_previous_meeting(
     meeting and this one: new updates, status changes, slipped target dates and the new
     responses (``new_responses``, read with the meeting's other lines)."""
     start = previous.date if previous else datetime.date.min
-    updates = update_rows(
+    updates = (
         Update.objects.filter(
             Q(recommendation__review__commissioning_committee=meeting.committee),
             date__gt=start,
             date__lte=meeting.date,
-        ).order_by("recommendation__review_id", "recommendation__number", "-date", "-pk")
+        )
+        .order_by("recommendation__review_id", "recommendation__number", "-date", "-pk")
+        .lines()
     )
     # Those reported to this meeting are listed once, under "Updates reported".
     others = [u for u in updates if u.reported_to_id != meeting.pk]

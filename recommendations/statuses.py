@@ -2,6 +2,8 @@
 decisions, and the colour and meaning each status is shown with. Plain vocabulary (no models):
 the models, forms, filters, pages and PDFs all take it from here."""
 
+from collections.abc import Callable
+
 from django.db import models
 
 
@@ -97,3 +99,41 @@ class Decision(models.TextChoices):
     def needing_action(cls) -> list[str]:
         """Decisions that commit the executive to act, so an action plan item is expected."""
         return [cls.ACCEPTED, cls.ACCEPTED_IN_PRINCIPLE, cls.PARTIALLY_ACCEPTED]
+
+
+def derived_status(
+    *, closed: bool, decision: str, set_by_officer: str, action_statuses: Callable[[], list[str]]
+) -> str:
+    """A recommendation's implementation status in force. The rule, first match wins:
+
+    1. closed by the committee (closure recorded) → Closed;
+    2. rejected by the executive → Not accepted;
+    3. an officer set the status → that status;
+    4. no actions → Not started;
+    5. every action achieved → Achieved;
+    6. any action with unacceptable progress → Unacceptable progress;
+    7. any action achieved or with acceptable progress → Acceptable progress;
+    8. any action paused → Paused;
+    9. otherwise → Not started.
+
+    Overdue is not a status: it depends on today's date and is computed where shown.
+    ``action_statuses`` is called only when the rule needs the actions' statuses.
+    """
+    if closed:
+        return RecommendationStatus.CLOSED
+    if decision == Decision.REJECTED:
+        return RecommendationStatus.NOT_ACCEPTED
+    if set_by_officer:
+        return set_by_officer
+    statuses = set(action_statuses())
+    if not statuses:
+        return RecommendationStatus.NOT_STARTED
+    if statuses == {ProgressStatus.ACHIEVED}:
+        return RecommendationStatus.ACHIEVED
+    if ProgressStatus.OFF_TRACK in statuses:
+        return RecommendationStatus.OFF_TRACK
+    if statuses & {ProgressStatus.ON_TRACK, ProgressStatus.ACHIEVED}:
+        return RecommendationStatus.ON_TRACK
+    if ProgressStatus.PAUSED in statuses:
+        return RecommendationStatus.PAUSED
+    return RecommendationStatus.NOT_STARTED

@@ -4,7 +4,7 @@ import datetime
 
 from django.template.loader import render_to_string
 
-from recommendations.reads import UpdateLine
+from recommendations.querysets import UpdateLine
 
 ROWS = [
     UpdateLine(

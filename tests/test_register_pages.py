@@ -627,7 +627,7 @@ def test_meeting_page_says_how_many_new_updates_were_reported_there(reader, offi
 
 
 def test_long_update_texts_are_cut_to_an_excerpt_on_the_meeting_page(reader, officer_user):
-    from recommendations.reads import excerpt
+    from recommendations.querysets import excerpt
 
     assert excerpt("short") == "short"
     assert excerpt("x" * 160) == "x" * 160

@@ -15,9 +15,7 @@ from reviews.models import (
 )
 
 from .. import reads
-from ..models import (
-    Update,
-)
+from ..models import Recommendation, Update
 
 
 @require_safe
@@ -36,11 +34,9 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reports_agreed": [r for r in reviews if r.report_agreed_meeting_id == meeting.pk],
         "reports_received": [r for r in reviews if r.report_received_meeting_id == meeting.pk],
         "responses_given": [r for r in reviews if r.response_meeting_id == meeting.pk],
-        "updates_reported": reads.update_rows(
-            Update.objects.filter(reported_to=meeting).order_by(
-                "recommendation__review_id", "recommendation__number", "pk"
-            )
-        ),
+        "updates_reported": Update.objects.filter(reported_to=meeting)
+        .order_by("recommendation__review_id", "recommendation__number", "pk")
+        .lines(),
     }
     # For a scrutiny committee: what changed since its previous meeting, on the reviews it
     # monitors, including the executive's new responses, read with this meeting's lines.
@@ -52,7 +48,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .first()
         )
         start = previous.date if previous else datetime.date.min
-    lines = reads.meeting_recommendation_lines(meeting, start)
+    lines = Recommendation.objects.meeting_lines(meeting, start)
     context["recommendation_responses"] = lines.responded
     context["closures"] = lines.closed
     if start is not None:
