@@ -302,6 +302,7 @@ def review_update(
     user,
     members: list[Councillor] | None = None,
     chair: Councillor | None = None,
+    monitoring: list[Committee] | None = None,
     reason: str = "",
     version: int | None = None,
 ) -> Review:
@@ -309,7 +310,13 @@ def review_update(
     generated references follow its report date and prefix, in one transaction."""
     with transaction.atomic():
         review_services.review_save(
-            review=review, user=user, members=members, chair=chair, reason=reason, version=version
+            review=review,
+            user=user,
+            members=members,
+            chair=chair,
+            monitoring=monitoring,
+            reason=reason,
+            version=version,
         )
         references_follow_review(review=review, user=user)
     return review

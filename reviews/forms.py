@@ -42,6 +42,7 @@ class ReviewForm(AuditedForm):
             "title",
             "review_type",
             "commissioning_committee",
+            "monitoring_committees",
             "scrutiny_officer",
             "status",
             "municipal_year",
@@ -52,10 +53,12 @@ class ReviewForm(AuditedForm):
             "report_agreed_meeting",
             "report_agreed_on",
         ]
+        widgets = {"monitoring_committees": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["scrutiny_officer"].queryset = Officer.objects.all()
+        self.fields["monitoring_committees"].queryset = Committee.objects.all()
         self.fields["report_agreed_meeting"].queryset = Meeting.objects.select_related("committee")
         if self.instance.pk:
             places = list(self.instance.members.all())

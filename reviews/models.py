@@ -216,6 +216,14 @@ class Review(AuditedModel):
     commissioning_committee = models.ForeignKey(
         Committee, on_delete=models.PROTECT, related_name="reviews"
     )
+    monitoring_committees = models.ManyToManyField(
+        Committee,
+        blank=True,
+        related_name="monitored_reviews",
+        verbose_name="committees that also monitor the review",
+        help_text="The commissioning committee monitors the review. Tick any other committee "
+        "that receives progress reports on it or agrees to close its recommendations.",
+    )
     scrutiny_officer = models.ForeignKey(
         Officer,
         on_delete=models.PROTECT,
@@ -277,6 +285,10 @@ class Review(AuditedModel):
 
     # The meetings a review's report and response went to.
     MEETINGS = ("report_agreed_meeting", "report_received_meeting", "response_meeting")
+
+    # The history keeps the committees monitoring the review with each row
+    # (django-simple-history's many-to-many support; AuditedModel's history is inherited).
+    _history_m2m_fields = ["monitoring_committees"]
 
     class Meta:
         ordering = ["-created_at", "-pk"]

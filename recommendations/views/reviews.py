@@ -184,6 +184,7 @@ def review_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             review=record,
             members=list(form.cleaned_data.get("members") or []),
             chair=form.cleaned_data.get("chair"),
+            monitoring=list(form.cleaned_data.get("monitoring_committees") or []),
             user=request.user,
             reason=reason,
             version=form.seen_version,
