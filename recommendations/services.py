@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from reviews import meeting_rules
 from reviews import services as review_services
 from reviews.models import Committee, Councillor, Meeting, Review
 from scrutiny.audit import acting_as
@@ -40,7 +41,9 @@ def recommendation_respond(
     reason: str = "",
     version: int | None = None,
 ) -> Recommendation:
-    """Record the executive's response. Anything but full acceptance needs its reason."""
+    """Record the executive's response. Anything but full acceptance needs its reason; the
+    meeting (or the date) must fit ``reviews.meeting_rules.check_response``: an executive body
+    or the recommendation's responsible body, on or after receipt (checked by ``clean()``)."""
     if decision not in Decision.values:
         raise ValidationError({"decision": "Choose the executive's decision."})
     with transaction.atomic(), acting_as(user):
@@ -103,7 +106,8 @@ def recommendation_close(
     version: int | None = None,
 ) -> Recommendation:
     """Record the committee's agreement to close a recommendation, with the meeting and the
-    minute reference."""
+    minute reference. The meeting must fit ``reviews.meeting_rules.check_closure_meeting``: a
+    committee monitoring the review, on or before today, after the response (``clean()``)."""
     if not minute_reference.strip():
         raise ValidationError({"closure_minute_reference": "Give the minute reference."})
     with transaction.atomic(), acting_as(user):
@@ -147,7 +151,9 @@ def update_post(
     reported_status: str = "",
     reported_to: Meeting | None = None,
 ) -> Update:
-    """Post a progress update. A status reported on an action becomes the action's status."""
+    """Post a progress update. A status reported on an action becomes the action's status. The
+    meeting it is reported to must fit ``reviews.meeting_rules.check_update_meeting``: a
+    committee monitoring the review, on or after the update's date (``clean()``)."""
     update = Update(
         recommendation=recommendation,
         action=action,
@@ -271,6 +277,16 @@ def review_record_responses(
         ]
         if stale:
             raise StaleResponses(stale)
+        # The meeting fits the review (an executive body, or a body some recommendation is
+        # addressed to, on or after receipt); each response is then held to its own body.
+        meeting_rules.check_response(
+            meeting,
+            date,
+            review=review,
+            responsible_bodies=[r.responsible_body_id for r in locked.values()],
+            field="meeting",
+            date_field="date",
+        )
         for response in responses:
             current = locked[response.recommendation_id]
             text = response.text.strip()
@@ -278,14 +294,19 @@ def review_record_responses(
                 response.decision == current.decision and text == current.response_text
             ):
                 continue
-            recommendation_respond(
-                recommendation=current,
-                decision=response.decision,
-                response_text=text,
-                date=date,
-                meeting=meeting,
-                user=user,
-            )
+            try:
+                recommendation_respond(
+                    recommendation=current,
+                    decision=response.decision,
+                    response_text=text,
+                    date=date,
+                    meeting=meeting,
+                    user=user,
+                )
+            except ValidationError as refused:
+                raise ValidationError(
+                    [f"Recommendation {current.number}: {m}" for m in refused.messages]
+                ) from None
             changed += 1
         review = Review.objects.select_for_update().get(pk=review.pk)  # keep others' edits
         if review.response_given_on is None and changed:

@@ -25,6 +25,7 @@ class MeetingForm(AuditedForm):
 
 class ReviewForm(AuditedForm):
     date_fields = ("scope_agreed_on", "report_agreed_on")
+    # The receipt is not on this form: a report date after it is shown on the date.
     error_field_map = {"report_received_on": "report_agreed_on"}
     members = forms.ModelMultipleChoiceField(
         queryset=Councillor.objects.all(),

@@ -32,6 +32,11 @@ class CommitteeKind(models.TextChoices):
     FULL_COUNCIL = "full_council", "Full council"
 
 
+# The kinds of body that are the executive: the Cabinet, and a Cabinet Member deciding alone.
+# The executive receives a review's report and gives the response (see ``meeting_rules``).
+EXECUTIVE_KINDS = (CommitteeKind.EXECUTIVE, CommitteeKind.EXECUTIVE_MEMBER)
+
+
 class Committee(AuditedModel):
     """A body that meets or decides: a scrutiny commission or panel, Cabinet, a Cabinet Member,
     the Corporate Management Team, full Council. Recommendations name one as responsible."""
@@ -56,6 +61,10 @@ class Committee(AuditedModel):
     @property
     def is_scrutiny(self) -> bool:
         return self.kind == CommitteeKind.SCRUTINY
+
+    @property
+    def is_executive(self) -> bool:
+        return self.kind in EXECUTIVE_KINDS
 
 
 class Meeting(AuditedModel):
@@ -327,7 +336,18 @@ class Review(AuditedModel):
                 municipal_year_bounds(self.municipal_year)
             except ValueError:
                 errors["municipal_year"] = 'Write the municipal year as "2016/17".'
-        if (
+        if self.report_received_meeting_id:
+            # Which meetings fit is written once, in meeting_rules (imported here: it reads
+            # these models).
+            from .meeting_rules import add_refusal, check_receipt_meeting
+
+            try:
+                check_receipt_meeting(
+                    self.report_received_meeting, review=self, date_field="report_received_on"
+                )
+            except ValidationError as refused:
+                add_refusal(errors, refused)
+        elif (
             self.report_received_on
             and self.report_agreed_on
             and self.report_received_on < self.report_agreed_on
