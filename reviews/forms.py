@@ -2,10 +2,10 @@
 
 from django import forms
 
-from scrutiny.forms import (
-    AuditedForm,
-)
+from scrutiny.formats import british_date
+from scrutiny.forms import AuditedForm, offer_only
 
+from . import meeting_rules
 from .models import Committee, Councillor, Meeting, MemberRole, Officer, Review
 
 
@@ -90,8 +90,14 @@ class ReceiptForm(AuditedForm):
         super().__init__(*args, **kwargs)
         field = self.fields["report_received_meeting"]
         field.required = True
-        field.queryset = Meeting.objects.select_related("committee").filter(
-            committee__kind__in=["executive", "executive_member"]
+        # Any meeting is looked up, so one that does not fit is refused by the rule, in words.
+        field.queryset = Meeting.objects.select_related("committee")
+        offer_only(field, meeting_rules.receipt_meetings(self.instance))
+        agreed = self.instance.report_agreed_on
+        field.help_text = f"Meetings of {meeting_rules.EXECUTIVE_BODIES}" + (
+            f" held on or after {british_date(agreed)}, the day the report was agreed."
+            if agreed
+            else "."
         )
 
 

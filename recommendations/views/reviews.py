@@ -321,6 +321,7 @@ def review_responses(request: HttpRequest, review_pk: int) -> HttpResponse:
     bound = request.method == "POST"
     meeting_form = ResponseMeetingForm(
         request.POST if bound else None,
+        review=review,
         initial={"meeting": review.response_meeting_id or review.report_received_meeting_id},
     )
     forms_by_rec = []
