@@ -9,12 +9,14 @@ agreed on 20 April 2021 and Harrow Cabinet met on 14 June 2021.
 """
 
 import datetime
+import re
 
 from django.urls import reverse
 from django.utils import timezone
 
 from recommendations.models import Recommendation, Update
 from reviews.models import Meeting, Review
+from reviews.services import review_record_receipt
 
 from .test_forms import FormTestCase
 from .test_permissions import changed, page_form, snapshot
@@ -201,3 +203,23 @@ class TestResponsesPage(MeetingFormTestCase):
             f"Recommendation 1: {HARROW_OSC} is neither an executive body nor the body the "
             "recommendation is addressed to",
         )
+
+    def test_the_receipt_meeting_is_not_preselected(self):
+        review_record_receipt(
+            review=self.harrow,
+            meeting=Meeting.objects.get(pk=self.w.harrow_cabinet_meeting),
+            user=self.w.user("officer"),
+        )
+        html = self.client.get(self.url()).content.decode()
+        options = re.findall(
+            r"<option[^>]*>", html.split('name="meeting"')[1].split("</select>")[0]
+        )
+        assert [o for o in options if "selected" in o] == ['<option value="" selected>']
+        # An officer who gives only the date is not told about a meeting they did not choose.
+        response = self.send(
+            self.url(), {"date_0": "1", "date_1": "7", "date_2": "2021", **self.decisions()}
+        )
+        self.assert_saved(response, "Saved the executive&#x27;s response (3 changed).")
+        review = self.harrow
+        assert review.response_meeting is None
+        assert review.response_given_on == D(2021, 7, 1)
