@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from reviews import meeting_rules
@@ -20,6 +21,7 @@ from reviews import services as review_services
 from reviews.models import Committee, Councillor, Meeting, Review
 from scrutiny.audit import acting_as
 from scrutiny.editing import lock_for_edit
+from scrutiny.formats import british_date
 
 from .models import (
     ActionPlanItem,
@@ -328,8 +330,15 @@ def review_update(
     version: int | None = None,
 ) -> Review:
     """Save a review (``reviews.services.review_save``) and make its recommendations'
-    generated references follow its report date and prefix, in one transaction."""
+    generated references follow its report date and prefix, in one transaction.
+
+    A committee stops monitoring the review (another commissioning committee, or one no longer
+    named as also monitoring it) only if none of the review's updates was reported to its
+    meetings and none of its recommendations was closed at one: those records would no longer
+    fit ``reviews.meeting_rules``. Otherwise ``ValidationError`` says which, and nothing is
+    saved."""
     with transaction.atomic():
+        before = _monitoring_ids(review.pk) if review.pk else set()
         review_services.review_save(
             review=review,
             user=user,
@@ -339,8 +348,59 @@ def review_update(
             reason=reason,
             version=version,
         )
+        if before:
+            _refuse_stranded_meetings(review, before - _monitoring_ids(review.pk))
         references_follow_review(review=review, user=user)
     return review
+
+
+def _monitoring_ids(review_pk: int) -> set[int]:
+    """The ids of the committees monitoring the review, as saved."""
+    saved = Review.objects.filter(pk=review_pk).values_list("commissioning_committee", flat=True)
+    named = Review.monitoring_committees.through.objects.filter(review_id=review_pk)
+    return set(
+        Committee.objects.filter(
+            Q(pk__in=saved) | Q(pk__in=named.values("committee_id"))
+        ).values_list("pk", flat=True)
+    )
+
+
+def _refuse_stranded_meetings(review: Review, removed: set[int]) -> None:
+    if not removed:
+        return
+    updates = (
+        Update.objects.filter(recommendation__review=review, reported_to__committee__in=removed)
+        .select_related("reported_to__committee", "recommendation")
+        .order_by("date", "pk")
+    )
+    closures = Recommendation.objects.filter(
+        review=review, closed_at_meeting__committee__in=removed
+    ).select_related("closed_at_meeting__committee")
+    records = [
+        (
+            u.reported_to.committee,
+            f"the update of {british_date(u.date)} on recommendation {u.recommendation.number}",
+        )
+        for u in updates
+    ] + [
+        (r.closed_at_meeting.committee, f"the closure of recommendation {r.number}")
+        for r in closures
+    ]
+    if not records:
+        return
+    committees = sorted({str(c) for c, _ in records})
+    what = "; ".join(text for _, text in records[:5]) + ("; and more" if len(records) > 5 else "")
+    if len(committees) == 1:
+        who, verb, its, it = committees[0], "monitors", "its", "it"
+    else:
+        who, verb, its, it = " and ".join(committees), "monitor", "their", "them"
+    raise ValidationError(
+        {
+            "monitoring_committees": f"{who} still {verb} this review: {its} meetings hold "
+            f"{what}. Keep {it} as the commissioning committee or tick {it} as a committee "
+            "that also monitors the review."
+        }
+    )
 
 
 def references_follow_review(*, review: Review, user) -> int:

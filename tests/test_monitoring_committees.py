@@ -7,9 +7,13 @@ The demonstration data (``WorldTestCase``): Merton's 2016 review was commissione
 Overview and Scrutiny Commission; Merton Cabinet received its report on 14 November 2016.
 """
 
+import datetime
+
 from django.urls import reverse
 
-from reviews.models import Committee, Review
+from recommendations.models import Recommendation
+from recommendations.services import review_update, update_post
+from reviews.models import Committee, Meeting, Review
 
 from .test_forms import FormTestCase
 from .test_permissions import changed, page_form, snapshot
@@ -88,3 +92,34 @@ class TestMonitoringCommittees(FormTestCase):
         before = snapshot()
         self.assert_refused(self.send(self.url(), {"monitoring_committees": ["999999"]}))
         assert not changed(before, snapshot())
+
+    def test_a_committee_with_records_at_its_meetings_keeps_monitoring_the_review(self):
+        cabinet = Committee.objects.get(pk=self.w.cabinet)
+        self.merton.monitoring_committees.add(cabinet)
+        update_post(
+            recommendation=Recommendation.objects.get(pk=self.w.r1),
+            text="Reported to Cabinet",
+            date=datetime.date(2016, 11, 14),
+            reported_to=Meeting.objects.get(committee=cabinet),
+            user=self.w.user("officer"),
+        )
+        before = snapshot()
+        self.assert_refused(
+            self.send(self.url(), {"monitoring_committees": []}),
+            f"{CABINET} still monitors this review: its meetings hold the update of "
+            "14 November 2016 on recommendation 1. Keep it as the commissioning committee or "
+            "tick it as a committee that also monitors the review.",
+        )
+        assert not changed(before, snapshot())
+        assert list(self.merton.monitoring_committees.all()) == [cabinet]
+        # So does a commissioning committee given up while its meetings hold updates.
+        osc = Committee.objects.get(pk=self.w.osc)
+        review = self.merton
+        review.commissioning_committee = cabinet
+        before = snapshot()
+        with self.assertRaisesMessage(
+            Exception, "Merton Overview and Scrutiny Commission still monitors this review"
+        ):
+            review_update(review=review, user=self.w.user("officer"), monitoring=[])
+        assert not changed(before, snapshot())
+        assert self.merton.commissioning_committee == osc
