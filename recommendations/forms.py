@@ -5,8 +5,16 @@ from django import forms
 from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.utils import timezone
 
-from reviews.models import Meeting, Officer
-from scrutiny.forms import TEXT_LIMIT, AuditedForm, GovukDateField, guard_choice_fields
+from reviews import meeting_rules
+from reviews.models import Meeting, Officer, Review
+from scrutiny.formats import british_date
+from scrutiny.forms import (
+    TEXT_LIMIT,
+    AuditedForm,
+    GovukDateField,
+    guard_choice_fields,
+    offer_only,
+)
 from scrutiny.govuk import GovukForm
 
 from .models import ActionPlanItem, Recommendation
@@ -26,10 +34,11 @@ def _at_least_one(field) -> None:
     field.validators.append(MinValueValidator(1, message="The number must be 1 or more."))
 
 
-def executive_meetings():
-    return Meeting.objects.select_related("committee").filter(
-        committee__kind__in=["executive", "executive_member"]
-    )
+def _any_meeting():
+    """Where a meeting field looks a submitted id up: every meeting, so that one which does not
+    fit is refused by its rule (``reviews.meeting_rules``) in words. What the field offers is
+    set with ``offer_only``."""
+    return Meeting.objects.select_related("committee")
 
 
 class RecommendationForm(AuditedForm):
@@ -154,7 +163,9 @@ PreviewFormSet = forms.formset_factory(
 
 
 class ResponseMeetingForm(GovukForm):
-    """The meeting (or date) at which the executive gave its response."""
+    """The meeting (or date) at which the executive gave its response to the recommendations
+    of ``review``: it offers the meetings of an executive body or of a body one of them is
+    addressed to, on or after receipt (``reviews.meeting_rules.response_meetings``)."""
 
     meeting = forms.ModelChoiceField(
         label="Meeting at which the executive responded",
@@ -164,9 +175,22 @@ class ResponseMeetingForm(GovukForm):
     )
     date = GovukDateField(label="Date of the response", required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, review: Review, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].queryset = executive_meetings()
+        field = self.fields["meeting"]
+        field.queryset = _any_meeting()
+        bodies = (
+            Recommendation.objects.filter(review=review, responsible_body__isnull=False)
+            .order_by()
+            .values("responsible_body")
+        )
+        offer_only(field, meeting_rules.response_meetings(review, responsible_bodies=bodies))
+        since, what = meeting_rules.response_since(review)
+        field.help_text = (
+            f"Meetings of {meeting_rules.EXECUTIVE_BODIES} or of a body the recommendations "
+            "are addressed to"
+            + (f", held on or after {british_date(since)}, when {what}." if since else ".")
+        )
         guard_choice_fields(self)
 
     def clean(self):
@@ -281,7 +305,7 @@ class UpdateForm(GovukForm):
             raise forms.ValidationError("The date of the update cannot be in the future.")
         return day
 
-    def __init__(self, *args, actions=None, action_required=False, **kwargs):
+    def __init__(self, *args, review: Review, actions=None, action_required=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["action"].queryset = (
             actions if actions is not None else ActionPlanItem.objects.none()
@@ -290,11 +314,21 @@ class UpdateForm(GovukForm):
         if action_required:
             self.fields["action"].required = True
             self.fields["action"].empty_label = None
-        self.fields["reported_to"].queryset = Meeting.objects.select_related("committee")
+        reported_to = self.fields["reported_to"]
+        reported_to.queryset = _any_meeting()
+        offer_only(reported_to, meeting_rules.update_meetings(review))
+        reported_to.help_text = (
+            "Meetings of the committees that monitor this review. The meeting must be held on "
+            "or after the date of the update."
+        )
         guard_choice_fields(self)
 
 
 class CloseForm(GovukForm):
+    """The committee agreed to close ``recommendation``: it offers the meetings of a committee
+    monitoring the review, held by today and after the executive's response
+    (``reviews.meeting_rules.closure_meetings``)."""
+
     meeting = forms.ModelChoiceField(
         label="Meeting at which the committee agreed to close it", queryset=Meeting.objects.none()
     )
@@ -303,9 +337,18 @@ class CloseForm(GovukForm):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, recommendation: Recommendation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].queryset = Meeting.objects.select_related("committee")
+        field = self.fields["meeting"]
+        field.queryset = _any_meeting()
+        review, responded_on = recommendation.review, recommendation.responded_on
+        offer_only(field, meeting_rules.closure_meetings(review, responded_on=responded_on))
+        after, what = meeting_rules.closure_after(review, responded_on)
+        field.help_text = (
+            "Meetings of the committees that monitor this review, held "
+            + (f"after {what} ({british_date(after)}) and " if after else "")
+            + "no later than today."
+        )
         guard_choice_fields(self)
 
 
@@ -340,5 +383,4 @@ __all__ = [
     "ResponseMeetingForm",
     "ReviseTargetForm",
     "UpdateForm",
-    "executive_meetings",
 ]

@@ -4,6 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import models
+from simple_history.utils import get_m2m_reverse_field_name
 
 from scrutiny.formats import british_date
 
@@ -42,9 +43,15 @@ class HistoryEntry:
 
 
 def _display(model, field_name: str, value, related: dict) -> str:
+    model_field = model._meta.get_field(field_name)
+    if isinstance(model_field, models.ManyToManyField):
+        names = sorted(
+            str(related.get((model_field.related_model, pk), f"(removed record {pk})"))
+            for pk in value or ()
+        )
+        return ", ".join(names) if names else "(none)"
     if value in (None, ""):
         return "(blank)"
-    model_field = model._meta.get_field(field_name)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(model_field, models.ForeignKey):
@@ -73,12 +80,13 @@ def history_entries(sources: list[tuple[type, models.QuerySet, str]]) -> list[Hi
     ``describe_changes`` for their old and new values as people read them (a record's
     history runs to hundreds of entries, and a page shows fifty)."""
     entries = []
-    for model, rows, kind in sources:
+    for model, history_rows, kind in sources:
         rows = list(
-            rows.select_related("history_user").order_by("id", "history_date", "history_id")
+            history_rows.select_related("history_user").order_by("id", "history_date", "history_id")
         )
         previous_by_id = {}
         fields = _fields(model)
+        linked = _many_to_many(history_rows) if rows else {}
         for row in rows:
             previous = previous_by_id.get(row.id)
             changed = []
@@ -90,6 +98,12 @@ def history_entries(sources: list[tuple[type, models.QuerySet, str]]) -> list[Hi
                 if previous is not None and old == new:
                     continue
                 if row.history_type == "-":
+                    continue
+                changed.append((f, old, new))
+            for f, by_row in linked.items():
+                new = by_row.get(row.history_id, frozenset())
+                old = by_row.get(previous.history_id, frozenset()) if previous is not None else None
+                if row.history_type == "-" or (previous is None and not new) or old == new:
                     continue
                 changed.append((f, old, new))
             entries.append(
@@ -106,6 +120,25 @@ def history_entries(sources: list[tuple[type, models.QuerySet, str]]) -> list[Hi
             previous_by_id[row.id] = row
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries
+
+
+def _many_to_many(history_rows: models.QuerySet) -> dict:
+    """For each many-to-many field whose history is kept with the rows of ``history_rows``
+    (django-simple-history's ``_history_m2m_fields``): the ids it linked to as at each row, by
+    the row's ``history_id``. One query per such field."""
+    history_model = history_rows.model
+    linked = {}
+    for f in getattr(history_model, "_history_m2m_fields", ()):
+        through = getattr(history_model, f.name).model
+        target = get_m2m_reverse_field_name(f)
+        by_row = defaultdict(set)
+        pairs = through.objects.filter(
+            history__in=history_rows.order_by().values("history_id")
+        ).values_list("history_id", f"{target}_id")
+        for history_id, pk in pairs:
+            by_row[history_id].add(pk)
+        linked[f] = {history_id: frozenset(pks) for history_id, pks in by_row.items()}
+    return linked
 
 
 # What each model's name (__str__) reads, loaded with it.
@@ -125,6 +158,8 @@ def describe_changes(entries: list[HistoryEntry]) -> list[HistoryEntry]:
         for f, old, new in entry.stored_changes[2]:
             if isinstance(f, models.ForeignKey):
                 wanted[f.related_model].update(v for v in (old, new) if v is not None)
+            elif isinstance(f, models.ManyToManyField):
+                wanted[f.related_model].update({*(old or ()), *new})
     related = {}
     for related_model, ids in wanted.items():
         manager = related_model._default_manager

@@ -9,9 +9,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from reviews import meeting_rules
 from reviews.dates import municipal_year
 from reviews.models import Committee, Councillor, Meeting, Officer, Review
-from scrutiny.formats import british_date
 from scrutiny.models import AuditedModel
 
 from .querysets import ActionPlanItemQuerySet, RecommendationQuerySet, UpdateQuerySet
@@ -162,19 +162,45 @@ class Recommendation(AuditedModel):
             )
         if self.decision and self.response_date is None and self.response_meeting is None:
             errors["response_date"] = "Give the date of the response."
-        response_day = self.response_date or (
-            self.response_meeting.date if self.response_meeting_id else None
-        )
-        agreed = self.review.report_agreed_on if self.review_id else None
-        if response_day and agreed and response_day < agreed:
-            errors["response_date"] = (
-                "The executive cannot respond before the committee agreed the report "
-                f"({british_date(agreed)})."
-            )
         if self.closed_at_meeting_id and not self.closure_minute_reference.strip():
             errors["closure_minute_reference"] = "Give the minute reference of the closure."
+        if self.review_id:
+            self._check_meetings(errors)
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def responded_on(self) -> datetime.date | None:
+        """The day of the executive's response (None until it is recorded)."""
+        if self.response_date is not None:
+            return self.response_date
+        return self.response_meeting.date if self.response_meeting_id else None
+
+    def _check_meetings(self, errors: dict) -> None:
+        """Hold the meetings of the response and the closure to the rules of
+        ``reviews.meeting_rules``: add to ``errors`` which rule each breaks, and what to
+        choose."""
+        checks = []
+        if self.response_meeting_id or self.response_date:
+            checks.append(
+                lambda: meeting_rules.check_response(
+                    self.response_meeting if self.response_meeting_id else None,
+                    self.response_date,
+                    review=self.review,
+                    responsible_bodies=[self.responsible_body_id],
+                )
+            )
+        if self.closed_at_meeting_id:
+            checks.append(
+                lambda: meeting_rules.check_closure_meeting(
+                    self.closed_at_meeting, review=self.review, responded_on=self.responded_on
+                )
+            )
+        for check in checks:
+            try:
+                check()
+            except ValidationError as refused:
+                meeting_rules.add_refusal(errors, refused)
 
     def save(self, *args, **kwargs):
         if self.response_meeting is not None and self.response_date is None:
@@ -427,9 +453,19 @@ class Update(AuditedModel):
         return self.recommendation.get_absolute_url() + f"#update-{self.pk}"
 
     def clean(self) -> None:
+        errors = {}
         if (
             self.action_id
             and self.recommendation_id
             and self.action.recommendation_id != self.recommendation_id
         ):
-            raise ValidationError({"action": "That action belongs to a different recommendation."})
+            errors["action"] = "That action belongs to a different recommendation."
+        if self.reported_to_id and self.recommendation_id:
+            try:
+                meeting_rules.check_update_meeting(
+                    self.reported_to, review=self.recommendation.review, date=self.date
+                )
+            except ValidationError as refused:
+                meeting_rules.add_refusal(errors, refused)
+        if errors:
+            raise ValidationError(errors)

@@ -13,12 +13,15 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from reviews import meeting_rules
 from reviews import services as review_services
 from reviews.models import Committee, Councillor, Meeting, Review
 from scrutiny.audit import acting_as
 from scrutiny.editing import lock_for_edit
+from scrutiny.formats import british_date
 
 from .models import ActionPlanItem, Recommendation, TargetDateRevision, Update
 from .statuses import Decision
@@ -35,7 +38,9 @@ def recommendation_respond(
     reason: str = "",
     version: int | None = None,
 ) -> Recommendation:
-    """Record the executive's response. Anything but full acceptance needs its reason."""
+    """Record the executive's response. Anything but full acceptance needs its reason; the
+    meeting (or the date) must fit ``reviews.meeting_rules.check_response``: an executive body
+    or the recommendation's responsible body, on or after receipt (checked by ``clean()``)."""
     if decision not in Decision.values:
         raise ValidationError({"decision": "Choose the executive's decision."})
     with transaction.atomic(), acting_as(user):
@@ -98,7 +103,8 @@ def recommendation_close(
     version: int | None = None,
 ) -> Recommendation:
     """Record the committee's agreement to close a recommendation, with the meeting and the
-    minute reference."""
+    minute reference. The meeting must fit ``reviews.meeting_rules.check_closure_meeting``: a
+    committee monitoring the review, on or before today, after the response (``clean()``)."""
     if not minute_reference.strip():
         raise ValidationError({"closure_minute_reference": "Give the minute reference."})
     with transaction.atomic(), acting_as(user):
@@ -142,7 +148,9 @@ def update_post(
     reported_status: str = "",
     reported_to: Meeting | None = None,
 ) -> Update:
-    """Post a progress update. A status reported on an action becomes the action's status."""
+    """Post a progress update. A status reported on an action becomes the action's status. The
+    meeting it is reported to must fit ``reviews.meeting_rules.check_update_meeting``: a
+    committee monitoring the review, on or after the update's date (``clean()``)."""
     update = Update(
         recommendation=recommendation,
         action=action,
@@ -266,6 +274,16 @@ def review_record_responses(
         ]
         if stale:
             raise StaleResponses(stale)
+        # The meeting fits the review (an executive body, or a body some recommendation is
+        # addressed to, on or after receipt); each response is then held to its own body.
+        meeting_rules.check_response(
+            meeting,
+            date,
+            review=review,
+            responsible_bodies=[r.responsible_body_id for r in locked.values()],
+            field="meeting",
+            date_field="date",
+        )
         for response in responses:
             current = locked[response.recommendation_id]
             text = response.text.strip()
@@ -273,14 +291,19 @@ def review_record_responses(
                 response.decision == current.decision and text == current.response_text
             ):
                 continue
-            recommendation_respond(
-                recommendation=current,
-                decision=response.decision,
-                response_text=text,
-                date=date,
-                meeting=meeting,
-                user=user,
-            )
+            try:
+                recommendation_respond(
+                    recommendation=current,
+                    decision=response.decision,
+                    response_text=text,
+                    date=date,
+                    meeting=meeting,
+                    user=user,
+                )
+            except ValidationError as refused:
+                raise ValidationError(
+                    [f"Recommendation {current.number}: {m}" for m in refused.messages]
+                ) from None
             changed += 1
         review = Review.objects.select_for_update().get(pk=review.pk)  # keep others' edits
         if review.response_given_on is None and changed:
@@ -297,17 +320,82 @@ def review_update(
     user,
     members: list[Councillor] | None = None,
     chair: Councillor | None = None,
+    monitoring: list[Committee] | None = None,
     reason: str = "",
     version: int | None = None,
 ) -> Review:
     """Save a review (``reviews.services.review_save``) and make its recommendations'
-    generated references follow its report date and prefix, in one transaction."""
+    generated references follow its report date and prefix, in one transaction.
+
+    A committee stops monitoring the review (another commissioning committee, or one no longer
+    named as also monitoring it) only if none of the review's updates was reported to its
+    meetings and none of its recommendations was closed at one: those records would no longer
+    fit ``reviews.meeting_rules``. Otherwise ``ValidationError`` says which, and nothing is
+    saved."""
     with transaction.atomic():
+        before = _monitoring_ids(review.pk) if review.pk else set()
         review_services.review_save(
-            review=review, user=user, members=members, chair=chair, reason=reason, version=version
+            review=review,
+            user=user,
+            members=members,
+            chair=chair,
+            monitoring=monitoring,
+            reason=reason,
+            version=version,
         )
+        if before:
+            _refuse_stranded_meetings(review, before - _monitoring_ids(review.pk))
         references_follow_review(review=review, user=user)
     return review
+
+
+def _monitoring_ids(review_pk: int) -> set[int]:
+    """The ids of the committees monitoring the review, as saved."""
+    saved = Review.objects.filter(pk=review_pk).values_list("commissioning_committee", flat=True)
+    named = Review.monitoring_committees.through.objects.filter(review_id=review_pk)
+    return set(
+        Committee.objects.filter(
+            Q(pk__in=saved) | Q(pk__in=named.values("committee_id"))
+        ).values_list("pk", flat=True)
+    )
+
+
+def _refuse_stranded_meetings(review: Review, removed: set[int]) -> None:
+    if not removed:
+        return
+    updates = (
+        Update.objects.filter(recommendation__review=review, reported_to__committee__in=removed)
+        .select_related("reported_to__committee", "recommendation")
+        .order_by("date", "pk")
+    )
+    closures = Recommendation.objects.filter(
+        review=review, closed_at_meeting__committee__in=removed
+    ).select_related("closed_at_meeting__committee")
+    records = [
+        (
+            u.reported_to.committee,
+            f"the update of {british_date(u.date)} on recommendation {u.recommendation.number}",
+        )
+        for u in updates
+    ] + [
+        (r.closed_at_meeting.committee, f"the closure of recommendation {r.number}")
+        for r in closures
+    ]
+    if not records:
+        return
+    committees = sorted({str(c) for c, _ in records})
+    what = "; ".join(text for _, text in records[:5]) + ("; and more" if len(records) > 5 else "")
+    if len(committees) == 1:
+        who, verb, its, it = committees[0], "monitors", "its", "it"
+    else:
+        who, verb, its, it = " and ".join(committees), "monitor", "their", "them"
+    raise ValidationError(
+        {
+            "monitoring_committees": f"{who} still {verb} this review: {its} meetings hold "
+            f"{what}. Keep {it} as the commissioning committee or tick {it} as a committee "
+            "that also monitors the review."
+        }
+    )
 
 
 def references_follow_review(*, review: Review, user) -> int:

@@ -2,10 +2,10 @@
 
 from django import forms
 
-from scrutiny.forms import (
-    AuditedForm,
-)
+from scrutiny.formats import british_date
+from scrutiny.forms import AuditedForm, offer_only
 
+from . import meeting_rules
 from .models import Committee, Councillor, Meeting, MemberRole, Officer, Review
 
 
@@ -25,6 +25,7 @@ class MeetingForm(AuditedForm):
 
 class ReviewForm(AuditedForm):
     date_fields = ("scope_agreed_on", "report_agreed_on")
+    # The receipt is not on this form: a report date after it is shown on the date.
     error_field_map = {"report_received_on": "report_agreed_on"}
     members = forms.ModelMultipleChoiceField(
         queryset=Councillor.objects.all(),
@@ -42,6 +43,7 @@ class ReviewForm(AuditedForm):
             "title",
             "review_type",
             "commissioning_committee",
+            "monitoring_committees",
             "scrutiny_officer",
             "status",
             "municipal_year",
@@ -52,10 +54,12 @@ class ReviewForm(AuditedForm):
             "report_agreed_meeting",
             "report_agreed_on",
         ]
+        widgets = {"monitoring_committees": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["scrutiny_officer"].queryset = Officer.objects.all()
+        self.fields["monitoring_committees"].queryset = Committee.objects.all()
         self.fields["report_agreed_meeting"].queryset = Meeting.objects.select_related("committee")
         if self.instance.pk:
             places = list(self.instance.members.all())
@@ -86,8 +90,14 @@ class ReceiptForm(AuditedForm):
         super().__init__(*args, **kwargs)
         field = self.fields["report_received_meeting"]
         field.required = True
-        field.queryset = Meeting.objects.select_related("committee").filter(
-            committee__kind__in=["executive", "executive_member"]
+        # Any meeting is looked up, so one that does not fit is refused by the rule, in words.
+        field.queryset = Meeting.objects.select_related("committee")
+        offer_only(field, meeting_rules.receipt_meetings(self.instance))
+        agreed = self.instance.report_agreed_on
+        field.help_text = f"Meetings of {meeting_rules.EXECUTIVE_BODIES}" + (
+            f" held on or after {british_date(agreed)}, the day the report was agreed."
+            if agreed
+            else "."
         )
 
 

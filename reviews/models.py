@@ -32,6 +32,11 @@ class CommitteeKind(models.TextChoices):
     FULL_COUNCIL = "full_council", "Full council"
 
 
+# The kinds of body that are the executive: the Cabinet, and a Cabinet Member deciding alone.
+# The executive receives a review's report and gives the response (see ``meeting_rules``).
+EXECUTIVE_KINDS = (CommitteeKind.EXECUTIVE, CommitteeKind.EXECUTIVE_MEMBER)
+
+
 class Committee(AuditedModel):
     """A body that meets or decides: a scrutiny commission or panel, Cabinet, a Cabinet Member,
     the Corporate Management Team, full Council. Recommendations name one as responsible."""
@@ -56,6 +61,10 @@ class Committee(AuditedModel):
     @property
     def is_scrutiny(self) -> bool:
         return self.kind == CommitteeKind.SCRUTINY
+
+    @property
+    def is_executive(self) -> bool:
+        return self.kind in EXECUTIVE_KINDS
 
 
 class Meeting(AuditedModel):
@@ -216,6 +225,14 @@ class Review(AuditedModel):
     commissioning_committee = models.ForeignKey(
         Committee, on_delete=models.PROTECT, related_name="reviews"
     )
+    monitoring_committees = models.ManyToManyField(
+        Committee,
+        blank=True,
+        related_name="monitored_reviews",
+        verbose_name="committees that also monitor the review",
+        help_text="The commissioning committee monitors the review. Tick any other committee "
+        "that receives progress reports on it or agrees to close its recommendations.",
+    )
     scrutiny_officer = models.ForeignKey(
         Officer,
         on_delete=models.PROTECT,
@@ -278,6 +295,10 @@ class Review(AuditedModel):
     # The meetings a review's report and response went to.
     MEETINGS = ("report_agreed_meeting", "report_received_meeting", "response_meeting")
 
+    # The history keeps the committees monitoring the review with each row
+    # (django-simple-history's many-to-many support; AuditedModel's history is inherited).
+    _history_m2m_fields = ["monitoring_committees"]
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
@@ -315,7 +336,18 @@ class Review(AuditedModel):
                 municipal_year_bounds(self.municipal_year)
             except ValueError:
                 errors["municipal_year"] = 'Write the municipal year as "2016/17".'
-        if (
+        if self.report_received_meeting_id:
+            # Which meetings fit is written once, in meeting_rules (imported here: it reads
+            # these models).
+            from .meeting_rules import add_refusal, check_receipt_meeting
+
+            try:
+                check_receipt_meeting(
+                    self.report_received_meeting, review=self, date_field="report_received_on"
+                )
+            except ValidationError as refused:
+                add_refusal(errors, refused)
+        elif (
             self.report_received_on
             and self.report_agreed_on
             and self.report_received_on < self.report_agreed_on

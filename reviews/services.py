@@ -11,7 +11,7 @@ from django.db import transaction
 from scrutiny.audit import acting_as
 from scrutiny.editing import lock_for_edit
 
-from .models import Councillor, Meeting, MemberRole, Review, ReviewMember, ReviewStatus
+from .models import Committee, Councillor, Meeting, MemberRole, Review, ReviewMember, ReviewStatus
 
 BEFORE_RECEIPT = (ReviewStatus.SCOPING, ReviewStatus.EVIDENCE_GATHERING, ReviewStatus.REPORTING)
 
@@ -22,12 +22,15 @@ def review_save(
     user,
     members: list[Councillor] | None = None,
     chair: Councillor | None = None,
+    monitoring: list[Committee] | None = None,
     reason: str = "",
     version: int | None = None,
 ) -> Review:
     """Save a new or edited review (its fields set by the caller) and, when ``members`` is
     given, its membership: the chair and members, each place added, changed or removed with
-    history. ``version`` is the version the editor saw (see ``scrutiny.services.record_save``).
+    history; when ``monitoring`` is given, the committees that also monitor it (besides the
+    commissioning committee), kept in the review's history with the change. ``version`` is
+    the version the editor saw (see ``scrutiny.services.record_save``).
 
     Generated recommendation references depend on the review's report date and prefix:
     callers that can change those call ``recommendations.services.review_update``, which
@@ -37,10 +40,31 @@ def review_save(
         if review.pk:
             review.version = lock_for_edit(Review, review.pk, version).version
         review.full_clean()
+        created = review.pk is None
+        if monitoring is not None:
+            monitoring = [c for c in monitoring if c.pk != review.commissioning_committee_id]
+        if monitoring is not None and not created:
+            # Set before the save, quietly, so the save's one history row holds the new set.
+            _set_monitoring(review, monitoring, quietly=True)
         review.save(reason=reason)
+        if monitoring and created:
+            # A new review needs its row before it can be linked: the link is a second
+            # history row ("changed"), with the same reason.
+            _set_monitoring(review, monitoring, quietly=False)
         if members is not None:
             _save_members(review, members=members, chair=chair, reason=reason)
     return review
+
+
+def _set_monitoring(review: Review, committees: list[Committee], *, quietly: bool) -> None:
+    if not quietly:
+        review.monitoring_committees.set(committees)
+        return
+    review.skip_history_when_saving = True  # django-simple-history's switch
+    try:
+        review.monitoring_committees.set(committees)
+    finally:
+        del review.skip_history_when_saving
 
 
 def _save_members(review: Review, *, members, chair, reason: str) -> None:
@@ -67,7 +91,9 @@ def review_record_receipt(
     *, review: Review, meeting: Meeting, user, reason: str = "", version: int | None = None
 ) -> Review:
     """Record that the executive received the review's report at ``meeting``; the response
-    deadline follows from it, and a review not yet past reporting now awaits the response."""
+    deadline follows from it, and a review not yet past reporting now awaits the response. The
+    meeting must fit ``meeting_rules.check_receipt_meeting``: an executive body, on or after
+    the day the report was agreed (checked by ``Review.clean()``)."""
     with transaction.atomic(), acting_as(user):
         lock_for_edit(Review, review.pk, version)
         review.report_received_meeting = meeting

@@ -123,6 +123,25 @@ def guard_choice_fields(form) -> None:
             )
 
 
+class _OfferedChoiceIterator(forms.models.ModelChoiceIterator):
+    """The choices of a model choice field drawn from its ``offered`` query, not from the
+    ``queryset`` it looks a submitted id up in."""
+
+    def __init__(self, field):
+        super().__init__(field)
+        self.queryset = field.offered
+
+
+def offer_only(field: forms.ModelChoiceField, offered) -> None:
+    """Offer only the records of ``offered`` as the choices of ``field``, while a submitted id
+    is still looked up in its ``queryset``: a record that is not offered (a tampered request, or
+    a page left open while the records changed) then reaches the rule that refuses it, whose
+    message says why and what to choose, rather than "not one of the available choices"."""
+    field.offered = offered
+    field.iterator = _OfferedChoiceIterator
+    field.widget.choices = field.choices
+
+
 def parse_id(value: str | None) -> int | None:
     """An id from the address (``?committee=3``), or None for anything that is not one."""
     return int(value) if value and _ID.fullmatch(value) else None

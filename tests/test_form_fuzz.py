@@ -99,6 +99,7 @@ REVIEW = {
     "title": texts,
     "review_type": choices(ReviewType.values),
     "commissioning_committee": ids,
+    "monitoring_committees": st.lists(ids, max_size=4),
     "scrutiny_officer": ids,
     "status": choices(ReviewStatus.values),
     "municipal_year": st.one_of(texts, st.sampled_from(["2016/17", "2016/18", "16/17"])),

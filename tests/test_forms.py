@@ -643,6 +643,9 @@ class TestActionForms(FormTestCase):
             url,
             {
                 "action": str(action.pk),
+                "date_0": "6",
+                "date_1": "7",
+                "date_2": "2017",
                 "text": "The business case template is in use.",
                 "reported_status": "achieved",
                 "reported_to": str(self.w.july_2017),

@@ -82,3 +82,33 @@ def test_published_documents_move_to_the_documents_app_with_their_rows_and_histo
     back = migrate(BEFORE)  # and the way back keeps them too
     assert back.get_model("recommendations", "PublishedDocument").objects.get().sha256 == digest
     migrate(latest())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_committees_that_also_monitor_a_review_migrate_both_ways():
+    """reviews 0003 adds the link (and its history table) and takes it away again."""
+    tables = {
+        "reviews_review_monitoring_committees",
+        "reviews_historicalreview_monitoring_committees",
+    }
+    old = migrate([("reviews", "0002_roles")])
+    assert not tables & set(connection.introspection.table_names())
+    Committee = old.get_model("reviews", "Committee")
+    Review = old.get_model("reviews", "Review")
+    osc = Committee.objects.create(name="Overview and Scrutiny Commission", kind="scrutiny")
+    cabinet = Committee.objects.create(name="Cabinet", kind="executive")
+    review = Review.objects.create(
+        title="Shared services", review_type="task_group", commissioning_committee=osc, version=1
+    )
+
+    new = migrate(latest())
+    assert tables <= set(connection.introspection.table_names())
+    linked = new.get_model("reviews", "Review").objects.get(pk=review.pk)
+    assert list(linked.monitoring_committees.all()) == []  # nothing named until an officer does
+    linked.monitoring_committees.add(cabinet.pk)
+
+    back = migrate([("reviews", "0002_roles")])
+    assert not tables & set(connection.introspection.table_names())
+    assert back.get_model("reviews", "Review").objects.get(pk=review.pk).title == "Shared services"
+    migrate(latest())
+    assert tables <= set(connection.introspection.table_names())

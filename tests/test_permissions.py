@@ -168,12 +168,16 @@ def page_form(html: str | bytes) -> PageForm:
 
 
 def audited_models() -> list:
-    """Every model of the register with a history table, and the history models themselves."""
+    """Every model of the register with a history table, and the history models themselves
+    (with those of the many-to-many fields whose history is kept)."""
     models = []
     for model in apps.get_models():
-        if model._meta.app_label in {"reviews", "recommendations"} and hasattr(model, "history"):
-            models.append(model)
-            models.append(model.history.model)
+        if model._meta.app_label in {"reviews", "recommendations"} and hasattr(
+            model._meta, "simple_history_manager_attribute"
+        ):
+            history = model.history.model
+            models += [model, history]
+            models += [getattr(history, f.name).model for f in history._history_m2m_fields]
     return models
 
 
@@ -185,7 +189,7 @@ def snapshot() -> dict:
         state[model._meta.label] = model._base_manager.count()
         if model._meta.label.split(".")[1].startswith("Historical"):
             state[model._meta.label + ":last"] = (
-                model._base_manager.order_by("-history_id").values_list("history_id", flat=True)
+                model._base_manager.order_by("-pk").values_list("pk", flat=True)
             ).first()
         else:
             state[model._meta.label + ":versions"] = sum(

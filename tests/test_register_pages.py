@@ -271,16 +271,20 @@ def test_recommendation_page_shows_rejection_reason_and_closure(reader, officer_
     from recommendations.services import recommendation_close, recommendation_respond
 
     r1 = rec("2020/21 R1")
-    meeting = Meeting.objects.get(date=D(2021, 4, 20))
+    # Harrow's Cabinet responds; later its Overview and Scrutiny Committee closes it.
+    cabinet = Meeting.objects.create(committee=r1.responsible_body, date=D(2021, 6, 14))
+    committee = Meeting.objects.create(
+        committee=r1.review.commissioning_committee, date=D(2021, 9, 7)
+    )
     recommendation_respond(
         recommendation=r1,
         decision="rejected",
         response_text="CSB already does this",
-        meeting=meeting,
+        meeting=cabinet,
         user=officer_user,
     )
     recommendation_close(
-        recommendation=r1, meeting=meeting, minute_reference="Minute 45", user=officer_user
+        recommendation=r1, meeting=committee, minute_reference="Minute 45", user=officer_user
     )
     html = html_of(reader, r1.get_absolute_url())
     assert "Rejected" in html and "CSB already does this" in html

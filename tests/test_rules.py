@@ -518,12 +518,13 @@ def test_status_set_by_an_officer_wins_over_the_actions(rec):
     assert rec.status == "achieved"
 
 
-def test_rejection_and_closure_win_over_everything(rec, officer_user, cabinet_meeting):
+def test_rejection_and_closure_win_over_everything(rec, officer_user, committee):
     ActionPlanItem.objects.create(recommendation=rec, action="A", status="on_track")
     rec.refresh_from_db()
     rec.status_set_by_officer = "achieved"
+    meeting = Meeting.objects.create(committee=committee, date=D(2018, 3, 8))
     recommendation_close(
-        recommendation=rec, meeting=cabinet_meeting, minute_reference="Minute 12", user=officer_user
+        recommendation=rec, meeting=meeting, minute_reference="Minute 12", user=officer_user
     )
     assert rec.status == "closed"
 

@@ -195,7 +195,11 @@ def update_create(request: HttpRequest, recommendation_pk: int) -> HttpResponse:
     if parse_id(request.GET.get("action")):
         initial["action"] = parse_id(request.GET["action"])
     form = UpdateForm(
-        request.POST or None, actions=allowed, action_required=not whole, initial=initial
+        request.POST or None,
+        review=recommendation.review,
+        actions=allowed,
+        action_required=not whole,
+        initial=initial,
     )
     if request.method == "POST" and form.is_valid():
         action = form.cleaned_data["action"]

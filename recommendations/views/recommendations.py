@@ -225,7 +225,11 @@ def recommendation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def recommendation_close(request: HttpRequest, pk: int) -> HttpResponse:
     require_register_editor(request.user)
     recommendation = get_object_or_404(Recommendation.objects.select_related("review"), pk=pk)
-    form = CloseForm(request.POST or None, initial={"version": recommendation.version})
+    form = CloseForm(
+        request.POST or None,
+        recommendation=recommendation,
+        initial={"version": recommendation.version},
+    )
     heading = f"Close recommendation {recommendation.number}"
     if request.method == "POST" and form.is_valid():
         closed, refused = attempt(

@@ -184,6 +184,7 @@ def review_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             review=record,
             members=list(form.cleaned_data.get("members") or []),
             chair=form.cleaned_data.get("chair"),
+            monitoring=list(form.cleaned_data.get("monitoring_committees") or []),
             user=request.user,
             reason=reason,
             version=form.seen_version,
@@ -318,9 +319,12 @@ def review_responses(request: HttpRequest, review_pk: int) -> HttpResponse:
     review = get_object_or_404(Review, pk=review_pk)
     recommendations = list(review.recommendations.all())
     bound = request.method == "POST"
+    # The meeting of a response already recorded is shown; the receipt's is not guessed (an
+    # officer who gave only a date got a second error, about a meeting they had not chosen).
     meeting_form = ResponseMeetingForm(
         request.POST if bound else None,
-        initial={"meeting": review.response_meeting_id or review.report_received_meeting_id},
+        review=review,
+        initial={"meeting": review.response_meeting_id},
     )
     forms_by_rec = []
     for rec in recommendations:
