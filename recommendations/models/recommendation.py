@@ -1,29 +1,20 @@
-"""Recommendations, the executive's response, the action plan and progress updates."""
+"""A recommendation of a review's report, with the executive's response to it, its
+implementation status and its closure."""
 
 import datetime
 
-from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 
 from reviews import meeting_rules
 from reviews.dates import municipal_year
 from reviews.models import Committee, Councillor, Meeting, Officer, Review
 from scrutiny.models import AuditedModel
 
-from .querysets import ActionPlanItemQuerySet, RecommendationQuerySet, UpdateQuerySet
-
-# The status key lives in recommendations.statuses. The names imported "as" themselves are not
-# used here: they stay importable from here for code written before the key moved.
-from .statuses import MARK_COLOURS as MARK_COLOURS
-from .statuses import STATUS_COLOURS as STATUS_COLOURS
-from .statuses import STATUS_MEANINGS as STATUS_MEANINGS
-from .statuses import Decision, ProgressStatus, RecommendationStatus, derived_status
-from .statuses import TagColour as TagColour
-from .statuses import status_colour as status_colour
+from ..querysets import RecommendationQuerySet
+from ..statuses import Decision, RecommendationStatus, derived_status
 
 
 class Recommendation(AuditedModel):
@@ -268,204 +259,3 @@ class Recommendation(AuditedModel):
         if action_count is None:
             action_count = self.actions.count()
         return action_count == 0
-
-
-class ActionPlanItem(AuditedModel):
-    """An action agreed in the action plan for a recommendation: what, by when (as the council
-    wrote it, and as a date where there is one), who, and how it is going.
-
-    The first target date is kept; each revision needs a reason (``revise_target_date``).
-    """
-
-    recommendation = models.ForeignKey(
-        Recommendation, on_delete=models.CASCADE, related_name="actions"
-    )
-    number = models.PositiveSmallIntegerField(default=1)
-    action = models.TextField(
-        blank=True,
-        help_text="The action agreed. (Blank only where the council's own plan left it empty.)",
-    )
-    timeline = models.CharField(
-        max_length=200, blank=True, help_text='As the council wrote it: "Late 2017", "Ongoing".'
-    )
-    target_date = models.DateField(null=True, blank=True)
-    first_target_date = models.DateField(null=True, blank=True, editable=False)
-    target_revision_count = models.PositiveSmallIntegerField(default=0, editable=False)
-    owner = models.ForeignKey(
-        Officer, on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
-    )
-    status = models.CharField(
-        max_length=20, choices=ProgressStatus.choices, default=ProgressStatus.NOT_STARTED
-    )
-
-    objects = ActionPlanItemQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["recommendation_id", "number", "pk"]
-        verbose_name = "action plan item"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["recommendation", "number"],
-                name="action_number_unique_in_recommendation",
-                violation_error_message="This recommendation already has an action with that "
-                "number.",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.recommendation}, action {self.number}"
-
-    def get_absolute_url(self) -> str:
-        return self.recommendation.get_absolute_url() + f"#action-{self.pk}"
-
-    def save(self, *args, update_recommendation: bool = True, **kwargs):
-        """Save; the first target date is kept the first time one is set, and the
-        recommendation's derived status follows (saved with history if it changed)."""
-        if self.first_target_date is None and self.target_date is not None:
-            self.first_target_date = self.target_date
-        super().save(*args, **kwargs)
-        if update_recommendation:
-            self._refresh_recommendation_status()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        self._refresh_recommendation_status()
-        return result
-
-    def _refresh_recommendation_status(self) -> None:
-        """Re-derive the recommendation's status from a fresh, locked copy, so an edit of the
-        recommendation saved meanwhile is kept (two queries, three if the status changed)."""
-        with transaction.atomic():
-            Recommendation.objects.select_for_update().get(
-                pk=self.recommendation_id
-            ).refresh_status()
-
-    def is_overdue(self, today: datetime.date | None = None) -> bool:
-        """Past its target date and not achieved."""
-        today = today or timezone.localdate()
-        return (
-            self.target_date is not None
-            and self.target_date < today
-            and self.status != ProgressStatus.ACHIEVED
-        )
-
-    @property
-    def slippage_days(self) -> int:
-        """Days between the first agreed target and the target now in force (0 if none)."""
-        if self.target_date is None or self.first_target_date is None:
-            return 0
-        return (self.target_date - self.first_target_date).days
-
-    @property
-    def slippage_text(self) -> str:
-        """ "Target revised twice, 7 months later than first agreed", or "" if never revised."""
-        if not self.target_revision_count:
-            return ""
-        times = {1: "once", 2: "twice"}.get(
-            self.target_revision_count, f"{self.target_revision_count} times"
-        )
-        text = f"Target revised {times}"
-        if self.target_date and self.first_target_date and self.slippage_days:
-            delta = relativedelta(self.target_date, self.first_target_date)
-            direction = "later" if self.slippage_days > 0 else "earlier"
-            if self.slippage_days < 0:
-                delta = relativedelta(self.first_target_date, self.target_date)
-            months = delta.years * 12 + delta.months
-            if months:
-                amount = f"{months} month{'s' if months != 1 else ''}"
-            else:
-                amount = f"{delta.days} day{'s' if delta.days != 1 else ''}"
-            text += f", {amount} {direction} than first agreed"
-        return text
-
-
-class TargetDateRevision(AuditedModel):
-    """A revision of an action's target date, with the reason it was needed."""
-
-    action = models.ForeignKey(
-        ActionPlanItem, on_delete=models.CASCADE, related_name="target_revisions"
-    )
-    previous_target_date = models.DateField()
-    new_target_date = models.DateField()
-    reason = models.TextField()
-    revised_by = models.ForeignKey(
-        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["action_id", "created_at", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(reason=""),
-                name="target_revision_needs_reason",
-                violation_error_message="Revising a target date needs a reason.",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.action}: {self.previous_target_date} → {self.new_target_date}"
-
-    def get_absolute_url(self) -> str:
-        return self.action.get_absolute_url()
-
-
-class Update(AuditedModel):
-    """A dated progress note on an action, or on the recommendation as a whole, with the status
-    it reports and the meeting it was reported to."""
-
-    recommendation = models.ForeignKey(
-        Recommendation, on_delete=models.CASCADE, related_name="updates"
-    )
-    action = models.ForeignKey(
-        ActionPlanItem, on_delete=models.CASCADE, null=True, blank=True, related_name="updates"
-    )
-    date = models.DateField(default=timezone.localdate)
-    text = models.TextField()
-    author = models.ForeignKey(
-        Officer, on_delete=models.PROTECT, null=True, blank=True, related_name="updates"
-    )
-    reported_status = models.CharField(max_length=20, choices=ProgressStatus.choices, blank=True)
-    reported_to = models.ForeignKey(
-        Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="updates"
-    )
-
-    objects = UpdateQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["recommendation_id", "-date", "-pk"]
-        get_latest_by = ["date", "pk"]
-        indexes = [
-            # "The latest update of each recommendation", asked by every register row.
-            models.Index(fields=["recommendation", "-date", "-id"], name="update_latest_first"),
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(text=""),
-                name="update_has_text",
-                violation_error_message="An update needs its text.",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"Update of {self.date:%d/%m/%Y} on {self.recommendation}"
-
-    def get_absolute_url(self) -> str:
-        return self.recommendation.get_absolute_url() + f"#update-{self.pk}"
-
-    def clean(self) -> None:
-        errors = {}
-        if (
-            self.action_id
-            and self.recommendation_id
-            and self.action.recommendation_id != self.recommendation_id
-        ):
-            errors["action"] = "That action belongs to a different recommendation."
-        if self.reported_to_id and self.recommendation_id:
-            try:
-                meeting_rules.check_update_meeting(
-                    self.reported_to, review=self.recommendation.review, date=self.date
-                )
-            except ValidationError as refused:
-                meeting_rules.add_refusal(errors, refused)
-        if errors:
-            raise ValidationError(errors)

@@ -1,0 +1,32 @@
+"""Recommendations, the executive's response, the action plan and progress updates: one
+module per record (``recommendation``, ``actions``, ``updates``), imported here so Django
+finds them and code imports them from ``recommendations.models``."""
+
+from ..statuses import (  # the status key lives in recommendations.statuses; also importable here
+    MARK_COLOURS,
+    STATUS_COLOURS,
+    STATUS_MEANINGS,
+    Decision,
+    ProgressStatus,
+    RecommendationStatus,
+    TagColour,
+    status_colour,
+)
+from .actions import ActionPlanItem, TargetDateRevision
+from .recommendation import Recommendation
+from .updates import Update
+
+__all__ = [
+    "MARK_COLOURS",
+    "STATUS_COLOURS",
+    "STATUS_MEANINGS",
+    "ActionPlanItem",
+    "Decision",
+    "ProgressStatus",
+    "Recommendation",
+    "RecommendationStatus",
+    "TagColour",
+    "TargetDateRevision",
+    "Update",
+    "status_colour",
+]

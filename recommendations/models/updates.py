@@ -1,0 +1,77 @@
+"""Progress updates on a recommendation or one of its actions."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from reviews import meeting_rules
+from reviews.models import Meeting, Officer
+from scrutiny.models import AuditedModel
+
+from ..querysets import UpdateQuerySet
+from ..statuses import ProgressStatus
+from .actions import ActionPlanItem
+from .recommendation import Recommendation
+
+
+class Update(AuditedModel):
+    """A dated progress note on an action, or on the recommendation as a whole, with the status
+    it reports and the meeting it was reported to."""
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, related_name="updates"
+    )
+    action = models.ForeignKey(
+        ActionPlanItem, on_delete=models.CASCADE, null=True, blank=True, related_name="updates"
+    )
+    date = models.DateField(default=timezone.localdate)
+    text = models.TextField()
+    author = models.ForeignKey(
+        Officer, on_delete=models.PROTECT, null=True, blank=True, related_name="updates"
+    )
+    reported_status = models.CharField(max_length=20, choices=ProgressStatus.choices, blank=True)
+    reported_to = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="updates"
+    )
+
+    objects = UpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["recommendation_id", "-date", "-pk"]
+        get_latest_by = ["date", "pk"]
+        indexes = [
+            # "The latest update of each recommendation", asked by every register row.
+            models.Index(fields=["recommendation", "-date", "-id"], name="update_latest_first"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(text=""),
+                name="update_has_text",
+                violation_error_message="An update needs its text.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Update of {self.date:%d/%m/%Y} on {self.recommendation}"
+
+    def get_absolute_url(self) -> str:
+        return self.recommendation.get_absolute_url() + f"#update-{self.pk}"
+
+    def clean(self) -> None:
+        errors = {}
+        if (
+            self.action_id
+            and self.recommendation_id
+            and self.action.recommendation_id != self.recommendation_id
+        ):
+            errors["action"] = "That action belongs to a different recommendation."
+        if self.reported_to_id and self.recommendation_id:
+            try:
+                meeting_rules.check_update_meeting(
+                    self.reported_to, review=self.recommendation.review, date=self.date
+                )
+            except ValidationError as refused:
+                meeting_rules.add_refusal(errors, refused)
+        if errors:
+            raise ValidationError(errors)

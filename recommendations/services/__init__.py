@@ -1,0 +1,43 @@
+"""Writes to recommendations, actions and updates, and the writes to a review that reach its
+recommendations.
+
+Each is a keyword-only function that runs in one transaction, reads the record again holding
+its row (refusing, with ``scrutiny.editing.StaleEdit``, an edit made against an older
+``version``; None skips that check for writes that saw no version), validates before saving,
+saves through ``save()`` (so history rows are written) and records ``user`` on those rows.
+Views, commands and imports all call these; none of them writes a record any other way.
+"""
+
+from .records import (
+    action_remove,
+    action_revise_target_date,
+    recommendation_archive,
+    recommendation_close,
+    recommendation_respond,
+    update_post,
+)
+from .reviews import (
+    PastedRecommendation,
+    Response,
+    StaleResponses,
+    recommendations_add_from_paste,
+    references_follow_review,
+    review_record_responses,
+    review_update,
+)
+
+__all__ = [
+    "PastedRecommendation",
+    "Response",
+    "StaleResponses",
+    "action_remove",
+    "action_revise_target_date",
+    "recommendation_archive",
+    "recommendation_close",
+    "recommendation_respond",
+    "recommendations_add_from_paste",
+    "references_follow_review",
+    "review_record_responses",
+    "review_update",
+    "update_post",
+]

@@ -1,0 +1,54 @@
+"""The people the register names: officers (who may sign in) and councillors."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from scrutiny.models import AuditedModel
+
+
+class Officer(AuditedModel):
+    """A council officer (or a partner's): scrutiny officers, lead officers, action owners.
+
+    Linked to a user account where the officer signs in; partners may have none.
+    """
+
+    name = models.CharField(max_length=200)
+    job_title = models.CharField(max_length=200, blank=True)
+    organisation = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="officer",
+    )
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.job_title}" if self.job_title else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("recommendation_list") + f"?lead_officer={self.pk}"
+
+
+class Councillor(AuditedModel):
+    """An elected member: chairs and members of reviews, lead Cabinet Members."""
+
+    name = models.CharField(max_length=200, help_text='Without the title: "Peter Southgate".')
+    role = models.CharField(
+        max_length=200, blank=True, help_text='For example "Cabinet Member for Finance".'
+    )
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return f"Councillor {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("review_list") + f"?q={self.name}"
