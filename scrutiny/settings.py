@@ -155,7 +155,7 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a writer rather than failing at once when two requests save together, and take
     # the write lock when a transaction begins, so a version check and its save cannot
-    # interleave with another request's (see reviews/editing.py).
+    # interleave with another request's (see scrutiny/editing.py).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     )
