@@ -3,6 +3,7 @@
 import datetime
 
 from django import template
+from django.conf import settings
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
@@ -40,6 +41,13 @@ def user_name(user) -> str:
     if user is None:
         return "an unknown user"
     return user.get_full_name() or user.get_username()
+
+
+@register.simple_tag
+def council_name() -> str:
+    """The council's name, read from the settings: the 500 page is drawn with no context
+    processors, so it cannot rely on ``COUNCIL_NAME`` being in its context."""
+    return settings.COUNCIL_NAME
 
 
 @register.simple_tag
