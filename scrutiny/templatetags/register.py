@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
-from scrutiny.formats import british_date, british_datetime
+from scrutiny.formats import british_date, british_datetime, minute_text
 
 register = template.Library()
 
@@ -22,6 +22,12 @@ def british(day: datetime.date | None) -> str:
 def british_datetime_filter(moment: datetime.datetime | None) -> str:
     """ "14 January 2017, 09:05", in local time (an empty string for none)."""
     return british_datetime(moment)
+
+
+@register.filter(name="minute_text")
+def minute_text_filter(reference: str | None) -> str:
+    """ "minute 45/26", or the reference as typed when it already starts with "minute"."""
+    return minute_text(reference)
 
 
 @register.filter
