@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
+from scrutiny.audit import person_name
 from scrutiny.formats import british_date, british_datetime, minute_text
 
 register = template.Library()
@@ -44,9 +45,7 @@ def days_phrase(days: int | None) -> str:
 @register.filter
 def user_name(user) -> str:
     """The name of whoever made a change: full name, else username, else "an unknown user"."""
-    if user is None:
-        return "an unknown user"
-    return user.get_full_name() or user.get_username()
+    return person_name(user)
 
 
 @register.simple_tag
