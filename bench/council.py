@@ -49,6 +49,7 @@ from reviews.models import (
     ReviewType,
 )
 from scrutiny.audit import acting_as
+from scrutiny.formats import minute_text
 
 YEARS = 10
 DAY = datetime.timedelta(days=1)
@@ -1050,7 +1051,7 @@ class _Builder:
             rec.closed_at_meeting = meeting
             rec.closed_on = meeting.date
             rec.closure_minute_reference = f"Minute {self.rng.randint(10, 120)}"
-            rec.save(reason=f"Closed at {meeting}, minute {rec.closure_minute_reference}")
+            rec.save(reason=f"Closed at {meeting}, {minute_text(rec.closure_minute_reference)}")
 
     def finish_review(self, p, ended: list) -> None:
         """Close a review three years after its response once monitoring of every

@@ -3,10 +3,14 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db import models
 from simple_history.utils import get_m2m_reverse_field_name
 
+from scrutiny.audit import person_name
 from scrutiny.formats import british_date
+
+User = get_user_model()
 
 # Parent links are implied by the page the history is shown on.
 HIDDEN_FIELDS = {
@@ -56,7 +60,10 @@ def _display(model, field_name: str, value, related: dict) -> str:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(model_field, models.ForeignKey):
         obj = related.get((model_field.related_model, value))
-        return str(obj) if obj is not None else f"(removed record {value})"
+        if obj is None:
+            return f"(removed record {value})"
+        # A user is named as people know them, not by the username they sign in with.
+        return person_name(obj) if model_field.related_model is User else str(obj)
     if isinstance(model_field, models.DateField) and hasattr(value, "strftime"):
         return british_date(value)
     if isinstance(model_field, models.BooleanField):

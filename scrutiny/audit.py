@@ -24,6 +24,15 @@ def history_user(request=None, instance=None, **kwargs):
     return _acting_user.get()
 
 
+def person_name(user) -> str:
+    """A user as people read them, wherever a change is said to be theirs (the "by" of a
+    history entry, a user named in a changed value): full name, else username, else "an
+    unknown user" (the account was removed)."""
+    if user is None:
+        return "an unknown user"
+    return user.get_full_name() or user.get_username()
+
+
 @contextmanager
 def acting_as(user) -> Iterator[None]:
     """Record ``user`` on every history row written inside the block."""

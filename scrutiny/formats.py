@@ -1,6 +1,7 @@
 """How the product writes and reads dates, in one place: the British date councils write
 ("14 January 2017"), the same with the time ("14 January 2017, 09:05"), and the "as at" date
-a page or document is asked for (its formats, its rules and its messages)."""
+a page or document is asked for (its formats, its rules and its messages). Also a closure's
+minute reference in a sentence ("minute 45/26"), written once."""
 
 import datetime
 
@@ -29,6 +30,18 @@ def british_datetime(moment: datetime.datetime | None) -> str:
         return ""
     moment = _local(moment)
     return f"{british_date(moment)}, {moment:%H:%M}"
+
+
+def minute_text(reference: str | None) -> str:
+    """A closure's minute reference in a sentence: "minute 45/26" for a typed "45/26", and
+    the reference as typed when it already says so ("Minute 45/26", "MINUTE 12"), so the word
+    is never printed twice ("minute Minute 45/26"). An empty string for no reference."""
+    reference = (reference or "").strip()
+    if not reference:
+        return ""
+    if reference.casefold().startswith("minute"):
+        return reference
+    return f"minute {reference}"
 
 
 # --- the "as at" date ---------------------------------------------------------------------

@@ -19,6 +19,7 @@ from scrutiny.formats import (
     british_date,
     british_datetime,
     check_as_at,
+    minute_text,
     parse_as_at,
 )
 
@@ -221,3 +222,30 @@ def test_the_export_date_boxes_follow_the_rules_of_every_date_box(parts, message
     assert form.date_error == message
     assert form.date_error_whole == (marked is None)
     assert form.date_error_field == (marked or "as_at_day")
+
+
+# --- a closure's minute reference -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "printed"),
+    [
+        ("45/26", "minute 45/26"),
+        (" 45/26 ", "minute 45/26"),
+        ("Minute 45/26", "Minute 45/26"),
+        ("minute 45/26", "minute 45/26"),
+        ("MINUTE 12", "MINUTE 12"),
+        ("Minutes 12 and 13", "Minutes 12 and 13"),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_minute_text_says_minute_once(typed, printed):
+    assert minute_text(typed) == printed
+
+
+def test_minute_text_filter_in_a_template():
+    template = Template("{% load register %}{{ a|minute_text }}; {{ b|minute_text }}")
+    assert template.render(Context({"a": "45/26", "b": "Minute 45/26"})) == (
+        "minute 45/26; Minute 45/26"
+    )

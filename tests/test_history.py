@@ -1,5 +1,6 @@
 """Every create, edit and delete leaves a history row with the values, time and user."""
 
+import datetime
 import io
 
 import pytest
@@ -82,3 +83,71 @@ def test_reason_is_stored_when_given(committee, officer_user):
         committee.short_name = "OSC"
         committee.save(reason="Abbreviation used in the papers")
     assert committee.history.first().history_change_reason == "Abbreviation used in the papers"
+
+
+# --- the history pages speak in words and name people (issue "A record councils can trust",
+# point 9) -----------------------------------------------------------------------------------
+
+
+def _history_page(client, user, recommendation):
+    from django.urls import reverse
+
+    client.force_login(user)
+    response = client.get(reverse("recommendation_history", args=[recommendation.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_history_shows_choice_labels_not_codes(client, demo, councillor_user, officer_user):
+    from recommendations.statuses import ProgressStatus
+
+    rec = Recommendation.objects.get(reference="2016/17 R2")
+    action = rec.actions.get()
+    with acting_as(officer_user):
+        action.status = ProgressStatus.ON_TRACK
+        action.save(reason="Reported at the March meeting")
+    rec.refresh_from_db()
+    assert rec.status == "on_track"  # the recommendation followed its action, with history
+
+    html = _history_page(client, councillor_user, rec)
+    assert '<ins class="app-new">Acceptable progress</ins>' in html
+    # The recommendation's derived status is in words in its reason too.
+    assert "Status derived from its actions: Acceptable progress" in html
+    assert "on_track" not in html and "not_started" not in html
+
+
+def test_history_names_users_by_full_name_in_the_by_and_in_values(
+    client, demo, councillor_user, lead_officer_user
+):
+    from recommendations.services import action_revise_target_date
+
+    rec = Recommendation.objects.get(reference="2016/17 R2")
+    action_revise_target_date(
+        action=rec.actions.get(),
+        new_date=datetime.date(2017, 9, 30),
+        reason="CIPFA late",
+        user=lead_officer_user,
+    )
+    html = _history_page(client, councillor_user, rec)
+    assert "Target date revision: created by Lead Officer" in html
+    # The revision's "Revised by" names the person, not their username ("lo").
+    revised_by = html[html.index(">Revised by</th>") :]
+    revised_by = revised_by[: revised_by.index("</tr>")]
+    assert '<ins class="app-new">Lead Officer</ins>' in revised_by
+    assert ">lo<" not in html
+
+
+def test_history_falls_back_to_the_username_and_to_an_unknown_user(
+    client, demo, councillor_user, officer_user
+):
+    from django.contrib.auth.models import User
+
+    rec = Recommendation.objects.get(reference="2016/17 R2")
+    nameless = User.objects.create_user(username="jbloggs")
+    with acting_as(nameless):
+        rec.service_area = "Corporate Services"
+        rec.save(reason="Service area from the 2017 structure chart")
+    assert "Recommendation 2: changed by jbloggs" in _history_page(client, councillor_user, rec)
+    nameless.delete()
+    html = _history_page(client, councillor_user, rec)
+    assert "Recommendation 2: changed by an unknown user" in html

@@ -288,7 +288,9 @@ def test_recommendation_page_shows_rejection_reason_and_closure(reader, officer_
     )
     html = html_of(reader, r1.get_absolute_url())
     assert "Rejected" in html and "CSB already does this" in html
-    assert "minute Minute 45" in html
+    # The officer typed "Minute 45": it reads once, not "minute Minute 45".
+    assert "</a>, Minute 45.</p>" in html
+    assert "minute Minute" not in html
     assert "Closed" in html
 
 
@@ -555,7 +557,8 @@ def test_meeting_page_lists_closures_and_new_responses_of_the_reviews_it_monitor
     html = html_of(reader, meeting.get_absolute_url())
     closures = html[html.find("Recommendations closed") :]
     assert closures.startswith("Recommendations closed</h3>")
-    assert f'href="{closed.get_absolute_url()}">2016/17 R1</a>, minute Minute 42' in closures
+    assert f'href="{closed.get_absolute_url()}">2016/17 R1</a>, Minute 42</li>' in closures
+    assert "minute Minute" not in html
     new_responses = html[html.find("New executive responses") :]
     assert new_responses.startswith("New executive responses (1)")
     assert f'href="{responded.get_absolute_url()}">2016/17 R2</a>: ' in new_responses

@@ -569,6 +569,19 @@ def test_closing_records_meeting_date_and_minute(rec, officer_user, committee):
     assert not Recommendation.objects.open().exists()
 
 
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [("Minute 7", "Minute 7"), ("MINUTE 7/18", "MINUTE 7/18"), (" 7/18 ", "minute 7/18")],
+)
+def test_closure_history_reason_says_minute_once(rec, officer_user, committee, typed, reason):
+    meeting = Meeting.objects.create(committee=committee, date=D(2018, 3, 8))
+    recommendation_close(
+        recommendation=rec, meeting=meeting, minute_reference=typed, user=officer_user
+    )
+    reason_given = rec.history.latest().history_change_reason
+    assert reason_given == f"Closed at {meeting}, {reason}"
+
+
 def test_closed_recommendation_actions_are_not_overdue(rec, officer_user, committee):
     ActionPlanItem.objects.create(recommendation=rec, action="A", target_date=D(2017, 6, 30))
     meeting = Meeting.objects.create(committee=committee, date=D(2018, 3, 8))

@@ -236,7 +236,8 @@ class Recommendation(AuditedModel):
         new_status = self.derive_status()
         if new_status == self.status:
             return False
-        self.save(reason=f"Status derived from its actions: {new_status}")
+        label = dict(RecommendationStatus.choices).get(new_status, new_status)  # in words
+        self.save(reason=f"Status derived from its actions: {label}")
         return True
 
     @property

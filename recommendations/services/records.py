@@ -10,6 +10,7 @@ from django.utils import timezone
 from reviews.models import Meeting
 from scrutiny.audit import acting_as
 from scrutiny.editing import lock_for_edit
+from scrutiny.formats import minute_text
 
 from ..models import ActionPlanItem, Recommendation, TargetDateRevision, Update
 from ..statuses import Decision
@@ -101,7 +102,8 @@ def recommendation_close(
         recommendation.closed_on = meeting.date
         recommendation.closure_minute_reference = minute_reference.strip()
         recommendation.full_clean()
-        recommendation.save(reason=reason or f"Closed at {meeting}, minute {minute_reference}")
+        minute = minute_text(minute_reference)
+        recommendation.save(reason=reason or f"Closed at {meeting}, {minute}")
     return recommendation
 
 

@@ -3,10 +3,12 @@
 import datetime
 
 from django import template
+from django.conf import settings
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
-from scrutiny.formats import british_date, british_datetime
+from scrutiny.audit import person_name
+from scrutiny.formats import british_date, british_datetime, minute_text
 
 register = template.Library()
 
@@ -23,6 +25,12 @@ def british_datetime_filter(moment: datetime.datetime | None) -> str:
     return british_datetime(moment)
 
 
+@register.filter(name="minute_text")
+def minute_text_filter(reference: str | None) -> str:
+    """ "minute 45/26", or the reference as typed when it already starts with "minute"."""
+    return minute_text(reference)
+
+
 @register.filter
 def days_phrase(days: int | None) -> str:
     """ "in 12 days", "today", "3 days ago": for deadlines and countdowns."""
@@ -37,9 +45,14 @@ def days_phrase(days: int | None) -> str:
 @register.filter
 def user_name(user) -> str:
     """The name of whoever made a change: full name, else username, else "an unknown user"."""
-    if user is None:
-        return "an unknown user"
-    return user.get_full_name() or user.get_username()
+    return person_name(user)
+
+
+@register.simple_tag
+def council_name() -> str:
+    """The council's name, read from the settings: the 500 page is drawn with no context
+    processors, so it cannot rely on ``COUNCIL_NAME`` being in its context."""
+    return settings.COUNCIL_NAME
 
 
 @register.simple_tag
