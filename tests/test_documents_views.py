@@ -668,3 +668,25 @@ def test_the_meeting_page_lists_published_documents_and_the_review_links_the_pla
     html = client.get(review.get_absolute_url()).content.decode()
     assert reverse("documents_review_plan", args=[review.pk]) in html
     assert reverse("documents_review_export", args=[review.pk]) in html
+
+
+@pytest.mark.parametrize("path", ["review", "meeting", "register"])
+def test_councillors_are_not_offered_publish(client, demo, councillor_user, officer_user, path):
+    """Publishing is for those who keep the register: a councillor's pages offer export only."""
+    from reviews.models import Meeting, Review
+
+    urls = {
+        "review": Review.objects.get(title="Shared and outsourced services in Merton"),
+        "meeting": Meeting.objects.get(date="2017-07-06"),
+        "register": None,
+    }
+    record = urls[path]
+    url = record.get_absolute_url() if record else "/recommendations/"
+    client.force_login(councillor_user)
+    page = client.get(url).content.decode()
+    assert "publish the" not in page.lower()
+    assert "Export" in page
+    client.force_login(officer_user)
+    page = client.get(url).content.decode()
+    if path != "register":  # the register page does not read the user's role
+        assert "Export or publish" in page
