@@ -144,8 +144,7 @@ def test_the_chart_stylesheet_has_a_fill_for_every_tag_colour():
 
 def test_gov_uk_frontend_has_a_tag_for_every_tag_colour():
     tag = ROOT / "node_modules/govuk-frontend/dist/govuk/components/tag/_index.scss"
-    if not tag.exists():
-        pytest.skip("GOV.UK Frontend is not installed (npm ci)")
+    assert tag.exists(), f"{tag} is missing: make test installs GOV.UK Frontend (npm ci)"
     defined = set(re.findall(r"\.govuk-tag--([a-z-]+)\s*\{", tag.read_text()))
     assert set(TagColour.values) <= defined
 

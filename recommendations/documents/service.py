@@ -95,6 +95,12 @@ def describe(spec: DocumentSpec) -> str:
     return "Recommendations tracker"
 
 
+def results_are_kept() -> bool:
+    """Whether the tasks backend keeps results for the task's page (the database backend
+    does; the immediate backend of the tests runs the task within the request and does not)."""
+    return make_document.get_backend().supports_get_result
+
+
 def find_task(task_id) -> DocumentTask | None:
     """The document task with this id, or None if there is none (or the backend keeps no
     results, as the immediate backend of the tests does not)."""

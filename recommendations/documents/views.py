@@ -290,7 +290,7 @@ def tracker_export_publish(request: HttpRequest) -> HttpResponse:
 def _task_redirect(request: HttpRequest, task: DocumentTask) -> HttpResponse:
     """To the task's page; or, where the backend keeps no results (it ran the task at once,
     as in the tests), that page now."""
-    if service.find_task(task.id) is None:
+    if not service.results_are_kept():
         return _task_page(request, task)
     return redirect(task)
 
