@@ -119,6 +119,13 @@ class PreviewItemForm(GovukForm):
     responsible_body = forms.TypedChoiceField(
         label="Responsible body", required=False, choices=[], empty_value=None
     )
+    reference = forms.CharField(
+        label="Reference",
+        required=False,
+        max_length=40,
+        validators=[_text_limit(40)],
+        help_text="Leave blank to give it the reference the council's scheme gives.",
+    )
 
     def __init__(self, *args, committees=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -144,6 +151,7 @@ class BasePreviewFormSet(forms.BaseFormSet):
 
     def clean(self):
         seen = set()
+        references = set()
         for form in self.forms:
             if not form.is_valid() or not form.cleaned_data.get("include"):
                 continue
@@ -153,8 +161,34 @@ class BasePreviewFormSet(forms.BaseFormSet):
             elif number in seen:
                 form.add_error("number", f"Number {number} is used twice.")
             seen.add(number)
+            reference = form.cleaned_data.get("reference", "").strip()
+            if reference in references:
+                form.add_error(
+                    "reference",
+                    f"The reference {reference} is typed twice: references are unique across "
+                    "the council. Type another, or leave it blank.",
+                )
+            elif reference:
+                references.add(reference)
         if not seen and not any(f.errors for f in self.forms):
             raise forms.ValidationError("Choose at least one recommendation to add.")
+
+
+class ReferencePrefixForm(GovukForm):
+    """On the paste preview (references per review): the review's reference prefix, the way to
+    tell its references from another review's of the same municipal year."""
+
+    reference_prefix = forms.CharField(
+        label="Reference prefix for this review",
+        required=False,
+        max_length=12,
+        validators=[_text_limit(12)],
+        help_text="Goes into the references of this review's recommendations, so that two "
+        "reviews reporting in the same municipal year are told apart: “SOS” gives "
+        "“2016/17 SOS R3”. Changing it changes the references of the recommendations the "
+        "review already has.",
+    )
+    review_version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 PreviewFormSet = forms.formset_factory(

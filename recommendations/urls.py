@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import actions, dashboard, meetings, recommendations, reviews
+from .views import actions, dashboard, meetings, paste, recommendations, reviews
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -15,7 +15,7 @@ urlpatterns = [
     path("reviews/<int:pk>/history/", reviews.review_history, name="review_history"),
     path(
         "reviews/<int:review_pk>/recommendations/paste/",
-        reviews.recommendation_paste,
+        paste.recommendation_paste,
         name="recommendation_paste",
     ),
     path("reviews/<int:review_pk>/responses/", reviews.review_responses, name="review_responses"),

@@ -38,7 +38,12 @@ def test_reference_unique_across_the_council(review, committee):
     )
     with pytest.raises(ValidationError) as exc:
         duplicate.full_clean()
-    assert "references are unique across the council" in messages(exc.value)
+    assert messages(exc.value) == (
+        "2016/17 R1 is already the reference of recommendation 1 of “Shared services”. Type "
+        "another reference, or leave it blank to give it the generated one."
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        duplicate.save()
 
 
 def test_response_reason_constraint_in_the_database(review):

@@ -257,7 +257,8 @@ class TestReviewForms(FormTestCase):
         )
         self.assert_refused(
             response,
-            "2015/16 R1 is a recommendation of “Shared services in Merton”",
+            "2015/16 R1 is already the reference of recommendation 1 of “Shared services in "
+            "Merton”",
             "Give this review a reference prefix",
         )
         assert not changed(before, snapshot())
@@ -353,7 +354,11 @@ class TestRecommendationForms(FormTestCase):
         url = reverse("recommendation_edit", args=[self.w.r1])
         before = snapshot()
         response = self.send(url, {"reference_typed": "2015/16 R3"})
-        self.assert_refused(response, "already used by another recommendation")
+        self.assert_refused(
+            response,
+            "2015/16 R3 is already the reference of recommendation 3 of “Shared services in "
+            "Merton”. Type another reference, or leave it blank to give it the generated one.",
+        )
         assert not changed(before, snapshot())
 
     def test_close_a_recommendation_with_the_minute_reference(self):
@@ -406,7 +411,7 @@ class TestPaste(FormTestCase):
         del data["form-2-include"]  # untick recommendation 3
         data["form-4-text"] = data["form-4-text"] + " (corrected)"
         response = self.client.post(self.url, data, follow=True)
-        self.assert_saved(response, "Added 8 recommendations.")
+        self.assert_saved(response, "Added 8 recommendations: 2022/23 R1, 2022/23 R2, 2022/23 R4")
         recs = list(self.review.recommendations.order_by("number"))
         assert [r.number for r in recs] == [1, 2, 4, 5, 6, 7, 8, 9]
         assert [r.reference for r in recs][:2] == ["2022/23 R1", "2022/23 R2"]
@@ -432,15 +437,77 @@ class TestPaste(FormTestCase):
         self.assert_refused(response, "The review already has a recommendation 1.")
         assert not changed(before, snapshot())
 
-    def test_references_used_by_another_review_are_refused_with_a_message(self):
+    def test_the_preview_shows_the_reference_each_will_be_given(self):
+        html = self.preview().content.decode()
+        assert "Reference it will be given: <strong>2022/23 R1</strong>" in html
+        assert "Leave blank to give it 2022/23 R9." in html
+        assert "Reference prefix for this review" in html
+
+    def test_a_second_review_of_the_year_is_shown_the_clash_and_given_a_prefix(self):
         """A review agreed in 2016/17 without a prefix would generate "2016/17 R1", which
-        Merton's 2016 review already uses."""
+        Merton's 2016 review already holds: the preview says so before anything is saved, the
+        confirmation is refused naming it, and the prefix typed on the preview fixes it."""
         self.review.report_agreed_on = datetime.date(2016, 9, 1)
         self.review.save()
-        data = page_form(self.preview().content).data()
+        clash = (
+            "2016/17 R1 is already the reference of recommendation 1 of “Shared and outsourced "
+            "services in Merton”. Give this review a reference prefix, such as “SSTGP”, so that "
+            "its references are told apart (“2016/17 SSTGP R1”), or type another reference."
+        )
+        response = self.preview()
+        assert clash in response.content.decode()
+        data = page_form(response.content).data()
         before = snapshot()
         response = self.client.post(self.url, data)
-        self.assert_refused(response, "already used by another recommendation")
+        self.assert_refused(response, f"Recommendation 1: {clash}")
+        assert not changed(before, snapshot())
+        assert (
+            "Reference it will be given: <strong>2016/17 R9</strong>" in response.content.decode()
+        )
+        data = page_form(response.content).data()
+        data["review-reference_prefix"] = "SST"
+        response = self.client.post(self.url, data, follow=True)
+        self.assert_saved(response, "Added 9 recommendations: 2016/17 SST R1, 2016/17 SST R2")
+        self.review.refresh_from_db()
+        assert self.review.reference_prefix == "SST"
+        assert self.review.history.first().history_change_reason == (
+            "Reference prefix “SST” given while pasting recommendations"
+        )
+
+    def test_a_reference_typed_on_the_preview_is_kept_and_a_clash_named(self):
+        data = page_form(self.preview().content).data()
+        data["form-0-reference"] = "2015/16 R3"
+        before = snapshot()
+        response = self.client.post(self.url, data)
+        self.assert_refused(
+            response,
+            "2015/16 R3 is already the reference of recommendation 3 of “Shared services in "
+            "Merton”. Type another reference, or leave it blank to give it the generated one.",
+        )
+        assert not changed(before, snapshot())
+        data["form-0-reference"] = "OSC/22/1"
+        data["form-1-reference"] = "OSC/22/1"
+        response = self.client.post(self.url, data)
+        self.assert_refused(response, "The reference OSC/22/1 is typed twice")
+        assert not changed(before, snapshot())
+        data["form-1-reference"] = ""
+        response = self.client.post(self.url, data, follow=True)
+        self.assert_saved(response, "Added 9 recommendations: OSC/22/1, 2022/23 R2")
+        rec = self.review.recommendations.get(number=1)
+        assert rec.reference == "OSC/22/1" and not rec.reference_is_generated
+
+    def test_a_prefix_changed_meanwhile_is_refused_showing_both(self):
+        data = page_form(self.preview().content).data()
+        data["review-reference_prefix"] = "SST"
+        self.review.reference_prefix = "TG"
+        self.review.save(reason="Someone else")
+        before = snapshot()
+        response = self.client.post(self.url, data)
+        self.assert_refused(
+            response,
+            "The review was changed by someone else since this page was opened: its reference "
+            "prefix is now “TG” (you gave “SST”).",
+        )
         assert not changed(before, snapshot())
 
     def test_nothing_recognised_says_so(self):

@@ -1,6 +1,7 @@
-"""Recommendations, the executive's response, the action plan and progress updates: one
-module per record (``recommendation``, ``actions``, ``updates``), imported here so Django
-finds them and code imports them from ``recommendations.models``."""
+"""Recommendations, the executive's response, the action plan and progress updates, and the
+council's reference scheme: one module per record (``recommendation``, ``actions``,
+``updates``, ``references``), imported here so Django finds them and code imports them from
+``recommendations.models``."""
 
 from ..statuses import (  # the status key lives in recommendations.statuses; also importable here
     MARK_COLOURS,
@@ -14,6 +15,7 @@ from ..statuses import (  # the status key lives in recommendations.statuses; al
 )
 from .actions import ActionPlanItem, TargetDateRevision
 from .recommendation import Recommendation
+from .references import ReferenceScheme, ReferenceSchemeKind
 from .updates import Update
 
 __all__ = [
@@ -25,6 +27,8 @@ __all__ = [
     "ProgressStatus",
     "Recommendation",
     "RecommendationStatus",
+    "ReferenceScheme",
+    "ReferenceSchemeKind",
     "TagColour",
     "TargetDateRevision",
     "Update",

@@ -4,7 +4,7 @@ implementation status and its closure."""
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 
@@ -15,6 +15,7 @@ from scrutiny.models import AuditedModel
 
 from ..querysets import RecommendationQuerySet
 from ..statuses import Decision, RecommendationStatus, derived_status
+from .references import ReferenceScheme, clash_message
 
 
 class Recommendation(AuditedModel):
@@ -42,10 +43,14 @@ class Recommendation(AuditedModel):
         max_length=40,
         null=True,
         blank=True,
-        help_text='Unique across the council, such as "2016/17 R3". Generated from the '
-        "municipal year of the meeting that agreed the report unless typed.",
+        help_text='Unique across the council, such as "2016/17 R3" or "OS 24-25/07". Given by '
+        "the council's reference scheme unless typed.",
     )
     reference_is_generated = models.BooleanField(default=True, editable=False)
+    # Given by the scheme numbered through the municipal year: the year ("2024/25") and the
+    # number the reference carries, which stay. Blank for a reference per review or typed.
+    reference_year = models.CharField(max_length=7, blank=True, default="", editable=False)
+    reference_number = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     # The executive response.
     decision = models.CharField(max_length=30, choices=Decision.choices, blank=True)
@@ -127,6 +132,18 @@ class Recommendation(AuditedModel):
                 violation_error_message="A closure records the meeting, its date and the minute "
                 "reference.",
             ),
+            models.UniqueConstraint(
+                fields=["reference_year", "reference_number"],
+                name="recommendation_reference_number_unique_in_year",
+                violation_error_message="That number of the municipal year has been given to "
+                "another recommendation.",
+            ),
+            models.CheckConstraint(
+                condition=Q(reference_number__isnull=True, reference_year="")
+                | (Q(reference_number__gte=1) & ~Q(reference_year="")),
+                name="recommendation_reference_number_has_its_year",
+                violation_error_message="A number of the municipal year needs its year.",
+            ),
             models.CheckConstraint(
                 condition=Q(number__gte=1),
                 name="recommendation_number_positive",
@@ -196,26 +213,125 @@ class Recommendation(AuditedModel):
     def save(self, *args, **kwargs):
         if self.response_meeting is not None and self.response_date is None:
             self.response_date = self.response_meeting.date
-        if self.reference_is_generated:
-            self.reference = self.generated_reference()
         self.status = self.derive_status()
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            self.refresh_reference()
+            super().save(*args, **kwargs)
+
+    def refresh_reference(self) -> None:
+        """Give it the reference its scheme gives now (``generated_reference``), taking the
+        next free number of the year when it is to have one. A typed reference stays. Call
+        inside ``transaction.atomic()`` (``save()`` does)."""
+        if not self.reference_is_generated:
+            return
+        if self.needs_number():
+            self._take_number()
+        else:
+            self.reference = self.generated_reference()
+
+    def renumber(self) -> None:
+        """Give up its number of the year (its review's report moved to another municipal
+        year): ``refresh_reference`` gives it the reference the scheme in force gives."""
+        self.reference, self.reference_year, self.reference_number = None, "", None
+
+    def number_outside_its_year(self) -> bool:
+        """Whether it carries a number of a municipal year other than its report's."""
+        agreed = self.review.report_agreed_on
+        return (
+            self.reference_is_generated
+            and self.reference_number is not None
+            and agreed is not None
+            and municipal_year(agreed) != self.reference_year
+        )
+
+    def validate_constraints(self, exclude=None):
+        """The constraints, with a reference already held named, with the recommendation
+        holding it and what to do (``references.clash_message``)."""
+        exclude = set(exclude or ())
+        errors = {}
+        try:
+            super().validate_constraints(exclude=exclude | {"reference"})
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if self.reference and "reference" not in exclude:
+            holder = (
+                type(self)
+                ._default_manager.filter(reference=self.reference)
+                .exclude(pk=self.pk)
+                .select_related("review")
+                .first()
+            )
+            if holder is not None:
+                errors.setdefault("reference", []).append(
+                    clash_message(
+                        self.reference,
+                        holder,
+                        typed=not self.reference_is_generated,
+                        review=self.review,
+                    )
+                )
+        if errors:
+            raise ValidationError(errors)
 
     def set_reference(self, reference: str) -> None:
-        """Use a reference an officer typed; a blank one goes back to the generated reference."""
+        """Use a reference an officer typed; a blank one goes back to the generated reference
+        (a number of the year given before is given up: a new one is given on saving)."""
         reference = reference.strip()
+        if not reference and self.reference_is_generated:
+            self.reference = self.generated_reference()  # a number of the year stays
+            return
+        if reference == self.reference:
+            return  # the reference it has, typed or given, stays as it is
         self.reference_is_generated = not reference
-        self.reference = reference or self.generated_reference()
+        self.reference_year, self.reference_number = "", None
+        self.reference = reference or None
+        if not reference:
+            self.reference = self.generated_reference()
+
+    @property
+    def reference_scheme(self) -> ReferenceScheme:
+        """The scheme in force, read once per instance (only while a reference is to be
+        given: one given keeps the scheme that gave it)."""
+        if not hasattr(self, "_reference_scheme"):
+            self._reference_scheme = ReferenceScheme.current()
+        return self._reference_scheme
+
+    def _to_be_numbered(self) -> bool:
+        """Whether its reference, not given yet, is to be a number of the year."""
+        return (
+            self.reference_is_generated
+            and self.reference_number is None
+            and self.reference is None
+            and self.reference_scheme.through_year
+        )
+
+    def needs_number(self) -> bool:
+        """Whether saving gives it the next free number of its review's municipal year."""
+        return self._to_be_numbered() and self.review.report_agreed_on is not None
 
     def generated_reference(self) -> str | None:
-        """ "2016/17 R3": the municipal year (May to April) of the meeting that agreed the
-        report, then R and the number; with the review's prefix when it has one. None until
-        the report has been agreed. (Reads the review: a query unless it is loaded.)"""
-        agreed = self.review.report_agreed_on
-        if agreed is None:
+        """The reference its scheme gives it now, without giving a number. Per review (the
+        default): "2016/17 R3", the municipal year (May to April) of the meeting that agreed
+        the report, the review's prefix if any, R and the number; it follows the review. A
+        number of the year, once given, stays: the reference given. None until the report has
+        been agreed, or while a number is still to be given (``save()`` gives it). (Reads the
+        review: a query unless it is loaded.)"""
+        if self.reference_number is not None:
+            return self.reference
+        if self._to_be_numbered():
             return None
-        prefix = f"{self.review.reference_prefix} " if self.review.reference_prefix else ""
-        return f"{municipal_year(agreed)} {prefix}R{self.number}"
+        return ReferenceScheme().per_review_reference(self.review, self.number)
+
+    def _take_number(self) -> None:
+        """Give it the next free number of its review's municipal year, holding the scheme's
+        row so that no one else is given a number meanwhile."""
+        scheme = ReferenceScheme.locked()
+        self._reference_scheme = scheme
+        if not scheme.through_year:  # the scheme changed since it was read
+            self.reference = self.generated_reference()
+            return
+        ((year, number, reference),) = scheme.free_references(self.review, 1, exclude_pk=self.pk)
+        self.reference_year, self.reference_number, self.reference = year, number, reference
 
     def derive_status(self, action_statuses: list[str] | None = None) -> str:
         """The implementation status in force (``statuses.derived_status`` says the rule).

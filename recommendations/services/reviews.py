@@ -16,6 +16,7 @@ from scrutiny.audit import acting_as
 from scrutiny.formats import british_date
 
 from ..models import Recommendation, Update
+from ..models.references import clash_message
 from . import records
 
 
@@ -27,15 +28,39 @@ class PastedRecommendation:
     text: str
     paragraph_reference: str = ""
     responsible_body: Committee | None = None
+    reference: str = ""  # typed by the officer; blank: the council's scheme gives it
 
 
 def recommendations_add_from_paste(
-    *, review: Review, items: list[PastedRecommendation], user
+    *,
+    review: Review,
+    items: list[PastedRecommendation],
+    user,
+    reference_prefix: str | None = None,
+    review_version: int | None = None,
 ) -> list[Recommendation]:
     """Add the recommendations pasted from the report, all or none: a rule broken by any of
-    them raises ``ValidationError`` (naming its number) and nothing is saved."""
+    them raises ``ValidationError`` (naming its number) and nothing is saved. A reference
+    another recommendation holds is refused naming it, the recommendation holding it and what
+    to do (``models.references.clash_message``).
+
+    ``reference_prefix``, when given and not the review's, is first given to the review (the
+    way to tell its references per review from another review's of the same municipal year),
+    with ``review_version`` the version of the review the officer saw (see ``review_update``),
+    in the same transaction."""
     added = []
     with transaction.atomic(), acting_as(user):
+        prefix = (reference_prefix or "").strip()
+        if reference_prefix is not None and prefix != review.reference_prefix:
+            review.reference_prefix = prefix
+            review_update(
+                review=review,
+                user=user,
+                reason=f"Reference prefix “{prefix}” given while pasting recommendations"
+                if prefix
+                else "Reference prefix removed while pasting recommendations",
+                version=review_version,
+            )
         for item in items:
             recommendation = Recommendation(
                 review=review,
@@ -44,8 +69,9 @@ def recommendations_add_from_paste(
                 paragraph_reference=item.paragraph_reference.strip(),
                 responsible_body=item.responsible_body,
             )
-            # Given now (save() would), so that validation sees a reference already in use.
-            recommendation.reference = recommendation.generated_reference()
+            # Given now (save() would, or gives a number of the year), so that validation
+            # sees a reference already in use.
+            recommendation.set_reference(item.reference)
             try:
                 recommendation.full_clean()
             except ValidationError as error:
@@ -233,36 +259,55 @@ def _refuse_stranded_meetings(review: Review, removed: set[int]) -> None:
 
 
 def references_follow_review(*, review: Review, user) -> int:
-    """Generated references ("2016/17 R3") follow the review's report date and prefix: each
-    recommendation whose generated reference changes is saved again, with history. References
+    """Generated references follow the review's report date and prefix: each recommendation
+    whose generated reference changes is saved again, with history. Per review ("2016/17 R3")
+    they follow the date, the prefix and the number; a number of the year ("OS 24-25/07")
+    stays unless the report moves to another municipal year, where the next free number of
+    that year is given; one still to be given is given once the report is agreed. References
     an officer typed stay. A new reference already used by another recommendation is refused
-    with a ``ValidationError`` naming it, and nothing is saved. Returns how many changed."""
+    with a ``ValidationError`` naming it and the recommendation holding it, and nothing is
+    saved. Returns how many changed."""
     changing = []
     for recommendation in Recommendation.objects.filter(
         review=review, reference_is_generated=True
     ).select_related("response_meeting"):
         recommendation.review = review
-        generated = recommendation.generated_reference()
-        if generated != recommendation.reference:
-            changing.append((recommendation, generated))
+        if recommendation.number_outside_its_year():
+            changing.append(recommendation)
+            continue
+        if recommendation.reference_number is not None:
+            continue  # a number of the year stays
+        if (
+            recommendation.generated_reference() != recommendation.reference
+            or recommendation.needs_number()
+        ):
+            changing.append(recommendation)
     if not changing:
         return 0
+    per_review = {
+        rec.generated_reference(): rec
+        for rec in changing
+        if rec.reference_number is None and not rec.needs_number()
+    }
     taken = (
-        Recommendation.objects.filter(reference__in=[new for _, new in changing if new])
-        .exclude(pk__in=[rec.pk for rec, _ in changing])
+        Recommendation.objects.filter(reference__in=[new for new in per_review if new])
+        .exclude(pk__in=[rec.pk for rec in changing])
         .select_related("review")
         .first()
     )
     if taken is not None:
         raise ValidationError(
-            f"The recommendations' references would change to ones already in use: "
-            f"{taken.reference} is a recommendation of “{taken.review.title}”. Give this review "
-            f"a reference prefix, so its references are told apart."
+            "The recommendations' references would change to ones already in use: "
+            + clash_message(taken.reference, taken, typed=False, review=review, can_type=False)
         )
     with transaction.atomic(), acting_as(user):
-        for recommendation, generated in changing:
+        for recommendation in changing:
             old = recommendation.reference or "none"
+            if recommendation.number_outside_its_year():
+                recommendation.renumber()
+            recommendation.refresh_reference()
             recommendation.save(
-                reason=f"Reference follows the review's report date: {old} to {generated or 'none'}"
+                reason=f"Reference follows the review's report date: {old} to "
+                f"{recommendation.reference or 'none'}"
             )
     return len(changing)

@@ -5,7 +5,6 @@ executive's response to all of them on one page."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import IntegrityError
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,7 +15,6 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from reviews.forms import ReviewForm
 from reviews.models import (
-    Committee,
     Review,
     ReviewMember,
     attach_meetings,
@@ -30,8 +28,6 @@ from scrutiny.permissions import (
 from .. import services
 from ..filtersets import ReviewFilterSet
 from ..forms import (
-    PasteForm,
-    PreviewFormSet,
     ResponseForm,
     ResponseMeetingForm,
 )
@@ -40,9 +36,8 @@ from ..models import (
     STATUS_MEANINGS,
     Recommendation,
 )
-from ..paste import parse_recommendations
 from ..plan import load_plan, review_as_at
-from ..services import PastedRecommendation, Response, StaleResponses
+from ..services import Response, StaleResponses
 from .common import (
     PAGE_SIZE,
     as_at_parameter,
@@ -203,112 +198,6 @@ def review_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         success_url="",
         success_message="Saved the review “{obj.title}”.",
         save=save,
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def recommendation_paste(request: HttpRequest, review_pk: int) -> HttpResponse:
-    """Paste the list from the report, check what was understood, then add them."""
-    require_register_editor(request.user)
-    review = get_object_or_404(Review, pk=review_pk)
-    committees = list(Committee.objects.all())
-    existing = set(review.recommendations.values_list("number", flat=True))
-    context = {"review": review, "back_url": review.get_absolute_url()}
-    step = request.POST.get("step", "paste") if request.method == "POST" else "paste"
-
-    if step == "confirm":
-        formset = PreviewFormSet(request.POST, committees=committees, existing_numbers=existing)
-        if formset.is_valid():
-            chosen = [
-                PastedRecommendation(
-                    number=f.cleaned_data["number"],
-                    text=f.cleaned_data["text"],
-                    paragraph_reference=f.cleaned_data["paragraph_reference"],
-                    responsible_body=f.cleaned_data["responsible_body"],
-                )
-                for f in formset.forms
-                if f.cleaned_data.get("include")
-            ]
-            try:
-                services.recommendations_add_from_paste(
-                    review=review, items=chosen, user=request.user
-                )
-            except ValidationError as error:
-                formset._non_form_errors = formset.error_class(error.messages)
-            except IntegrityError:  # a number or reference taken at the same moment
-                formset._non_form_errors = formset.error_class(
-                    [
-                        "These could not be added: another recommendation took one of their "
-                        "numbers or references just now. Check the list and add them again."
-                    ]
-                )
-            else:
-                messages.success(
-                    request, f"Added {len(chosen)} recommendation{'s' if len(chosen) != 1 else ''}."
-                )
-                return redirect(review.get_absolute_url())
-        return render(
-            request, "recommendations/paste_preview.html", {**context, "formset": formset}
-        )
-
-    form = PasteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        result = parse_recommendations(
-            form.cleaned_data["text"], known_bodies=[c.name for c in committees]
-        )
-        by_name = {c.name.lower(): c for c in committees} | {
-            c.short_name.lower(): c for c in committees if c.short_name
-        }
-        initial = []
-        for item in result.recommendations:
-            body = item.responsible_body.strip().lower()
-            match = by_name.get(body) or next(
-                (
-                    c
-                    for name, c in by_name.items()
-                    if body and (name.endswith(body) or body in name)
-                ),
-                None,
-            )
-            initial.append(
-                {
-                    "include": item.number not in existing,
-                    "number": item.number,
-                    "text": item.text,
-                    "paragraph_reference": item.paragraph_reference,
-                    "responsible_body": match.pk if match else None,
-                    "body_written": item.responsible_body,
-                    "warnings": item.warnings,
-                }
-            )
-        if not initial:
-            form.add_error(
-                "text",
-                "No recommendations were recognised. Check the list starts "
-                "with numbers or “Recommendation 1”, or add them one at a time.",
-            )
-        else:
-            formset = PreviewFormSet(
-                initial=initial, committees=committees, existing_numbers=existing
-            )
-            for f, data in zip(formset.forms, initial, strict=True):
-                f.body_written = data["body_written"]
-                f.parse_warnings = data["warnings"]
-            return render(
-                request,
-                "recommendations/paste_preview.html",
-                {**context, "formset": formset, "result": result},
-            )
-    return render(
-        request,
-        "forms/edit.html",
-        {
-            **context,
-            "form": form,
-            "heading": "Paste recommendations",
-            "caption": review.title,
-            "submit_label": "Check what was understood",
-        },
     )
 
 
