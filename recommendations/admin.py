@@ -1,7 +1,10 @@
+from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ActionPlanItem, Recommendation, TargetDateRevision, Update
+from scrutiny.services import record_save
+
+from .models import ActionPlanItem, Recommendation, ReferenceScheme, TargetDateRevision, Update
 
 
 class ActionPlanItemInline(admin.StackedInline):
@@ -49,3 +52,33 @@ class UpdateAdmin(SimpleHistoryAdmin):
     list_select_related = ["recommendation__review", "action", "reported_to__committee", "author"]
     search_fields = ["text", "recommendation__reference"]
     date_hierarchy = "date"
+
+
+class ReferenceSchemeForm(forms.ModelForm):
+    reason = forms.CharField(
+        max_length=500,
+        help_text="Why the council changes its scheme (kept in the history). References "
+        "already given keep the scheme that gave them.",
+    )
+
+    class Meta:
+        model = ReferenceScheme
+        fields = ["kind", "prefix", "committee_code", "digits"]
+
+
+@admin.register(ReferenceScheme)
+class ReferenceSchemeAdmin(SimpleHistoryAdmin):
+    """The council's reference scheme: one row, changed by an administrator with a reason,
+    never deleted (see ``models.references``)."""
+
+    form = ReferenceSchemeForm
+    list_display = ["__str__", "prefix", "committee_code", "digits"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not ReferenceScheme.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        record_save(record=obj, user=request.user, reason=form.cleaned_data["reason"].strip())

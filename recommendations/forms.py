@@ -17,7 +17,7 @@ from scrutiny.forms import (
 )
 from scrutiny.govuk import GovukForm
 
-from .models import ActionPlanItem, Recommendation
+from .models import ActionPlanItem, Recommendation, ReferenceScheme
 from .paste import MAX_PASTE_CHARS
 from .statuses import Decision, ProgressStatus
 
@@ -78,6 +78,7 @@ class RecommendationForm(AuditedForm):
         _at_least_one(self.fields["number"])
         if self.instance.pk and not self.instance.reference_is_generated:
             self.fields["reference_typed"].initial = self.instance.reference
+        self.fields["reference_typed"].help_text = _reference_hint(self.instance)
         self.order_fields(["number", "reference_typed"])
 
     def _post_clean(self):
@@ -85,6 +86,22 @@ class RecommendationForm(AuditedForm):
         if hasattr(self.instance, "review_id") and self.instance.review_id:
             self.instance.set_reference(reference or "")
         super()._post_clean()
+
+
+def _reference_hint(recommendation: Recommendation) -> str:
+    """What a blank reference gives: the generated reference it has, or the scheme's."""
+    if recommendation.pk and recommendation.reference_is_generated and recommendation.reference:
+        return (
+            "Leave blank for the reference the council's scheme gives: now "
+            f"{recommendation.reference}."
+        )
+    scheme = ReferenceScheme.current()
+    if scheme.through_year:
+        return (
+            "Leave blank to give it the next number of the municipal year, such as "
+            f"{scheme.example()}."
+        )
+    return "Leave blank to generate it from the municipal year, such as 2016/17 R3."
 
 
 class PasteForm(GovukForm):

@@ -19,6 +19,8 @@ HIDDEN_FIELDS = {
     "created_at",
     "id",
     "reference_is_generated",
+    "reference_year",  # the reference itself shows its year and number
+    "reference_number",
     "review",
     "recommendation",
 }

@@ -112,3 +112,57 @@ def test_the_committees_that_also_monitor_a_review_migrate_both_ways():
     assert back.get_model("reviews", "Review").objects.get(pk=review.pk).title == "Shared services"
     migrate(latest())
     assert tables <= set(connection.introspection.table_names())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_references_carry_over_to_the_reference_scheme_unchanged_and_back():
+    """recommendations 0007 adds the council's reference scheme: today's, per review, with its
+    history row. Every reference stays as it was, generated or typed, and a generated one
+    still follows its review (as the pages and documents show it)."""
+    before = [("recommendations", "0006_documents_leave_for_their_own_app")]
+    old = migrate(before)
+    Committee = old.get_model("reviews", "Committee")
+    Review = old.get_model("reviews", "Review")
+    Recommendation = old.get_model("recommendations", "Recommendation")
+    osc = Committee.objects.create(name="Overview and Scrutiny Commission", kind="scrutiny")
+    review = Review.objects.create(
+        title="Shared and outsourced services",
+        review_type="task_group",
+        commissioning_committee=osc,
+        report_agreed_on=datetime.date(2016, 7, 7),
+        reference_prefix="SOS",
+        version=1,
+    )
+    generated = Recommendation.objects.create(
+        review=review, number=3, text="That ...", reference="2016/17 SOS R3", version=1
+    )
+    typed = Recommendation.objects.create(
+        review=review,
+        number=4,
+        text="That ...",
+        reference="OSC/2016/4",
+        reference_is_generated=False,
+        version=1,
+    )
+
+    migrate(latest())
+    from recommendations.models import Recommendation as Current
+    from recommendations.models import ReferenceScheme
+
+    scheme = ReferenceScheme.current()
+    assert scheme.kind == "per_review" and scheme.history.count() == 1
+    carried = {r.pk: r for r in Current.objects.all()}
+    assert carried[generated.pk].reference == "2016/17 SOS R3"
+    assert carried[typed.pk].reference == "OSC/2016/4"
+    assert all(r.reference_number is None and r.reference_year == "" for r in carried.values())
+    carried[generated.pk].save()
+    carried[typed.pk].save()
+    assert [r.reference for r in Current.objects.order_by("number")] == [
+        "2016/17 SOS R3",
+        "OSC/2016/4",
+    ]
+
+    back = migrate(before)
+    assert back.get_model("recommendations", "Recommendation").objects.count() == 2
+    assert "recommendations_referencescheme" not in connection.introspection.table_names()
+    migrate(latest())

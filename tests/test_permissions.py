@@ -410,6 +410,9 @@ def valid_submission(key: str, w: World) -> dict:
             "form-0-text": "That the council reviews every shared service each year.",
             "form-0-paragraph_reference": "paragraph 40",
             "form-0-responsible_body": "",
+            "form-0-reference": "",
+            "review-reference_prefix": "",
+            "review-review_version": str(Review.objects.get(pk=w.harrow).version),
         }
     elif name == "review_responses":
         data.update(date_0="1", date_1="7", date_2="2021")
