@@ -51,6 +51,13 @@ def add(review: Review, *numbers: int) -> list[Recommendation]:
     )
 
 
+def typed(review: Review, number: int, reference: str) -> Recommendation:
+    rec = Recommendation(review=review, number=number, text="That ...")
+    rec.set_reference(reference)
+    rec.save()
+    return rec
+
+
 # --- the scheme -------------------------------------------------------------------------------
 
 
@@ -111,9 +118,7 @@ def test_the_committee_code_and_the_figures(committee):
 def test_a_number_held_by_a_typed_reference_is_stepped_over(committee):
     through_the_year()
     review = new_review(committee, "Libraries", D(2024, 6, 1))
-    typed = Recommendation(review=review, number=1, text="That ...")
-    typed.set_reference("OS 24-25/01")
-    typed.save()
+    typed(review, 1, "OS 24-25/01")
     rec = add(review, 2)[0]
     assert (rec.reference, rec.reference_number) == ("OS 24-25/02", 2)
 
@@ -180,9 +185,7 @@ def test_changing_the_scheme_changes_no_reference_given(review, committee):
 def test_a_typed_reference_cleared_takes_the_next_number(committee):
     through_the_year()
     review = new_review(committee, "Libraries", D(2024, 6, 1))
-    rec = Recommendation(review=review, number=1, text="x")
-    rec.set_reference("LIB/1")
-    rec.save()
+    rec = typed(review, 1, "LIB/1")
     assert rec.reference_number is None
     rec.set_reference("")
     rec.save()
