@@ -243,6 +243,12 @@ class ActionForm(AuditedForm):
 
     def __init__(self, *args, lead_officer_only=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if lead_officer_only and self.instance.pk and self.instance.recommendation.decision:
+            # services.action_save refuses a change of wording without it.
+            self.fields["change_reason"].help_text = (
+                "Needed if you change the wording of the action: the action plan was agreed "
+                "with the executive's response. Kept in the history of changes."
+            )
         self.fields["action"].required = True
         self.fields["action"].widget.attrs["rows"] = 4
         self.fields["owner"].queryset = Officer.objects.all()
@@ -324,6 +330,39 @@ class UpdateForm(GovukForm):
         guard_choice_fields(self)
 
 
+class UpdateEditForm(UpdateForm):
+    """A correction of an update: its date, text, reported status and meeting, with the
+    reason, which is kept on the record and in the history."""
+
+    reason = forms.CharField(
+        label="Reason for the correction",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[_text_limit(2000)],
+        help_text="Shown with the update (“Edited on …”) and kept in the history of changes.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, review: Review, **kwargs):
+        super().__init__(*args, review=review, **kwargs)
+        del self.fields["action"]
+
+
+class ReasonForm(GovukForm):
+    """A write confirmed with its reason (reopening a recommendation, withdrawing an update or
+    a published document): the reason, labelled as the page asks it, and the version seen."""
+
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[_text_limit(2000)],
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, label: str, help_text: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = label
+        self.fields["reason"].help_text = help_text
+
+
 class CloseForm(GovukForm):
     """The committee agreed to close ``recommendation``: it offers the meetings of a committee
     monitoring the review, held by today and after the executive's response
@@ -377,10 +416,12 @@ __all__ = [
     "CloseForm",
     "PasteForm",
     "PreviewFormSet",
+    "ReasonForm",
     "RecommendationForm",
     "RemoveActionForm",
     "ResponseForm",
     "ResponseMeetingForm",
     "ReviseTargetForm",
+    "UpdateEditForm",
     "UpdateForm",
 ]

@@ -237,6 +237,33 @@ def edit_record(
     )
 
 
+def confirm_with_reason(
+    request: HttpRequest,
+    *,
+    form,
+    write: Callable[[], Any],
+    context: dict,
+    done: Callable[[Any], tuple[str, str]],
+    field_map: dict | None = None,
+) -> HttpResponse:
+    """The page of a write confirmed with a reason (archive, reopen, withdraw, remove):
+    ``form`` carries the reason and the version; on a valid POST ``write`` (the service) runs
+    through :func:`attempt`, then ``done(result)`` gives (the success message, where to go).
+    ``context`` is the page's (``heading``, ``caption``, ``intro``, ``back_url``,
+    ``submit_label``), shown with the form on GET and on a refusal."""
+    if request.method == "POST" and form.is_valid():
+        result, refused = attempt(
+            request, form, write, context={"heading": context["heading"]}, field_map=field_map
+        )
+        if refused is not None:
+            return refused
+        if result is not None:
+            message, url = done(result)
+            messages.success(request, message)
+            return redirect(url)
+    return render(request, "forms/edit.html", {**context, "form": form})
+
+
 class _MessageFormatter(string.Formatter):
     """``str.format`` for success messages, where ``{obj.date:british}`` writes the date as
     ``british_date`` does (``%-d`` is not portable, and the rule is written once)."""
