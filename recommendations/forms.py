@@ -339,6 +339,7 @@ class UpdateEditForm(UpdateForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         validators=[_text_limit(2000)],
         help_text="Shown with the update (“Edited on …”) and kept in the history of changes.",
+        error_messages={"required": "Give the reason for the correction."},
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -357,10 +358,11 @@ class ReasonForm(GovukForm):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, label: str, help_text: str = "", **kwargs):
+    def __init__(self, *args, label: str, help_text: str = "", required: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].label = label
         self.fields["reason"].help_text = help_text
+        self.fields["reason"].error_messages["required"] = required
 
 
 class CloseForm(GovukForm):

@@ -169,6 +169,7 @@ def published_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         label="Why is this document being withdrawn?",
         help_text="For example: it showed an update that was posted in error. Shown beside the "
         "document on the meeting page and kept in the history of changes.",
+        required="Give the reason the document is being withdrawn.",
     )
     return confirm_with_reason(
         request,

@@ -329,6 +329,7 @@ def update_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         label="Why is this update being withdrawn?",
         help_text="For example: posted on the wrong recommendation. Shown on the "
         "recommendation and kept in the history of changes.",
+        required="Give the reason the update is being withdrawn.",
     )
     return confirm_with_reason(
         request,

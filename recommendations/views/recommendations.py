@@ -293,6 +293,7 @@ def recommendation_reopen(request: HttpRequest, pk: int) -> HttpResponse:
         label="Why is this recommendation being reopened?",
         help_text="For example: the closure was recorded against the wrong recommendation. "
         "Shown on the recommendation and kept in the history of changes.",
+        required="Give the reason the recommendation is reopened.",
     )
     return confirm_with_reason(
         request,
