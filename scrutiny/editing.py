@@ -36,11 +36,12 @@ def safe_next(request: HttpRequest, default: str) -> str:
 
 def conflict_rows(form, current, field_map: dict | None = None) -> list[dict]:
     """(label, the user's value, the saved value) for each field of ``form``; ``field_map``
-    names the record's attribute where a form field is called something else."""
+    names the record's attribute where a form field is called something else. The reason for
+    a change is not a field of the record, so it is not compared (the form keeps it)."""
     field_map = field_map or {}
     rows = []
     for name, field in form.fields.items():
-        if name in {"version", "change_reason"} or field.widget.is_hidden:
+        if name in {"version", "change_reason", "reason"} or field.widget.is_hidden:
             continue
         mine = form.cleaned_data.get(name) if hasattr(form, "cleaned_data") else form.data.get(name)
         attribute = field_map.get(name, name)

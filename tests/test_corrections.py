@@ -329,6 +329,9 @@ def test_a_withdrawn_update_leaves_the_current_pages_and_documents(
     assert Update.objects.filter(pk=update.pk).exists()
     history = client.get(reverse("recommendation_history", args=[r1().pk])).content.decode()
     assert "Withdrawn: Posted on the wrong recommendation." in history
+    # In words: the fields by their names, the user by name, not codes.
+    assert "Reason for withdrawal" in history and "Withdrawn by" in history
+    assert "Scrutiny Officer" in history
 
 
 def test_as_at_before_the_withdrawal_still_shows_the_update(demo, officer_user):
@@ -561,3 +564,87 @@ def test_the_wording_rule_lives_in_the_service(demo):
     with pytest.raises(ValidationError, match="Give the reason for changing the wording"):
         services.action_save(action=action, user=lead_officer(), version=action.version)
     assert not changed(before, snapshot())
+
+
+def test_a_stale_correction_of_an_update_shows_both_versions(client, demo, officer_user):
+    update = the_update()
+    client.force_login(officer_user)
+    url = reverse("update_edit", args=[update.pk])
+    data = page_form(client.get(url).content).data()
+    other = User.objects.create_user("so2", first_name="Other", last_name="Officer")
+    services.update_edit(
+        update=update,
+        text="Corrected by someone else first.",
+        date=update.date,
+        reported_status=update.reported_status,
+        reported_to=update.reported_to,
+        reason="Their correction.",
+        user=other,
+    )
+    before = snapshot()
+    data.update(text="My correction.", reason="My reason.")
+    response = client.post(url, data)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "My correction." in page and "Corrected by someone else first." in page
+    assert not changed(before, snapshot())
+
+
+# --- query counts with corrections in the data ------------------------------------------------
+
+
+def count_queries(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+def test_corrected_pages_read_the_same_queries_at_two_sizes(client, demo, officer_user):
+    """The recommendation page (updates edited and withdrawn, a reopening) and the meeting
+    page (documents withdrawn and replaced) read as many queries with one correction as with
+    ten."""
+    rec = r1()
+    action = rec.actions.get(number=1)
+    closed = closed_r1(officer_user)
+    services.recommendation_reopen(recommendation=closed, reason="Deferred.", user=officer_user)
+    client.force_login(officer_user)
+
+    def add_corrections(n: int) -> None:
+        for i in range(n):
+            posted = services.update_post(
+                recommendation=rec,
+                action=action,
+                text=f"Progress {i}",
+                date=datetime.date(2017, 6, 1 + i),
+                reported_to=july_2017(),
+                user=officer_user,
+            )
+            services.update_edit(
+                update=posted,
+                text=f"Progress {i}, corrected",
+                date=posted.date,
+                reported_status="",
+                reported_to=posted.reported_to,
+                reason="A figure was wrong.",
+                user=officer_user,
+            )
+            if i % 2:
+                services.update_withdraw(update=posted, reason="Duplicate.", user=officer_user)
+            document = fake_published(officer_user)
+            documents_service.withdraw(document=document, reason="Wrong.", user=officer_user)
+            replacement = fake_published(officer_user)
+            replacement.replaces = document
+            with acting_as(officer_user):
+                replacement.save()
+
+    pages = [rec.get_absolute_url(), july_2017().get_absolute_url()]
+    add_corrections(2)
+    for url in pages:
+        count_queries(client, url)  # warm the per-process caches
+    small = [count_queries(client, url) for url in pages]
+    add_corrections(10)
+    large = [count_queries(client, url) for url in pages]
+    assert small == large
