@@ -648,3 +648,23 @@ def test_corrected_pages_read_the_same_queries_at_two_sizes(client, demo, office
     add_corrections(10)
     large = [count_queries(client, url) for url in pages]
     assert small == large
+
+
+def test_the_action_plan_pdf_leaves_a_withdrawn_update_out(
+    client, demo, officer_user, settings, tmp_path
+):
+    from .test_documents_views import squash, text_of
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "documents": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"documents-{tmp_path.name}",
+        },
+    }
+    update = the_update()
+    client.force_login(officer_user)
+    plan = reverse("documents_review_plan", args=[r1().review_id])
+    assert squash(update.text[:50]) in squash(text_of(client.get(plan).content))
+    withdraw_the_update(officer_user)
+    assert squash(update.text[:50]) not in squash(text_of(client.get(plan).content))
