@@ -348,23 +348,6 @@ class UpdateEditForm(UpdateForm):
         del self.fields["action"]
 
 
-class ReasonForm(GovukForm):
-    """A write confirmed with its reason (reopening a recommendation, withdrawing an update or
-    a published document): the reason, labelled as the page asks it, and the version seen."""
-
-    reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
-        validators=[_text_limit(2000)],
-    )
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, label: str, help_text: str = "", required: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["reason"].label = label
-        self.fields["reason"].help_text = help_text
-        self.fields["reason"].error_messages["required"] = required
-
-
 class CloseForm(GovukForm):
     """The committee agreed to close ``recommendation``: it offers the meetings of a committee
     monitoring the review, held by today and after the executive's response
@@ -418,7 +401,6 @@ __all__ = [
     "CloseForm",
     "PasteForm",
     "PreviewFormSet",
-    "ReasonForm",
     "RecommendationForm",
     "RemoveActionForm",
     "ResponseForm",

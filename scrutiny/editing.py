@@ -22,6 +22,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from .formats import british_date
+from .forms import ReasonForm
 
 
 def safe_next(request: HttpRequest, default: str) -> str:
@@ -241,21 +242,49 @@ def edit_record(
 def confirm_with_reason(
     request: HttpRequest,
     *,
+    record,
+    ask: tuple[str, str, str],
+    write: Callable[[str, int], Any],
+    context: dict,
+    done: Callable[[Any], tuple[str, str]],
+) -> HttpResponse:
+    """The page of a write confirmed with a reason (reopen, withdraw): a
+    :class:`~scrutiny.forms.ReasonForm` for ``record`` asking ``ask`` (its label, hint and the
+    message when the reason is missing). On a valid POST ``write(reason, version)`` (the
+    service) runs through :func:`attempt`, then ``done(result)`` gives (the success message,
+    where to go). ``context`` is the page's (``heading``, ``caption``, ``intro``,
+    ``back_url``, ``submit_label``), shown with the form on GET and on a refusal."""
+    label, hint, missing = ask
+    form = ReasonForm(
+        request.POST or None,
+        initial={"version": record.version},
+        label=label,
+        help_text=hint,
+        required=missing,
+    )
+    return confirm_form(
+        request,
+        form=form,
+        write=lambda: write(form.cleaned_data["reason"], form.cleaned_data["version"]),
+        context=context,
+        done=done,
+    )
+
+
+def confirm_form(
+    request: HttpRequest,
+    *,
     form,
     write: Callable[[], Any],
     context: dict,
     done: Callable[[Any], tuple[str, str]],
-    field_map: dict | None = None,
 ) -> HttpResponse:
-    """The page of a write confirmed with a reason (archive, reopen, withdraw, remove):
-    ``form`` carries the reason and the version; on a valid POST ``write`` (the service) runs
-    through :func:`attempt`, then ``done(result)`` gives (the success message, where to go).
-    ``context`` is the page's (``heading``, ``caption``, ``intro``, ``back_url``,
-    ``submit_label``), shown with the form on GET and on a refusal."""
+    """The page of a one-step write on ``form``: on a valid POST ``write`` (the service) runs
+    through :func:`attempt`, then ``done(result)`` gives (the success message, where to go);
+    otherwise the form is shown with ``context`` (``heading``, ``caption``, ``intro``,
+    ``back_url``, ``submit_label``)."""
     if request.method == "POST" and form.is_valid():
-        result, refused = attempt(
-            request, form, write, context={"heading": context["heading"]}, field_map=field_map
-        )
+        result, refused = attempt(request, form, write, context={"heading": context["heading"]})
         if refused is not None:
             return refused
         if result is not None:

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from recommendations import services
 from recommendations.documents import service as documents_service
-from recommendations.documents.models import DocumentFile, PublishedDocument
+from recommendations.documents.models import PublishedDocument
 from recommendations.documents.spec import DocumentSpec, content_key, select_recommendations
 from recommendations.models import ActionPlanItem, Recommendation, RecommendationStatus, Update
 from recommendations.plan import load_plan
@@ -25,7 +25,7 @@ from reviews.models import Meeting, Officer
 from scrutiny.audit import acting_as
 from scrutiny.editing import StaleEdit
 
-from .test_permissions import changed, page_form, snapshot
+from .test_permissions import changed, fake_published, page_form, snapshot
 
 
 def r1() -> Recommendation:
@@ -392,33 +392,14 @@ def test_withdrawing_through_the_page(client, demo, officer_user):
 # --- a published document, withdrawn and replaced -------------------------------------------
 
 
-def fake_published(user, meeting=None, **values) -> PublishedDocument:
-    """A published document without WeasyPrint: bytes that stand for the PDF."""
-    content = b"%PDF-1.7 the copy that went to the meeting"
-    file = DocumentFile.store(content)
-    meeting = meeting or july_2017()
-    document = PublishedDocument(
-        meeting=meeting,
-        kind="meeting_tracker",
-        title="Recommendations tracker",
-        as_at=meeting.date,
-        file=file,
-        sha256=file.sha256,
-        size=file.size,
-        page_count=3,
-        filename="tracker.pdf",
-        published_by=user,
-        **values,
-    )
-    with acting_as(user):
-        document.save(reason="Published to the meeting")
-    return document
+def published_to_july_2017(user, **values) -> PublishedDocument:
+    return fake_published(user, july_2017(), **values)
 
 
 def test_withdrawing_a_document_keeps_it_with_its_hash_and_says_why(
     client, demo, officer_user, councillor_user
 ):
-    document = fake_published(officer_user)
+    document = published_to_july_2017(officer_user)
     client.force_login(officer_user)
     meeting_page = client.get(july_2017().get_absolute_url()).content.decode()
     url = reverse("documents_published_withdraw", args=[document.pk])
@@ -458,7 +439,7 @@ def test_a_replacement_names_the_withdrawn_document(demo, officer_user, settings
             "LOCATION": f"documents-{tmp_path.name}",
         },
     }
-    document = fake_published(officer_user)
+    document = published_to_july_2017(officer_user)
     spec = DocumentSpec(kind="meeting_tracker", meeting_id=july_2017().pk)
     with pytest.raises(Exception, match="Withdraw the published document first"):
         documents_service.publish(spec, user=officer_user, replaces_id=document.pk)
@@ -485,7 +466,7 @@ def test_the_replacement_is_published_from_the_export_page(
             "LOCATION": f"documents-{tmp_path.name}",
         },
     }
-    document = fake_published(officer_user, appendix_label="Appendix 2")
+    document = published_to_july_2017(officer_user, appendix_label="Appendix 2")
     document.parameters = "appendix=Appendix+2&wards=Abbey"
     document.save()
     documents_service.withdraw(document=document, reason="Wrong figures.", user=officer_user)
@@ -633,9 +614,9 @@ def test_corrected_pages_read_the_same_queries_at_two_sizes(client, demo, office
             )
             if i % 2:
                 services.update_withdraw(update=posted, reason="Duplicate.", user=officer_user)
-            document = fake_published(officer_user)
+            document = published_to_july_2017(officer_user)
             documents_service.withdraw(document=document, reason="Wrong.", user=officer_user)
-            replacement = fake_published(officer_user)
+            replacement = published_to_july_2017(officer_user)
             replacement.replaces = document
             with acting_as(officer_user):
                 replacement.save()

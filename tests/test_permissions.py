@@ -38,6 +38,7 @@ from recommendations.documents.models import DocumentFile, PublishedDocument
 from recommendations.models import ActionPlanItem, Recommendation
 from reviews.models import Committee, Meeting, Officer, Review
 from scrutiny import roles
+from scrutiny.audit import acting_as
 
 # --- shared helpers (also imported by the other form test modules) -----------------------------
 
@@ -205,6 +206,28 @@ def changed(before: dict, after: dict) -> dict:
     return {k: (before.get(k), after.get(k)) for k in after if before.get(k) != after.get(k)}
 
 
+def fake_published(user, meeting, **values) -> PublishedDocument:
+    """A meeting tracker published to ``meeting`` by ``user``, its bytes standing for the PDF
+    (no WeasyPrint): for the tests of what is done with a published copy."""
+    file = DocumentFile.store(b"%PDF-1.7 the tracker as it went to the meeting")
+    document = PublishedDocument(
+        meeting=meeting,
+        kind="meeting_tracker",
+        title=f"Recommendations tracker: {meeting}",
+        as_at=meeting.date,
+        file=file,
+        sha256=file.sha256,
+        size=file.size,
+        page_count=3,
+        filename="tracker.pdf",
+        published_by=user,
+        **values,
+    )
+    with acting_as(user):
+        document.save(reason="Published to the meeting")
+    return document
+
+
 MERTON_2016 = "Shared and outsourced services in Merton"
 HARROW = "Shared services scrutiny review (Harrow)"
 
@@ -294,20 +317,7 @@ def build_world() -> World:
         author=own.owner,
         user=User.objects.get(pk=users["lead_owner"]),
     )
-    file = DocumentFile.store(b"%PDF-1.7 standing in for the tracker")
-    published = PublishedDocument(
-        meeting=july_2017,
-        kind="meeting_tracker",
-        title="Recommendations tracker",
-        as_at=july_2017.date,
-        file=file,
-        sha256=file.sha256,
-        size=file.size,
-        page_count=3,
-        filename="tracker.pdf",
-        published_by=User.objects.get(pk=users["officer"]),
-    )
-    published.save(reason="Test data")
+    published = fake_published(User.objects.get(pk=users["officer"]), july_2017)
     return World(
         users=users,
         merton=merton.pk,

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reviews.models import AgendaItem, Meeting, Review
-from scrutiny.models import AuditedModel
+from scrutiny.models import AuditedModel, Withdrawable
 
 
 class DocumentKind(models.TextChoices):
@@ -68,7 +68,7 @@ class PublishedDocumentQuerySet(models.QuerySet):
         )
 
 
-class PublishedDocument(AuditedModel):
+class PublishedDocument(Withdrawable, AuditedModel):
     """The copy of an action plan or tracker that went to a meeting, kept as published.
 
     Its bytes are in ``file`` (an immutable :class:`DocumentFile`); ``sha256`` repeats their
@@ -113,19 +113,9 @@ class PublishedDocument(AuditedModel):
     )
     published_at = models.DateTimeField(default=timezone.now)
 
-    # A correction: a document withdrawn (published in error, or with a mistake) is kept, with
-    # its bytes and SHA-256, marked withdrawn with the reason; its replacement names it.
-    withdrawn_at = models.DateTimeField("withdrawn on", null=True, blank=True, editable=False)
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name="withdrawn by",
-    )
-    withdrawal_reason = models.TextField("reason for withdrawal", blank=True, editable=False)
+    # A correction: a document withdrawn (``Withdrawable``: published in error, or with a
+    # mistake) is kept, with its bytes and SHA-256, marked withdrawn with the reason; its
+    # replacement names it.
     replaces = models.OneToOneField(
         "self",
         on_delete=models.PROTECT,
@@ -184,7 +174,3 @@ class PublishedDocument(AuditedModel):
                     f"A replacement goes to the meeting the withdrawn document went to "
                     f"({replaced.meeting}): choose that meeting."
                 )
-
-    @property
-    def is_withdrawn(self) -> bool:
-        return self.withdrawn_at is not None

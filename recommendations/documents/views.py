@@ -27,7 +27,6 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from recommendations.forms import ReasonForm
 from reviews.models import AgendaItem, Meeting
 from scrutiny.editing import confirm_with_reason
 from scrutiny.formats import british_date
@@ -163,22 +162,17 @@ def published_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
         withdrawn_at__isnull=True,
     )
-    form = ReasonForm(
-        request.POST or None,
-        initial={"version": document.version},
-        label="Why is this document being withdrawn?",
-        help_text="For example: it showed an update that was posted in error. Shown beside the "
-        "document on the meeting page and kept in the history of changes.",
-        required="Give the reason the document is being withdrawn.",
-    )
     return confirm_with_reason(
         request,
-        form=form,
-        write=lambda: service.withdraw(
-            document=document,
-            reason=form.cleaned_data["reason"],
-            user=request.user,
-            version=form.cleaned_data["version"],
+        record=document,
+        ask=(
+            "Why is this document being withdrawn?",
+            "For example: it showed an update that was posted in error. Shown beside the "
+            "document on the meeting page and kept in the history of changes.",
+            "Give the reason the document is being withdrawn.",
+        ),
+        write=lambda reason, version: service.withdraw(
+            document=document, reason=reason, user=request.user, version=version
         ),
         context={
             "heading": "Withdraw a published document",

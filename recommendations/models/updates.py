@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from reviews import meeting_rules
 from reviews.models import Meeting, Officer
-from scrutiny.models import AuditedModel
+from scrutiny.models import AuditedModel, Withdrawable
 
 from ..querysets import UpdateQuerySet
 from ..statuses import ProgressStatus
@@ -15,7 +15,7 @@ from .actions import ActionPlanItem
 from .recommendation import Recommendation
 
 
-class Update(AuditedModel):
+class Update(Withdrawable, AuditedModel):
     """A dated progress note on an action, or on the recommendation as a whole, with the status
     it reports and the meeting it was reported to."""
 
@@ -36,21 +36,10 @@ class Update(AuditedModel):
     )
 
     # Corrections. An edit keeps the last one's date and reason on the record (every edit is
-    # in the history). A withdrawn update leaves the current pages and documents; the history
-    # and the pages "as at" a date before the withdrawal still show it.
+    # in the history). A withdrawn update (``Withdrawable``) leaves the current pages and
+    # documents; the history and the pages "as at" a date before the withdrawal still show it.
     edited_at = models.DateTimeField("edited on", null=True, blank=True, editable=False)
     edit_reason = models.TextField("reason for the edit", blank=True, editable=False)
-    withdrawn_at = models.DateTimeField("withdrawn on", null=True, blank=True, editable=False)
-    withdrawn_by = models.ForeignKey(
-        "auth.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name="withdrawn by",
-    )
-    withdrawal_reason = models.TextField("reason for withdrawal", blank=True, editable=False)
 
     objects = UpdateQuerySet.as_manager()
 
@@ -84,10 +73,6 @@ class Update(AuditedModel):
 
     def get_absolute_url(self) -> str:
         return self.recommendation.get_absolute_url() + f"#update-{self.pk}"
-
-    @property
-    def is_withdrawn(self) -> bool:
-        return self.withdrawn_at is not None
 
     def is_reported(self, today=None) -> bool:
         """Reported to a meeting already held (by ``today``): a lead officer's own update can

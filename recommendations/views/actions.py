@@ -12,7 +12,14 @@ from django.views.decorators.http import require_http_methods
 from reviews.models import (
     Officer,
 )
-from scrutiny.editing import add_errors, attempt, confirm_with_reason, edit_record, safe_next
+from scrutiny.editing import (
+    add_errors,
+    attempt,
+    confirm_form,
+    confirm_with_reason,
+    edit_record,
+    safe_next,
+)
 from scrutiny.formats import british_date
 from scrutiny.forms import parse_id
 from scrutiny.permissions import (
@@ -26,7 +33,6 @@ from scrutiny.permissions import (
 from .. import services
 from ..forms import (
     ActionForm,
-    ReasonForm,
     RemoveActionForm,
     ReviseTargetForm,
     UpdateEditForm,
@@ -293,7 +299,7 @@ def update_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "version": update.version,
         },
     )
-    return confirm_with_reason(
+    return confirm_form(
         request,
         form=form,
         write=lambda: services.update_edit(
@@ -323,22 +329,17 @@ def update_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     """Withdraw an update posted in error, with the reason (scrutiny officers)."""
     require_register_editor(request.user)
     update = _update_for(request, pk, may=can_edit_update)
-    form = ReasonForm(
-        request.POST or None,
-        initial={"version": update.version},
-        label="Why is this update being withdrawn?",
-        help_text="For example: posted on the wrong recommendation. Shown on the "
-        "recommendation and kept in the history of changes.",
-        required="Give the reason the update is being withdrawn.",
-    )
     return confirm_with_reason(
         request,
-        form=form,
-        write=lambda: services.update_withdraw(
-            update=update,
-            reason=form.cleaned_data["reason"],
-            user=request.user,
-            version=form.cleaned_data["version"],
+        record=update,
+        ask=(
+            "Why is this update being withdrawn?",
+            "For example: posted on the wrong recommendation. Shown on the recommendation and "
+            "kept in the history of changes.",
+            "Give the reason the update is being withdrawn.",
+        ),
+        write=lambda reason, version: services.update_withdraw(
+            update=update, reason=reason, user=request.user, version=version
         ),
         context={
             "heading": "Withdraw an update",

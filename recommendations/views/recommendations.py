@@ -26,7 +26,6 @@ from ..filtersets import RecommendationFilterSet
 from ..forms import (
     ArchiveForm,
     CloseForm,
-    ReasonForm,
     RecommendationForm,
 )
 from ..history import history_entries
@@ -287,22 +286,17 @@ def recommendation_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     if not recommendation.is_closed:
         messages.info(request, f"Recommendation {recommendation.number} is not closed.")
         return redirect(recommendation)
-    form = ReasonForm(
-        request.POST or None,
-        initial={"version": recommendation.version},
-        label="Why is this recommendation being reopened?",
-        help_text="For example: the closure was recorded against the wrong recommendation. "
-        "Shown on the recommendation and kept in the history of changes.",
-        required="Give the reason the recommendation is reopened.",
-    )
     return confirm_with_reason(
         request,
-        form=form,
-        write=lambda: services.recommendation_reopen(
-            recommendation=recommendation,
-            reason=form.cleaned_data["reason"],
-            user=request.user,
-            version=form.cleaned_data["version"],
+        record=recommendation,
+        ask=(
+            "Why is this recommendation being reopened?",
+            "For example: the closure was recorded against the wrong recommendation. Shown on "
+            "the recommendation and kept in the history of changes.",
+            "Give the reason the recommendation is reopened.",
+        ),
+        write=lambda reason, version: services.recommendation_reopen(
+            recommendation=recommendation, reason=reason, user=request.user, version=version
         ),
         context={
             "heading": heading,

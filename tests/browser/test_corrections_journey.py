@@ -13,6 +13,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from ..test_permissions import fake_published
 from .axe import assert_no_axe_violations
 from .conftest import sign_in_on_current_page
 
@@ -40,32 +41,6 @@ def _sign_in(page, url, username: str) -> None:
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
-def _fake_published_tracker(meeting, user):
-    """A copy published to ``meeting`` (bytes standing for the PDF: WeasyPrint is exercised
-    when the replacement is published)."""
-    from recommendations.documents.models import DocumentFile, PublishedDocument
-    from scrutiny.audit import acting_as
-
-    file = DocumentFile.store(b"%PDF-1.7 the tracker as it went to the meeting")
-    document = PublishedDocument(
-        meeting=meeting,
-        kind="meeting_tracker",
-        title=f"Recommendations tracker: {meeting}",
-        as_at=meeting.date,
-        file=file,
-        sha256=file.sha256,
-        size=file.size,
-        page_count=4,
-        filename="tracker.pdf",
-        published_by=user,
-        parameters="appendix=Appendix+1",
-        appendix_label="Appendix 1",
-    )
-    with acting_as(user):
-        document.save(reason="Published to the meeting")
-    return document
-
-
 def test_corrections_with_reasons(page, url):
     from django.contrib.auth.models import User
 
@@ -76,7 +51,12 @@ def test_corrections_with_reasons(page, url):
     update = rec.updates.get()
     original = update.text
     meeting = Meeting.objects.get(date="2017-07-06")
-    document = _fake_published_tracker(meeting, User.objects.get(username="officer"))
+    document = fake_published(
+        User.objects.get(username="officer"),
+        meeting,
+        parameters="appendix=Appendix+1",
+        appendix_label="Appendix 1",
+    )
 
     # --- the scrutiny officer corrects an update, forgetting the reason at first -----------
     _sign_in(page, url, "officer")
