@@ -52,6 +52,18 @@ def closed_r1(user) -> Recommendation:
     )
 
 
+@pytest.fixture
+def documents_cache(settings, tmp_path):
+    """A cache of made PDFs of the test's own."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "documents": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"documents-{tmp_path.name}",
+        },
+    }
+
+
 def messages_of(response) -> list[str]:
     return [str(m) for m in response.wsgi_request._messages]
 
@@ -431,14 +443,7 @@ def test_withdrawing_a_document_keeps_it_with_its_hash_and_says_why(
     assert client.get(url).status_code == 403
 
 
-def test_a_replacement_names_the_withdrawn_document(demo, officer_user, settings, tmp_path):
-    settings.CACHES = {
-        **settings.CACHES,
-        "documents": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"documents-{tmp_path.name}",
-        },
-    }
+def test_a_replacement_names_the_withdrawn_document(demo, officer_user, documents_cache):
     document = published_to_july_2017(officer_user)
     spec = DocumentSpec(kind="meeting_tracker", meeting_id=july_2017().pk)
     with pytest.raises(Exception, match="Withdraw the published document first"):
@@ -457,15 +462,8 @@ def test_a_replacement_names_the_withdrawn_document(demo, officer_user, settings
 
 
 def test_the_replacement_is_published_from_the_export_page(
-    client, demo, officer_user, settings, tmp_path
+    client, demo, officer_user, documents_cache
 ):
-    settings.CACHES = {
-        **settings.CACHES,
-        "documents": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"documents-{tmp_path.name}",
-        },
-    }
     document = published_to_july_2017(officer_user, appendix_label="Appendix 2")
     document.parameters = "appendix=Appendix+2&wards=Abbey"
     document.save()
@@ -632,17 +630,10 @@ def test_corrected_pages_read_the_same_queries_at_two_sizes(client, demo, office
 
 
 def test_the_action_plan_pdf_leaves_a_withdrawn_update_out(
-    client, demo, officer_user, settings, tmp_path
+    client, demo, officer_user, documents_cache
 ):
     from .test_documents_views import squash, text_of
 
-    settings.CACHES = {
-        **settings.CACHES,
-        "documents": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"documents-{tmp_path.name}",
-        },
-    }
     update = the_update()
     client.force_login(officer_user)
     plan = reverse("documents_review_plan", args=[r1().review_id])
