@@ -640,3 +640,22 @@ def test_the_action_plan_pdf_leaves_a_withdrawn_update_out(
     assert squash(update.text[:50]) in squash(text_of(client.get(plan).content))
     withdraw_the_update(officer_user)
     assert squash(update.text[:50]) not in squash(text_of(client.get(plan).content))
+
+
+@pytest.mark.parametrize("replaces", ["abc", "999999", "99999999999999999999999"])
+def test_a_replacement_of_no_withdrawn_document_is_refused_in_words(
+    client, demo, officer_user, replaces
+):
+    client.force_login(officer_user)
+    publish = reverse("documents_meeting_export_publish", args=[july_2017().pk])
+    before = snapshot()
+    response = client.post(publish, {"replaces": replaces, "appendix": "Appendix 2"})
+    assert response.status_code == 400
+    assert "The document to replace is not a withdrawn document" in response.content.decode()
+    assert not changed(before, snapshot())
+    assert (
+        client.get(
+            reverse("documents_meeting_export", args=[july_2017().pk]), {"replaces": replaces}
+        ).status_code
+        == 200
+    )

@@ -206,6 +206,8 @@ def _replaced(request: HttpRequest, target: Target) -> PublishedDocument | None:
     )
     if document is None or document.kind != target.kind:
         return None
+    if target.review is not None and document.review_id != target.review.pk:
+        return None  # another review's action plan
     return document
 
 
@@ -213,8 +215,8 @@ def _replacement_initial(document: PublishedDocument) -> dict:
     """The export form's boxes as the withdrawn ``document`` was published: its options."""
     options = DocumentOptionsForm(QueryDict(document.parameters))
     # No "as at" date: the replacement shows the register as it stands, corrections and all.
-    initial = {"to_meeting": document.meeting_id, "as_at_day": "", "as_at_month": ""}
-    initial["as_at_year"] = ""
+    initial = {"to_meeting": document.meeting_id}
+    initial.update(as_at_day="", as_at_month="", as_at_year="")
     if options.is_valid():
         data = options.cleaned_data
         initial.update(
