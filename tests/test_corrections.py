@@ -659,3 +659,15 @@ def test_a_replacement_of_no_withdrawn_document_is_refused_in_words(
         ).status_code
         == 200
     )
+
+
+def test_a_replacement_made_by_the_background_task_names_the_withdrawn_document(
+    demo, officer_user, documents_cache, settings
+):
+    settings.DOCUMENTS_SYNC_MAX_RECOMMENDATIONS = 0  # every document is made by the task
+    document = published_to_july_2017(officer_user)
+    documents_service.withdraw(document=document, reason="Wrong figures.", user=officer_user)
+    spec = DocumentSpec(kind="meeting_tracker", meeting_id=july_2017().pk)
+    outcome = documents_service.publish(spec, user=officer_user, replaces_id=document.pk)
+    replacement = PublishedDocument.objects.get(replaces=document)
+    assert outcome == replacement or outcome.published_document_id == replacement.pk
