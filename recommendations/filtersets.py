@@ -174,7 +174,11 @@ class RecommendationFilterSet(YearChoicesMixin, django_filters.FilterSet):
                         "recommendation_id"
                     )
                 )
-                | Q(pk__in=Update.objects.filter(text__icontains=word).values("recommendation_id"))
+                | Q(
+                    pk__in=Update.objects.current()
+                    .filter(text__icontains=word)
+                    .values("recommendation_id")
+                )
             )
         return queryset
 

@@ -294,6 +294,12 @@ class ActionForm(AuditedForm):
 
     def __init__(self, *args, lead_officer_only=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if lead_officer_only and self.instance.pk and self.instance.recommendation.decision:
+            # services.action_save refuses a change of wording without it.
+            self.fields["change_reason"].help_text = (
+                "Needed if you change the wording of the action: the action plan was agreed "
+                "with the executive's response. Kept in the history of changes."
+            )
         self.fields["action"].required = True
         self.fields["action"].widget.attrs["rows"] = 4
         self.fields["owner"].queryset = Officer.objects.all()
@@ -375,6 +381,24 @@ class UpdateForm(GovukForm):
         guard_choice_fields(self)
 
 
+class UpdateEditForm(UpdateForm):
+    """A correction of an update: its date, text, reported status and meeting, with the
+    reason, which is kept on the record and in the history."""
+
+    reason = forms.CharField(
+        label="Reason for the correction",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[_text_limit(2000)],
+        help_text="Shown with the update (“Edited on …”) and kept in the history of changes.",
+        error_messages={"required": "Give the reason for the correction."},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, review: Review, **kwargs):
+        super().__init__(*args, review=review, **kwargs)
+        del self.fields["action"]
+
+
 class CloseForm(GovukForm):
     """The committee agreed to close ``recommendation``: it offers the meetings of a committee
     monitoring the review, held by today and after the executive's response
@@ -433,5 +457,6 @@ __all__ = [
     "ResponseForm",
     "ResponseMeetingForm",
     "ReviseTargetForm",
+    "UpdateEditForm",
     "UpdateForm",
 ]

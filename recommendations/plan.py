@@ -2,7 +2,9 @@
 
 Pages and documents read a plan through :func:`load_plan`, which returns the same shape either
 way: recommendations, each with ``action_list`` (each action with its ``update_list``),
-``update_list`` (every update, newest first) and ``latest_update``.
+``update_list`` (every update, newest first), ``latest_update`` and
+``withdrawn_update_list`` (the updates withdrawn by then: the page notes them, the lists and
+documents leave them out).
 
 "As at" a date is read from the history tables. The rule, for each record:
 
@@ -104,13 +106,18 @@ def _assemble(recs, actions, updates) -> list[Recommendation]:
         actions_by_rec[action.recommendation_id].append(action)
     actions_by_pk = {a.pk: a for a in actions}
     updates_by_rec = defaultdict(list)
+    withdrawn_by_rec = defaultdict(list)
     for update in sorted(updates, key=lambda u: (u.date, u.pk), reverse=True):
+        if update.withdrawn_at is not None:
+            withdrawn_by_rec[update.recommendation_id].append(update)
+            continue
         updates_by_rec[update.recommendation_id].append(update)
         if update.action_id in actions_by_pk:
             actions_by_pk[update.action_id].update_list.append(update)
     for rec in recs:
         rec.action_list = actions_by_rec[rec.pk]
         rec.update_list = updates_by_rec[rec.pk]
+        rec.withdrawn_update_list = withdrawn_by_rec[rec.pk]
         rec.latest_update = rec.update_list[0] if rec.update_list else None
         rec.accepted_without_action_flag = rec.accepted_without_action(len(rec.action_list))
     return recs

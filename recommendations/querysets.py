@@ -28,8 +28,10 @@ class RecommendationQuerySet(models.QuerySet):
         (``has_overdue_action``)."""
         today = today or timezone.localdate()
         Update, ActionPlanItem = _related(self, "updates"), _related(self, "actions")
-        latest = Update.objects.filter(recommendation=models.OuterRef("pk")).order_by(
-            "-date", "-pk"
+        latest = (
+            Update.objects.current()
+            .filter(recommendation=models.OuterRef("pk"))
+            .order_by("-date", "-pk")
         )
         overdue = ActionPlanItem.objects.overdue(today).filter(recommendation=models.OuterRef("pk"))
         return self.select_related("review", "responsible_body", "lead_officer").annotate(
@@ -45,7 +47,9 @@ class RecommendationQuerySet(models.QuerySet):
         last_meeting = Meeting.objects.filter(
             committee=models.OuterRef("review__commissioning_committee"), date__lte=today
         ).order_by("-date")
-        latest = Update.objects.filter(recommendation=models.OuterRef("pk")).order_by("-date")
+        latest = (
+            Update.objects.current().filter(recommendation=models.OuterRef("pk")).order_by("-date")
+        )
         return (
             self.open()
             .current()
@@ -58,7 +62,7 @@ class RecommendationQuerySet(models.QuerySet):
             .filter(last_meeting_date__isnull=False)
             .filter(
                 ~models.Exists(
-                    Update.objects.filter(
+                    Update.objects.current().filter(
                         recommendation=models.OuterRef("pk"),
                         date__gte=models.OuterRef("last_meeting_date"),
                     )
@@ -168,6 +172,12 @@ class UpdateLine(NamedTuple):
 
 
 class UpdateQuerySet(models.QuerySet):
+    def current(self):
+        """Updates not withdrawn: what every current page, register and document shows (a
+        withdrawn update stays in the history, and in the pages "as at" a date before its
+        withdrawal)."""
+        return self.filter(withdrawn_at__isnull=True)
+
     def lines(self) -> list[UpdateLine]:
         """What a meeting page lists of each update, read as plain values in one query: the
         recommendation's reference, its review's title, the date and the start of the text."""

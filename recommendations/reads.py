@@ -257,7 +257,8 @@ def changes_since_previous_meeting(
     responses (``new_responses``, read with the meeting's other lines)."""
     start = previous.date if previous else datetime.date.min
     updates = (
-        Update.objects.filter(
+        Update.objects.current()
+        .filter(
             Q(recommendation__review__commissioning_committee=meeting.committee),
             date__gt=start,
             date__lte=meeting.date,

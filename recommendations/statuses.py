@@ -77,6 +77,7 @@ STATUS_MEANINGS: dict[str, str] = {
 MARK_COLOURS: dict[str, TagColour] = {
     "overdue": TagColour.RED,
     "archived": TagColour.GREY,
+    "withdrawn": TagColour.GREY,  # a withdrawn published document
     "no_action": TagColour.ORANGE,  # accepted, but no action agreed
 }
 

@@ -20,7 +20,7 @@ urlpatterns = [
     ),
     path("reviews/<int:review_pk>/responses/", reviews.review_responses, name="review_responses"),
     # Recommendations: the register, a recommendation and its history; add, edit, close,
-    # archive.
+    # reopen, archive.
     path("recommendations/", recommendations.recommendation_list, name="recommendation_list"),
     path(
         "reviews/<int:review_pk>/recommendations/new/",
@@ -48,11 +48,16 @@ urlpatterns = [
         name="recommendation_close",
     ),
     path(
+        "recommendations/<int:pk>/reopen/",
+        recommendations.recommendation_reopen,
+        name="recommendation_reopen",
+    ),
+    path(
         "recommendations/<int:pk>/archive/",
         recommendations.recommendation_archive,
         name="recommendation_archive",
     ),
-    # The action plan and updates.
+    # The action plan and updates (posted, corrected, withdrawn).
     path(
         "recommendations/<int:recommendation_pk>/actions/new/",
         actions.action_create,
@@ -66,6 +71,8 @@ urlpatterns = [
         actions.update_create,
         name="update_create",
     ),
+    path("updates/<int:pk>/edit/", actions.update_edit, name="update_edit"),
+    path("updates/<int:pk>/withdraw/", actions.update_withdraw, name="update_withdraw"),
     # Meetings.
     path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),
 ]

@@ -22,6 +22,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from .formats import british_date
+from .forms import ReasonForm
 
 
 def safe_next(request: HttpRequest, default: str) -> str:
@@ -36,11 +37,12 @@ def safe_next(request: HttpRequest, default: str) -> str:
 
 def conflict_rows(form, current, field_map: dict | None = None) -> list[dict]:
     """(label, the user's value, the saved value) for each field of ``form``; ``field_map``
-    names the record's attribute where a form field is called something else."""
+    names the record's attribute where a form field is called something else. The reason for
+    a change is not a field of the record, so it is not compared (the form keeps it)."""
     field_map = field_map or {}
     rows = []
     for name, field in form.fields.items():
-        if name in {"version", "change_reason"} or field.widget.is_hidden:
+        if name in {"version", "change_reason", "reason"} or field.widget.is_hidden:
             continue
         mine = form.cleaned_data.get(name) if hasattr(form, "cleaned_data") else form.data.get(name)
         attribute = field_map.get(name, name)
@@ -235,6 +237,61 @@ def edit_record(
         template,
         {**context, "form": form, "next": safe_next(request, "")},
     )
+
+
+def confirm_with_reason(
+    request: HttpRequest,
+    *,
+    record,
+    ask: tuple[str, str, str],
+    write: Callable[[str, int], Any],
+    context: dict,
+    done: Callable[[Any], tuple[str, str]],
+) -> HttpResponse:
+    """The page of a write confirmed with a reason (reopen, withdraw): a
+    :class:`~scrutiny.forms.ReasonForm` for ``record`` asking ``ask`` (its label, hint and the
+    message when the reason is missing). On a valid POST ``write(reason, version)`` (the
+    service) runs through :func:`attempt`, then ``done(result)`` gives (the success message,
+    where to go). ``context`` is the page's (``heading``, ``caption``, ``intro``,
+    ``back_url``, ``submit_label``), shown with the form on GET and on a refusal."""
+    label, hint, missing = ask
+    form = ReasonForm(
+        request.POST or None,
+        initial={"version": record.version},
+        label=label,
+        help_text=hint,
+        required=missing,
+    )
+    return confirm_form(
+        request,
+        form=form,
+        write=lambda: write(form.cleaned_data["reason"], form.cleaned_data["version"]),
+        context=context,
+        done=done,
+    )
+
+
+def confirm_form(
+    request: HttpRequest,
+    *,
+    form,
+    write: Callable[[], Any],
+    context: dict,
+    done: Callable[[Any], tuple[str, str]],
+) -> HttpResponse:
+    """The page of a one-step write on ``form``: on a valid POST ``write`` (the service) runs
+    through :func:`attempt`, then ``done(result)`` gives (the success message, where to go);
+    otherwise the form is shown with ``context`` (``heading``, ``caption``, ``intro``,
+    ``back_url``, ``submit_label``)."""
+    if request.method == "POST" and form.is_valid():
+        result, refused = attempt(request, form, write, context={"heading": context["heading"]})
+        if refused is not None:
+            return refused
+        if result is not None:
+            message, url = done(result)
+            messages.success(request, message)
+            return redirect(url)
+    return render(request, "forms/edit.html", {**context, "form": form})
 
 
 class _MessageFormatter(string.Formatter):

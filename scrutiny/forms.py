@@ -14,7 +14,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxLengthValidator
 
-from .govuk import GovukDateWidget, GovukModelForm
+from .govuk import GovukDateWidget, GovukForm, GovukModelForm
 
 TEXT_LIMIT = 20_000  # characters: longer than any paragraph of a committee report
 LINE_LIMIT = 300
@@ -221,3 +221,23 @@ class AuditedForm(GovukModelForm):
                 remapped.setdefault(target, []).extend(messages)
             errors = ValidationError(remapped)
         super()._update_errors(errors)
+
+
+REASON_LIMIT = 2000
+
+
+class ReasonForm(GovukForm):
+    """A write confirmed with its reason (reopening a recommendation, withdrawing an update or
+    a published document): the reason, asked as the page asks it (``label``, ``help_text``,
+    and the message when it is missing), and the version of the record the user saw."""
+
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, label: str, help_text: str = "", required: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["reason"]
+        field.label = label
+        field.help_text = help_text
+        field.error_messages["required"] = required
+        limit_text(field, REASON_LIMIT)

@@ -1,6 +1,7 @@
 """The audited base of every record of the register (an abstract model: the project package
 is not an app and has no tables of its own)."""
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -43,3 +44,29 @@ class AuditedModel(models.Model):
     def is_stale(self, submitted_version: int) -> bool:
         """True when the record was saved since the form showing ``submitted_version``."""
         return submitted_version != self.version
+
+
+class Withdrawable(models.Model):
+    """A record that can be withdrawn rather than deleted (an update posted in error, a
+    published document with a mistake): when, by whom and why are fields, so the history keeps
+    the withdrawal and the record itself. Each model adds a constraint that the reason is
+    given (``Q(withdrawn_at__isnull=True) | ~Q(withdrawal_reason="")``)."""
+
+    withdrawn_at = models.DateTimeField("withdrawn on", null=True, blank=True, editable=False)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="withdrawn by",
+    )
+    withdrawal_reason = models.TextField("reason for withdrawal", blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None

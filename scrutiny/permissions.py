@@ -2,7 +2,9 @@
 
 - Scrutiny officers (and administrators) keep the register: they may change everything.
 - Lead officers may edit the actions they own and post updates on them (and on the
-  recommendations they lead).
+  recommendations they lead), and correct an update of their own until it has been reported
+  to a meeting. Reopening a recommendation, withdrawing an update, editing someone else's and
+  withdrawing a published document are corrections to the register: scrutiny officers only.
 - Councillors read; they may change nothing.
 """
 
@@ -62,3 +64,17 @@ def can_post_update(user, recommendation, action=None) -> bool:
     if action is not None:
         return owns(user, action.owner)
     return owns(user, recommendation.lead_officer)
+
+
+def can_edit_update(user, update) -> bool:
+    """Scrutiny officers correct every update; a lead officer only an update they wrote (its
+    author is their officer record) that has not yet been reported to a meeting held by today.
+    Reads the update's meeting unless it is loaded."""
+    if is_register_editor(user):
+        return True
+    return (
+        is_lead_officer(user)
+        and owns(user, update.author)
+        and not update.is_withdrawn
+        and not update.is_reported()
+    )

@@ -19,7 +19,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisDjangoTestCase
 
-from recommendations.models import ActionPlanItem, Recommendation
+from recommendations.documents.models import PublishedDocument
+from recommendations.models import ActionPlanItem, Recommendation, Update
 from recommendations.statuses import Decision, ProgressStatus
 from reviews.models import Committee, CommitteeKind, Meeting, Review, ReviewStatus, ReviewType
 
@@ -199,6 +200,17 @@ SPECS = {
         "reported_status": choices(["", *ProgressStatus.values]),
         "reported_to": ids,
     },
+    "recommendation_reopen": {"reason": texts, **VERSION},
+    "update_edit": {
+        **date("date"),
+        "text": texts,
+        "reported_status": choices(["", *ProgressStatus.values]),
+        "reported_to": ids,
+        "reason": texts,
+        **VERSION,
+    },
+    "update_withdraw": {"reason": texts, **VERSION},
+    "documents_published_withdraw": {"reason": texts, **VERSION},
 }
 assert set(SPECS) == {name for name, _ in WRITE_URLS.values()}, "every write form is fuzzed"
 
@@ -224,6 +236,11 @@ def target_of(key: str, w):
         "action_edit": (ActionPlanItem, w.own_action),
         "action_revise_target": (ActionPlanItem, w.own_action),
         "action_remove": (ActionPlanItem, w.own_action),
+        "recommendation_reopen": (Recommendation, w.closed),
+        "update_edit": (Update, w.own_update),
+        "update_edit:reported": (Update, w.reported_update),
+        "update_withdraw": (Update, w.own_update),
+        "documents_published_withdraw": (PublishedDocument, w.published),
     }.get(key)
 
 
@@ -305,6 +322,11 @@ class TestMoreFuzz(FuzzTestCase):
     @given(mutation=mutations(SPECS["update_create"]))
     def test_update_create_as_the_lead_officer(self, mutation):
         self.send("update_create", mutation, role="lead_owner")
+
+    @FUZZ
+    @given(mutation=mutations(SPECS["update_edit"]))
+    def test_update_edit_as_the_lead_officer(self, mutation):
+        self.send("update_edit", mutation, role="lead_owner")
 
     @FUZZ
     @given(value=st.one_of(numbers, texts))

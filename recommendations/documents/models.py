@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reviews.models import AgendaItem, Meeting, Review
-from scrutiny.models import AuditedModel
+from scrutiny.models import AuditedModel, Withdrawable
 
 
 class DocumentKind(models.TextChoices):
@@ -60,11 +60,15 @@ class DocumentFile(models.Model):
 
 class PublishedDocumentQuerySet(models.QuerySet):
     def for_listing(self):
-        """What a list of published documents shows, in one query (without the bytes)."""
-        return self.select_related("agenda_item", "published_by", "review")
+        """What a list of published documents shows, in one query (without the bytes): with
+        the document it replaces and its replacement, for "Replaces the version published
+        on ..." and "Replaced by ..."."""
+        return self.select_related(
+            "agenda_item", "published_by", "review", "replaces", "replacement"
+        )
 
 
-class PublishedDocument(AuditedModel):
+class PublishedDocument(Withdrawable, AuditedModel):
     """The copy of an action plan or tracker that went to a meeting, kept as published.
 
     Its bytes are in ``file`` (an immutable :class:`DocumentFile`); ``sha256`` repeats their
@@ -109,6 +113,18 @@ class PublishedDocument(AuditedModel):
     )
     published_at = models.DateTimeField(default=timezone.now)
 
+    # A correction: a document withdrawn (``Withdrawable``: published in error, or with a
+    # mistake) is kept, with its bytes and SHA-256, marked withdrawn with the reason; its
+    # replacement names it.
+    replaces = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replacement",
+        help_text="The withdrawn document this one replaces.",
+    )
+
     objects = PublishedDocumentQuerySet.as_manager()
 
     class Meta:
@@ -124,6 +140,11 @@ class PublishedDocument(AuditedModel):
                 condition=~Q(kind="action_plan") | Q(review__isnull=False),
                 name="published_action_plan_names_its_review",
                 violation_error_message="An action plan names its review.",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | ~Q(withdrawal_reason=""),
+                name="published_document_withdrawal_needs_reason",
+                violation_error_message="Withdrawing a published document needs a reason.",
             ),
         ]
 
@@ -141,3 +162,15 @@ class PublishedDocument(AuditedModel):
             and self.agenda_item.meeting_id != self.meeting_id
         ):
             raise ValidationError({"agenda_item": "That agenda item is on another meeting."})
+        if self.replaces_id:
+            replaced = self.replaces
+            if replaced.withdrawn_at is None:
+                raise ValidationError(
+                    "Withdraw the published document first, with the reason, then publish its "
+                    "replacement."
+                )
+            if replaced.meeting_id != self.meeting_id:
+                raise ValidationError(
+                    f"A replacement goes to the meeting the withdrawn document went to "
+                    f"({replaced.meeting}): choose that meeting."
+                )

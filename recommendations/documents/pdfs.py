@@ -16,10 +16,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from scrutiny.audit import acting_as
+from scrutiny.formats import british_date
 
 from .content import build_content
 from .models import DocumentFile, PublishedDocument
@@ -106,12 +108,18 @@ def make_pdf(spec: DocumentSpec, selection, key: str) -> MadePdf:
     return made
 
 
-def publish_pdf(spec: DocumentSpec, made: MadePdf, *, user) -> PublishedDocument:
+def publish_pdf(
+    spec: DocumentSpec, made: MadePdf, *, user, replaces_id: int | None = None
+) -> PublishedDocument:
     """Keep ``made`` as the copy published to the meeting: its bytes, their SHA-256, who
-    published it and when. One transaction; the record is audited."""
+    published it and when. One transaction; the record is audited. ``replaces_id`` names the
+    withdrawn document it replaces (at the same meeting, not replaced already)."""
     if not spec.to_meeting_id:
         raise InvalidDocument(["Choose the meeting the document goes to."])
     with transaction.atomic(), acting_as(user):
+        replaces = None
+        if replaces_id is not None:
+            replaces = replaced_document(replaces_id)
         file = DocumentFile.store(made.pdf)
         document = PublishedDocument(
             meeting_id=spec.to_meeting_id,
@@ -130,7 +138,40 @@ def publish_pdf(spec: DocumentSpec, made: MadePdf, *, user) -> PublishedDocument
             filename=made.filename,
             published_by=user,
             published_at=timezone.now(),
+            replaces=replaces,
         )
-        document.full_clean()
-        document.save(reason="Published to the meeting")
+        try:
+            document.full_clean()
+        except ValidationError as error:
+            raise InvalidDocument(error.messages) from None
+        document.save(
+            reason="Published to the meeting"
+            if replaces is None
+            else f"Published to the meeting, replacing the version published on "
+            f"{british_date(replaces.published_at)}"
+        )
     return document
+
+
+def replaced_document(pk: int) -> PublishedDocument:
+    """The withdrawn document ``pk``, its row held, for a replacement to name; refused (with
+    :class:`InvalidDocument`, saying what to do) if it has gone, is not withdrawn or has been
+    replaced already. Call it inside a transaction."""
+    replaced = PublishedDocument.objects.select_for_update().filter(pk=pk).first()
+    if replaced is None:
+        raise InvalidDocument(["The document to replace no longer exists."])
+    if replaced.withdrawn_at is None:
+        raise InvalidDocument(
+            [
+                "Withdraw the published document first, with the reason, then publish its "
+                "replacement."
+            ]
+        )
+    if PublishedDocument.objects.filter(replaces_id=pk).exists():
+        raise InvalidDocument(
+            [
+                "That document has been replaced already: its replacement is listed on the "
+                "meeting page."
+            ]
+        )
+    return replaced

@@ -13,14 +13,19 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks import TaskResult, TaskResultStatus
 from django_tasks.exceptions import TaskResultDoesNotExist
 
 from reviews.models import Meeting, Review
+from scrutiny.audit import acting_as
+from scrutiny.editing import lock_for_edit
 
 from .models import DocumentKind, PublishedDocument
-from .pdfs import MadePdf, cached_pdf, documents_cache, make_pdf, publish_pdf
+from .pdfs import MadePdf, cached_pdf, documents_cache, make_pdf, publish_pdf, replaced_document
 from .spec import ContentKey, DocumentSpec, InvalidDocument, content_key, select_recommendations
 from .tasks import make_document
 
@@ -125,7 +130,9 @@ def _tasks_ahead(result: TaskResult) -> int:
     ).count()
 
 
-def _start(spec: DocumentSpec, key: ContentKey, *, user, publish: bool) -> TaskResult:
+def _start(
+    spec: DocumentSpec, key: ContentKey, *, user, publish: bool, replaces_id: int | None = None
+) -> TaskResult:
     """Start the task that makes the document, or find the one already making it."""
     marker = TASK_PREFIX + key.key
     if not publish:
@@ -141,6 +148,7 @@ def _start(spec: DocumentSpec, key: ContentKey, *, user, publish: bool) -> TaskR
         publish=publish,
         user_id=user.pk if getattr(user, "is_authenticated", False) else None,
         estimated_seconds=round(key.estimated_seconds + 0.5),
+        **({"replaces_id": replaces_id} if replaces_id else {}),
     )
     if not publish:
         documents_cache().set(marker, str(result.id), timeout=3600)
@@ -171,19 +179,34 @@ def obtain(spec: DocumentSpec, *, user) -> MadePdf | DocumentTask:
     return task
 
 
-def publish(spec: DocumentSpec, *, user) -> PublishedDocument | DocumentTask:
+def publish(
+    spec: DocumentSpec, *, user, replaces_id: int | None = None
+) -> PublishedDocument | DocumentTask:
     """Publish the document to its meeting now (from the cache, or made now if small), or
-    start the task that makes and publishes it."""
+    start the task that makes and publishes it. ``replaces_id`` names the withdrawn document
+    it replaces."""
     if not spec.to_meeting_id:
         raise InvalidDocument(["Choose the meeting the document goes to."])
+    if replaces_id is not None:
+        with transaction.atomic():  # refused now, not only when the task runs
+            replaced = replaced_document(replaces_id)
+        if replaced.meeting_id != spec.to_meeting_id:
+            raise InvalidDocument(
+                [
+                    f"A replacement goes to the meeting the withdrawn document went to "
+                    f"({replaced.meeting}): choose that meeting."
+                ]
+            )
     selection = select_recommendations(spec)
     key = content_key(spec, selection.queryset)
     made = cached_pdf(key.key)
     if made is None and _renders_in_request(key):
         made = make_pdf(spec, selection, key.key)
     if made is not None:
-        return publish_pdf(spec, made, user=user)
-    task = DocumentTask.from_result(_start(spec, key, user=user, publish=True))
+        return publish_pdf(spec, made, user=user, replaces_id=replaces_id)
+    task = DocumentTask.from_result(
+        _start(spec, key, user=user, publish=True, replaces_id=replaces_id)
+    )
     if task.state == "done" and task.published_document_id:
         return PublishedDocument.objects.get(pk=task.published_document_id)
     if task.state == "failed" and task.error != FAILED:
@@ -195,3 +218,25 @@ def published_documents_for(meeting) -> list[PublishedDocument]:
     """The documents published to ``meeting``, newest first, without their bytes (one
     query). For the meeting page and ``documents/_published_list.html``."""
     return list(PublishedDocument.objects.filter(meeting=meeting).for_listing())
+
+
+def withdraw(
+    *, document: PublishedDocument, reason: str, user, version: int | None = None
+) -> PublishedDocument:
+    """Withdraw a published document (published in error, or with a mistake): it is kept,
+    with its bytes and SHA-256, and listed on the meeting page as withdrawn, with the date and
+    the reason. Its replacement is published from the export page (``publish`` with
+    ``replaces_id``)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Give the reason the document is being withdrawn."})
+    with transaction.atomic(), acting_as(user):
+        current = lock_for_edit(PublishedDocument, document.pk, version)
+        if current.is_withdrawn:
+            raise ValidationError("This document has already been withdrawn.")
+        current.withdrawn_at = timezone.now()
+        current.withdrawn_by = user
+        current.withdrawal_reason = reason
+        current.full_clean()
+        current.save(reason=f"Withdrawn: {reason}")
+    return current

@@ -51,8 +51,9 @@ OPTION_PARAMETERS = (
     "appendix",
     "wards",
 )
-# Register parameters that change the page, not the selection.
-NOT_FILTERS = ("page", "sort")
+# Register parameters that change the page, not the selection (and, on an export page, the
+# withdrawn document being replaced).
+NOT_FILTERS = ("page", "sort", "replaces")
 DEFAULT_WARDS = "All"
 
 
@@ -293,7 +294,8 @@ def content_key(spec: DocumentSpec, recommendations: QuerySet) -> ContentKey:
         .values_list("pk", "version")
     )
     update_rows = list(
-        Update.objects.filter(recommendation_id__in=rec_ids)
+        Update.objects.current()
+        .filter(recommendation_id__in=rec_ids)
         .order_by("pk")
         .values_list("pk", "version")
     )

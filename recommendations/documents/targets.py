@@ -4,13 +4,13 @@ of recommendations/documents/views.py take one of these from the URL and work on
 
 from dataclasses import dataclass, field
 
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from reviews.models import Meeting, Review
 
-from .models import DocumentKind
+from .models import DocumentKind, PublishedDocument
 from .spec import DocumentSpec, filters_from_query
 
 
@@ -99,3 +99,19 @@ def meeting_target(pk: int) -> Target:
 
 def tracker_target(request: HttpRequest) -> Target:
     return Target(DocumentKind.TRACKER, filters=filters_from_query(request.GET))
+
+
+def replacement_url(document: PublishedDocument) -> str:
+    """The export page that publishes the replacement of the withdrawn ``document``: its
+    target's, with ``replaces`` (and a tracker's filters) in the address."""
+    query = QueryDict(mutable=True)
+    if document.kind == DocumentKind.ACTION_PLAN:
+        path = reverse("documents_review_export", args=[document.review_id])
+    elif document.kind == DocumentKind.MEETING_TRACKER:
+        path = reverse("documents_meeting_export", args=[document.meeting_id])
+    else:
+        path = reverse("documents_tracker_export")
+        for key, value in filters_from_query(QueryDict(document.parameters)):
+            query.appendlist(key, value)
+    query["replaces"] = str(document.pk)
+    return f"{path}?{query.urlencode()}"

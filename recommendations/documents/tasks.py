@@ -20,10 +20,16 @@ from .spec import DocumentSpec, InvalidDocument, content_key, select_recommendat
 
 @task()
 def make_document(
-    spec: dict, *, publish: bool = False, user_id: int | None = None, estimated_seconds: int = 0
+    spec: dict,
+    *,
+    publish: bool = False,
+    user_id: int | None = None,
+    estimated_seconds: int = 0,
+    replaces_id: int | None = None,
 ) -> dict:
     """Make the document ``spec`` describes (``DocumentSpec.to_json()``), keep it in the
-    cache and, with ``publish``, publish it to its meeting as the user ``user_id``.
+    cache and, with ``publish``, publish it to its meeting as the user ``user_id`` (replacing
+    the withdrawn document ``replaces_id``, if given).
 
     Returns what the task's page shows: the content key of the PDF made (to read it from the
     cache), its pages and size and the published document's id; or, when the records changed
@@ -38,7 +44,7 @@ def make_document(
         published = None
         if publish:
             user = get_user_model().objects.get(pk=user_id)
-            published = publish_pdf(document, made, user=user)
+            published = publish_pdf(document, made, user=user, replaces_id=replaces_id)
     except InvalidDocument as problem:
         return {"problem": " ".join(problem.messages)}
     return {

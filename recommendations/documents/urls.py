@@ -46,6 +46,11 @@ urlpatterns = [
     ),
     # Published copies, and documents made by the background task.
     path("published/<int:pk>.pdf", views.published_download, name="documents_published_download"),
+    path(
+        "published/<int:pk>/withdraw/",
+        views.published_withdraw,
+        name="documents_published_withdraw",
+    ),
     path("jobs/<uuid:pk>/", views.job_detail, name="documents_job_detail"),
     path("jobs/<uuid:pk>.pdf", views.job_download, name="documents_job_download"),
 ]

@@ -20,14 +20,17 @@ from django.http import (
     HttpResponse,
     HttpResponseNotModified,
     HttpResponseRedirect,
+    QueryDict,
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from reviews.models import AgendaItem, Meeting
+from scrutiny.editing import confirm_with_reason
 from scrutiny.formats import british_date
+from scrutiny.forms import parse_id
 from scrutiny.permissions import can_publish
 
 from . import service
@@ -147,17 +150,96 @@ def published_download(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
+def published_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw a published document, with the reason: it stays listed, and downloadable with
+    its SHA-256, marked withdrawn; then its replacement can be published from the export page.
+    Scrutiny officers and administrators only."""
+    if not can_publish(request.user):
+        raise PermissionDenied("Only scrutiny officers and administrators withdraw documents.")
+    document = get_object_or_404(
+        PublishedDocument.objects.select_related("meeting__committee"),
+        pk=pk,
+        withdrawn_at__isnull=True,
+    )
+    return confirm_with_reason(
+        request,
+        record=document,
+        ask=(
+            "Why is this document being withdrawn?",
+            "For example: it showed an update that was posted in error. Shown beside the "
+            "document on the meeting page and kept in the history of changes.",
+            "Give the reason the document is being withdrawn.",
+        ),
+        write=lambda reason, version: service.withdraw(
+            document=document, reason=reason, user=request.user, version=version
+        ),
+        context={
+            "heading": "Withdraw a published document",
+            "caption": str(document),
+            "intro": "The document stays listed on the meeting page, and can still be "
+            "downloaded with its SHA-256, marked as withdrawn with your reason. You can then "
+            "publish its replacement.",
+            "back_url": document.meeting.get_absolute_url() + "#published-documents",
+            "submit_label": "Withdraw the document",
+        },
+        done=lambda withdrawn: (
+            f"Withdrew “{withdrawn.title}”. Publish its replacement from the meeting page.",
+            withdrawn.meeting.get_absolute_url() + "#published-documents",
+        ),
+    )
+
+
 # --- the export page ------------------------------------------------------------------------
+
+
+def _replaced(request: HttpRequest, target: Target) -> PublishedDocument | None:
+    """The withdrawn document the export page publishes a replacement for (``replaces`` in
+    the address or the form), if it is one of this target's, withdrawn and not yet replaced."""
+    pk = parse_id(request.POST.get("replaces") or request.GET.get("replaces"))
+    if pk is None:
+        return None
+    document = (
+        PublishedDocument.objects.select_related("meeting__committee")
+        .filter(pk=pk, withdrawn_at__isnull=False, replacement__isnull=True)
+        .first()
+    )
+    if document is None or document.kind != target.kind:
+        return None
+    if target.review is not None and document.review_id != target.review.pk:
+        return None  # another review's action plan
+    return document
+
+
+def _replacement_initial(document: PublishedDocument) -> dict:
+    """The export form's boxes as the withdrawn ``document`` was published: its options."""
+    options = DocumentOptionsForm(QueryDict(document.parameters))
+    # No "as at" date: the replacement shows the register as it stands, corrections and all.
+    initial = {"to_meeting": document.meeting_id}
+    initial.update(as_at_day="", as_at_month="", as_at_year="")
+    if options.is_valid():
+        data = options.cleaned_data
+        initial.update(
+            appendix=data["appendix"],
+            wards=data["wards"] or "All",
+            include_closed=data["include_closed"],
+            pad=data["pad"],
+            agenda_item=data["agenda_item"].pk if data["agenda_item"] else None,
+        )
+    return initial
 
 
 def _export_page(
     request: HttpRequest, target: Target, form: ExportForm | None = None, status: int = 200
 ) -> HttpResponse:
+    replaces = _replaced(request, target)
     if form is None:
         initial = {"appendix": "Appendix 1", "wards": "All"}
         if target.meeting and target.meeting.date <= timezone.localdate():
             day = target.meeting.date
             initial.update(as_at_day=day.day, as_at_month=day.month, as_at_year=day.year)
+        if replaces is not None:
+            initial.update(_replacement_initial(replaces))
         form = ExportForm(initial=initial, meeting_fixed=target.meeting)
     count_note = ""
     if target.kind == DocumentKind.TRACKER:
@@ -195,6 +277,7 @@ def _export_page(
         "can_publish": can_publish(request.user),
         "count_note": count_note,
         "published": published,
+        "replaces": replaces,
         "nav_section": target.nav_section,
         "sync_limit": settings.DOCUMENTS_SYNC_MAX_RECOMMENDATIONS,
     }
@@ -217,8 +300,18 @@ def _export_publish(request: HttpRequest, target: Target) -> HttpResponse:
     if not form.require_meeting():
         return _export_page(request, target, form, status=400)
     spec = target.spec(**form.spec_options())
+    replaces = _replaced(request, target)
+    if request.POST.get("replaces") and replaces is None:
+        form.add_error(
+            None,
+            "The document to replace is not a withdrawn document of this page that is still "
+            "without a replacement: it may have been replaced meanwhile. See the meeting page.",
+        )
+        return _export_page(request, target, form, status=400)
     try:
-        outcome = service.publish(spec, user=request.user)
+        outcome = service.publish(
+            spec, user=request.user, replaces_id=replaces.pk if replaces else None
+        )
     except InvalidDocument as problem:
         for message in problem.messages:
             form.add_error(None, message)
@@ -231,10 +324,15 @@ def _export_publish(request: HttpRequest, target: Target) -> HttpResponse:
             f"is ready, in about {outcome.estimated_seconds} seconds.",
         )
         return _task_redirect(request, outcome)
+    replacing = (
+        f", replacing the version published on {british_date(replaces.published_at)}"
+        if replaces
+        else ""
+    )
     messages.success(
         request,
         f"Published “{outcome.title}” ({outcome.page_count} pages, position as at "
-        f"{british_date(outcome.as_at)}) to {meeting}.",
+        f"{british_date(outcome.as_at)}) to {meeting}{replacing}.",
     )
     return redirect(meeting)
 

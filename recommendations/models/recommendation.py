@@ -96,6 +96,20 @@ class Recommendation(AuditedModel):
     )
     closure_minute_reference = models.CharField(max_length=50, blank=True)
 
+    # The last reopening of a closed recommendation (a correction): when, by whom and why.
+    # The closure it undid stays in the history.
+    reopened_at = models.DateTimeField("reopened on", null=True, blank=True, editable=False)
+    reopened_by = models.ForeignKey(
+        "auth.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="reopened by",
+    )
+    reopen_reason = models.TextField("reason for reopening", blank=True, editable=False)
+
     archived_at = models.DateTimeField(
         null=True,
         blank=True,
@@ -143,6 +157,11 @@ class Recommendation(AuditedModel):
                 | (Q(reference_number__gte=1) & ~Q(reference_year="")),
                 name="recommendation_reference_number_has_its_year",
                 violation_error_message="A number of the municipal year needs its year.",
+            ),
+            models.CheckConstraint(
+                condition=Q(reopened_at__isnull=True) | ~Q(reopen_reason=""),
+                name="recommendation_reopening_needs_reason",
+                violation_error_message="Reopening a recommendation needs a reason.",
             ),
             models.CheckConstraint(
                 condition=Q(number__gte=1),

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from reviews import meeting_rules
 from reviews.models import Meeting, Officer
-from scrutiny.models import AuditedModel
+from scrutiny.models import AuditedModel, Withdrawable
 
 from ..querysets import UpdateQuerySet
 from ..statuses import ProgressStatus
@@ -15,7 +15,7 @@ from .actions import ActionPlanItem
 from .recommendation import Recommendation
 
 
-class Update(AuditedModel):
+class Update(Withdrawable, AuditedModel):
     """A dated progress note on an action, or on the recommendation as a whole, with the status
     it reports and the meeting it was reported to."""
 
@@ -35,6 +35,12 @@ class Update(AuditedModel):
         Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="updates"
     )
 
+    # Corrections. An edit keeps the last one's date and reason on the record (every edit is
+    # in the history). A withdrawn update (``Withdrawable``) leaves the current pages and
+    # documents; the history and the pages "as at" a date before the withdrawal still show it.
+    edited_at = models.DateTimeField("edited on", null=True, blank=True, editable=False)
+    edit_reason = models.TextField("reason for the edit", blank=True, editable=False)
+
     objects = UpdateQuerySet.as_manager()
 
     class Meta:
@@ -50,6 +56,16 @@ class Update(AuditedModel):
                 name="update_has_text",
                 violation_error_message="An update needs its text.",
             ),
+            models.CheckConstraint(
+                condition=Q(edited_at__isnull=True) | ~Q(edit_reason=""),
+                name="update_edit_needs_reason",
+                violation_error_message="Editing an update needs a reason.",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | ~Q(withdrawal_reason=""),
+                name="update_withdrawal_needs_reason",
+                violation_error_message="Withdrawing an update needs a reason.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -57,6 +73,13 @@ class Update(AuditedModel):
 
     def get_absolute_url(self) -> str:
         return self.recommendation.get_absolute_url() + f"#update-{self.pk}"
+
+    def is_reported(self, today=None) -> bool:
+        """Reported to a meeting already held (by ``today``): a lead officer's own update can
+        be edited only before it is. Reads the meeting unless it is loaded."""
+        if not self.reported_to_id:
+            return False
+        return self.reported_to.date <= (today or timezone.localdate())
 
     def clean(self) -> None:
         errors = {}

@@ -11,10 +11,14 @@ Views, commands and imports all call these; none of them writes a record any oth
 from .records import (
     action_remove,
     action_revise_target_date,
+    action_save,
     recommendation_archive,
     recommendation_close,
+    recommendation_reopen,
     recommendation_respond,
+    update_edit,
     update_post,
+    update_withdraw,
 )
 from .reviews import (
     PastedRecommendation,
@@ -32,12 +36,16 @@ __all__ = [
     "StaleResponses",
     "action_remove",
     "action_revise_target_date",
+    "action_save",
     "recommendation_archive",
     "recommendation_close",
+    "recommendation_reopen",
     "recommendation_respond",
     "recommendations_add_from_paste",
     "references_follow_review",
     "review_record_responses",
     "review_update",
+    "update_edit",
     "update_post",
+    "update_withdraw",
 ]

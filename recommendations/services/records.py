@@ -1,5 +1,7 @@
 """Writes to a recommendation, its actions and its updates: the executive's response, target
-date revisions, closure, archiving, updates and removing an action."""
+date revisions, closure, archiving, updates and removing an action; and the corrections, each
+with its reason: reopening a closed recommendation, editing or withdrawing an update, and a
+lead officer's change to the wording of an agreed action."""
 
 import datetime
 
@@ -10,7 +12,8 @@ from django.utils import timezone
 from reviews.models import Meeting
 from scrutiny.audit import acting_as
 from scrutiny.editing import lock_for_edit
-from scrutiny.formats import minute_text
+from scrutiny.formats import british_date, minute_text
+from scrutiny.permissions import is_register_editor
 
 from ..models import ActionPlanItem, Recommendation, TargetDateRevision, Update
 from ..statuses import Decision
@@ -173,3 +176,131 @@ def action_remove(*, action: ActionPlanItem, reason: str, user, version: int | N
         recommendation = action.recommendation
         action.delete(reason=reason.strip())
     return recommendation
+
+
+def _reason(reason: str | None, message: str) -> str:
+    """The reason given, stripped; a ``ValidationError`` on ``reason`` saying ``message`` when
+    there is none."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": message})
+    return reason
+
+
+def recommendation_reopen(
+    *, recommendation: Recommendation, reason: str, user, version: int | None = None
+) -> Recommendation:
+    """Reopen a closed recommendation (a closure recorded in error, or the committee's
+    decision undone): the closure (meeting, date, minute) is cleared, the reopening is kept on
+    the record with its date, who and why, and the status is derived again. The closure that
+    was undone stays in the history."""
+    reason = _reason(reason, "Give the reason the recommendation is reopened.")
+    with transaction.atomic(), acting_as(user):
+        current = lock_for_edit(Recommendation, recommendation.pk, version)
+        if not current.is_closed:
+            raise ValidationError(
+                "This recommendation is not closed, so there is nothing to reopen."
+            )
+        undone = f"{current.closed_at_meeting}, {minute_text(current.closure_minute_reference)}"
+        current.closed_at_meeting = None
+        current.closed_on = None
+        current.closure_minute_reference = ""
+        current.reopened_at = timezone.now()
+        current.reopened_by = user if getattr(user, "pk", None) else None
+        current.reopen_reason = reason
+        current.full_clean()
+        current.save(reason=f"Reopened (it had been closed at {undone}): {reason}")
+    return current
+
+
+def update_edit(
+    *,
+    update: Update,
+    text: str,
+    date: datetime.date,
+    reported_status: str,
+    reported_to: Meeting | None,
+    reason: str,
+    user,
+    version: int | None = None,
+) -> Update:
+    """Correct an update: its text, date, the status it reports or the meeting it was reported
+    to. The reason is required and kept on the record ("Edited on ...: reason") and in the
+    history. A withdrawn update cannot be edited. A changed status on an action's latest update
+    becomes the action's status, as when it was posted."""
+    reason = _reason(reason, "Give the reason the update is being edited.")
+    with transaction.atomic(), acting_as(user):
+        current = lock_for_edit(Update, update.pk, version)
+        if current.is_withdrawn:
+            raise ValidationError("This update has been withdrawn, so it cannot be edited.")
+        before = (current.text, current.date, current.reported_status, current.reported_to_id)
+        update = current
+        update.text = (text or "").strip()
+        update.date = date
+        update.reported_status = reported_status
+        update.reported_to = reported_to
+        if (update.text, update.date, update.reported_status, update.reported_to_id) == before:
+            raise ValidationError("Nothing was changed. Change the update, or cancel.")
+        update.edited_at = timezone.now()
+        update.edit_reason = reason
+        update.full_clean()
+        update.save(reason=f"Edited: {reason}")
+        if update.action_id and update.reported_status and update.reported_status != before[2]:
+            latest = (
+                Update.objects.current().filter(action_id=update.action_id).order_by("-date", "-pk")
+            ).first()
+            if latest is not None and latest.pk == update.pk:
+                action = ActionPlanItem.objects.select_for_update().get(pk=update.action_id)
+                if action.status != update.reported_status:
+                    action.status = update.reported_status
+                    action.save(
+                        reason=f"Status corrected in the update of {british_date(update.date)}"
+                    )
+    return update
+
+
+def update_withdraw(*, update: Update, reason: str, user, version: int | None = None) -> Update:
+    """Withdraw an update posted in error: it leaves the current pages, registers and
+    documents, and stays in the history and in the pages "as at" a date before the
+    withdrawal. A field change, not a delete. The status of its action is left as it is (edit
+    the action if it should change)."""
+    reason = _reason(reason, "Give the reason the update is being withdrawn.")
+    with transaction.atomic(), acting_as(user):
+        current = lock_for_edit(Update, update.pk, version)
+        if current.is_withdrawn:
+            raise ValidationError("This update has already been withdrawn.")
+        update = current
+        update.withdrawn_at = timezone.now()
+        update.withdrawn_by = user if getattr(user, "pk", None) else None
+        update.withdrawal_reason = reason
+        update.full_clean()
+        update.save(reason=f"Withdrawn: {reason}")
+    return update
+
+
+WORDING_NEEDS_REASON = (
+    "Give the reason for changing the wording of the action: the action plan was agreed with "
+    "the executive's response, so a change to its wording is explained in the history."
+)
+
+
+def action_save(*, action: ActionPlanItem, user, reason: str = "", version: int | None = None):
+    """Save an action added or edited through its form. A lead officer (not a scrutiny
+    officer) who changes the wording of an action of an agreed plan (the recommendation has
+    the executive's response) must give the reason."""
+    with transaction.atomic(), acting_as(user):
+        if action.pk:
+            current = lock_for_edit(ActionPlanItem, action.pk, version)
+            action.version = current.version
+            if (
+                current.action != action.action
+                and not (reason or "").strip()
+                and not is_register_editor(user)
+                and Recommendation.objects.filter(pk=action.recommendation_id)
+                .exclude(decision="")
+                .exists()
+            ):
+                raise ValidationError({"change_reason": WORDING_NEEDS_REASON})
+        action.full_clean()
+        action.save(reason=(reason or "").strip())
+    return action

@@ -224,7 +224,8 @@ def _refuse_stranded_meetings(review: Review, removed: set[int]) -> None:
     if not removed:
         return
     updates = (
-        Update.objects.filter(recommendation__review=review, reported_to__committee__in=removed)
+        Update.objects.current()
+        .filter(recommendation__review=review, reported_to__committee__in=removed)
         .select_related("reported_to__committee", "recommendation")
         .order_by("date", "pk")
     )

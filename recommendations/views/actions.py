@@ -1,5 +1,6 @@
 """The action plan and progress: adding and editing actions, revising a target date,
-removing an action, and posting an update."""
+removing an action; posting an update, and correcting one (editing or withdrawing it, with the
+reason)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,28 +12,49 @@ from django.views.decorators.http import require_http_methods
 from reviews.models import (
     Officer,
 )
-from scrutiny.editing import add_errors, attempt, edit_record, safe_next
+from scrutiny.editing import (
+    add_errors,
+    attempt,
+    confirm_form,
+    confirm_with_reason,
+    edit_record,
+    safe_next,
+)
 from scrutiny.formats import british_date
 from scrutiny.forms import parse_id
 from scrutiny.permissions import (
     can_edit_action,
+    can_edit_update,
     can_post_update,
     is_register_editor,
     require_register_editor,
 )
-from scrutiny.services import record_saver
 
 from .. import services
 from ..forms import (
     ActionForm,
     RemoveActionForm,
     ReviseTargetForm,
+    UpdateEditForm,
     UpdateForm,
 )
 from ..models import (
     ActionPlanItem,
     Recommendation,
+    Update,
 )
+
+
+def _action_saver(user):
+    """The ``save`` of ``edit_record`` for the action form: ``services.action_save``, which
+    asks a lead officer for the reason when they change the wording of an agreed action."""
+
+    def save(*, form, record, reason):
+        return services.action_save(
+            action=record, user=user, reason=reason, version=form.seen_version
+        )
+
+    return save
 
 
 def _action_for_user(request: HttpRequest, pk: int) -> ActionPlanItem:
@@ -68,7 +90,7 @@ def action_create(request: HttpRequest, recommendation_pk: int) -> HttpResponse:
         success_url=recommendation.get_absolute_url(),
         success_message="Added action {obj.number}.",
         form_kwargs={"initial": {"number": number}},
-        save=record_saver(request.user),
+        save=_action_saver(request.user),
     )
 
 
@@ -90,7 +112,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
         success_url="",
         success_message="Saved action {obj.number}.",
         form_kwargs={"lead_officer_only": lead_only},
-        save=record_saver(request.user),
+        save=_action_saver(request.user),
     )
 
 
@@ -231,4 +253,106 @@ def update_create(request: HttpRequest, recommendation_pk: int) -> HttpResponse:
             "submit_label": "Post the update",
             "next": safe_next(request, ""),
         },
+    )
+
+
+def _update_for(request: HttpRequest, pk: int, *, may) -> Update:
+    """The update, if ``may(user, update)`` (403 otherwise; 404 if there is none); a withdrawn
+    update cannot be corrected again (404: it has left the current pages)."""
+    update = get_object_or_404(
+        Update.objects.select_related(
+            "recommendation__review", "action", "author", "reported_to__committee"
+        ),
+        pk=pk,
+        withdrawn_at__isnull=True,
+    )
+    if not may(request.user, update):
+        raise PermissionDenied(
+            "You can correct only your own updates, before they are reported to a meeting. "
+            "Ask the scrutiny officer to correct this one."
+        )
+    return update
+
+
+def _update_caption(update: Update) -> str:
+    on = f", action {update.action.number}" if update.action_id else ""
+    return (
+        f"{update.recommendation.review.title}, recommendation {update.recommendation.number}"
+        f"{on}: update of {british_date(update.date)}"
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def update_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct an update, with the reason: scrutiny officers any update, a lead officer their
+    own until it is reported to a meeting."""
+    update = _update_for(request, pk, may=can_edit_update)
+    recommendation = update.recommendation
+    form = UpdateEditForm(
+        request.POST or None,
+        review=recommendation.review,
+        initial={
+            "date": update.date,
+            "text": update.text,
+            "reported_status": update.reported_status,
+            "reported_to": update.reported_to_id,
+            "version": update.version,
+        },
+    )
+    return confirm_form(
+        request,
+        form=form,
+        write=lambda: services.update_edit(
+            update=update,
+            text=form.cleaned_data["text"],
+            date=form.cleaned_data["date"],
+            reported_status=form.cleaned_data["reported_status"],
+            reported_to=form.cleaned_data["reported_to"],
+            reason=form.cleaned_data["reason"],
+            user=request.user,
+            version=form.cleaned_data["version"],
+        ),
+        context={
+            "heading": "Correct an update",
+            "caption": _update_caption(update),
+            "intro": "The update shows that it was edited, with your reason; the history of "
+            "changes keeps what it said before.",
+            "back_url": update.get_absolute_url(),
+            "submit_label": "Save the correction",
+        },
+        done=lambda edited: ("Corrected the update.", edited.get_absolute_url()),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def update_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw an update posted in error, with the reason (scrutiny officers)."""
+    require_register_editor(request.user)
+    update = _update_for(request, pk, may=can_edit_update)
+    return confirm_with_reason(
+        request,
+        record=update,
+        ask=(
+            "Why is this update being withdrawn?",
+            "For example: posted on the wrong recommendation. Shown on the recommendation and "
+            "kept in the history of changes.",
+            "Give the reason the update is being withdrawn.",
+        ),
+        write=lambda reason, version: services.update_withdraw(
+            update=update, reason=reason, user=request.user, version=version
+        ),
+        context={
+            "heading": "Withdraw an update",
+            "caption": _update_caption(update),
+            "intro": "The update leaves the recommendation's page, the registers, the meeting "
+            "pages and the documents. The history of changes keeps it, and the pages “as at” "
+            "a date before today still show it. The status of its action is not changed: edit "
+            "the action if it should be.",
+            "back_url": update.get_absolute_url(),
+            "submit_label": "Withdraw the update",
+        },
+        done=lambda withdrawn: (
+            f"Withdrew the update of {british_date(withdrawn.date)}. The history keeps it.",
+            withdrawn.recommendation.get_absolute_url() + "#updates",
+        ),
     )

@@ -34,7 +34,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reports_agreed": [r for r in reviews if r.report_agreed_meeting_id == meeting.pk],
         "reports_received": [r for r in reviews if r.report_received_meeting_id == meeting.pk],
         "responses_given": [r for r in reviews if r.response_meeting_id == meeting.pk],
-        "updates_reported": Update.objects.filter(reported_to=meeting)
+        "updates_reported": Update.objects.current()
+        .filter(reported_to=meeting)
         .order_by("recommendation__review_id", "recommendation__number", "pk")
         .lines(),
     }

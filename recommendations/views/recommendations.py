@@ -11,10 +11,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 from reviews.models import (
     Review,
 )
-from scrutiny.editing import attempt, edit_record
-from scrutiny.formats import british_date
+from scrutiny.editing import attempt, confirm_with_reason, edit_record
+from scrutiny.formats import british_date, minute_text
 from scrutiny.permissions import (
     can_edit_action,
+    can_edit_update,
     can_post_update,
     require_register_editor,
 )
@@ -128,10 +129,16 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         can_post_update(request.user, recommendation)
         or any(a.user_can_edit for a in recommendation.action_list)
     )
+    editable_updates = (
+        {u.pk for u in recommendation.update_list if can_edit_update(request.user, u)}
+        if as_at is None
+        else set()
+    )
     context = {
         "recommendation": recommendation,
         "review": current.review,
         "can_update": can_update,
+        "editable_updates": editable_updates,
         "as_at": as_at,
         "as_at_error": as_at_error,
         "as_at_value": request.GET.get("as_at", ""),
@@ -264,6 +271,46 @@ def recommendation_close(request: HttpRequest, pk: int) -> HttpResponse:
             "back_url": recommendation.get_absolute_url(),
             "submit_label": "Close the recommendation",
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def recommendation_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reopen a closed recommendation, with the reason: a correction, kept on the record and
+    in the history."""
+    require_register_editor(request.user)
+    recommendation = get_object_or_404(
+        Recommendation.objects.select_related("review", "closed_at_meeting__committee"), pk=pk
+    )
+    heading = f"Reopen recommendation {recommendation.number}"
+    if not recommendation.is_closed:
+        messages.info(request, f"Recommendation {recommendation.number} is not closed.")
+        return redirect(recommendation)
+    return confirm_with_reason(
+        request,
+        record=recommendation,
+        ask=(
+            "Why is this recommendation being reopened?",
+            "For example: the closure was recorded against the wrong recommendation. Shown on "
+            "the recommendation and kept in the history of changes.",
+            "Give the reason the recommendation is reopened.",
+        ),
+        write=lambda reason, version: services.recommendation_reopen(
+            recommendation=recommendation, reason=reason, user=request.user, version=version
+        ),
+        context={
+            "heading": heading,
+            "caption": recommendation.review.title,
+            "intro": f"It was closed by {recommendation.closed_at_meeting}, "
+            f"{minute_text(recommendation.closure_minute_reference)}. Reopening clears the "
+            "closure; its status is worked out again, and the history keeps the closure.",
+            "back_url": recommendation.get_absolute_url(),
+            "submit_label": "Reopen the recommendation",
+        },
+        done=lambda reopened: (
+            f"Reopened recommendation {reopened.number}.",
+            reopened.get_absolute_url(),
+        ),
     )
 
 

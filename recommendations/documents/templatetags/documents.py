@@ -4,6 +4,7 @@ import this one): ``{% load documents %}{% published_documents meeting as docume
 from django import template
 
 from ..service import published_documents_for
+from ..targets import replacement_url as _replacement_url
 
 register = template.Library()
 
@@ -12,3 +13,9 @@ register = template.Library()
 def published_documents(meeting) -> list:
     """The documents published to ``meeting``, newest first, without their bytes (one query)."""
     return published_documents_for(meeting)
+
+
+@register.filter
+def replacement_url(document) -> str:
+    """The export page that publishes the replacement of a withdrawn document."""
+    return _replacement_url(document)
