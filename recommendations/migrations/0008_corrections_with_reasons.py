@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("recommendations", "0006_documents_leave_for_their_own_app"),
+        ("recommendations", "0007_reference_schemes"),
         ("reviews", "0003_review_monitoring_committees"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
