@@ -71,6 +71,33 @@ def partner_list(request: HttpRequest) -> HttpResponse:
 # --- forms (scrutiny officers and administrators) --------------------------------------------
 
 
+def _edit(
+    request: HttpRequest,
+    record,
+    form_class,
+    *,
+    heading: str,
+    back_url: str,
+    success_url: str | None = None,
+    success_message: str = "Saved {obj}.",
+    **context,
+) -> HttpResponse:
+    """The page of a form that adds or edits one record of people or agendas (scrutiny
+    officers only). After saving: ``success_url``, else ``back_url``; "" for the record's own
+    place."""
+    require_register_editor(request.user)
+    return edit_record(
+        request,
+        form_class=form_class,
+        instance=record,
+        template="forms/edit.html",
+        context={"heading": heading, "back_url": back_url, **context},
+        success_url=back_url if success_url is None else success_url,
+        success_message=success_message,
+        save=record_saver(request.user),
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def officer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     require_register_editor(request.user)
@@ -78,20 +105,14 @@ def officer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     partner = PartnerOrganisation.objects.filter(pk=parse_id(request.GET.get("partner"))).first()
     if not pk and partner is not None:
         officer.partner = partner
-    back = reverse("partner_list") if partner else reverse("officer_list")
-    return edit_record(
+    return _edit(
         request,
-        form_class=OfficerForm,
-        instance=officer,
-        template="forms/edit.html",
-        context={
-            "heading": f"Edit {officer.name}" if pk else "Add an officer or a partner's contact",
-            "intro": "Whether they sign in, and their account, is set by an administrator.",
-            "back_url": back,
-        },
-        success_url=back,
+        officer,
+        OfficerForm,
+        heading=f"Edit {officer.name}" if pk else "Add an officer or a partner's contact",
+        back_url=reverse("partner_list") if partner else reverse("officer_list"),
         success_message="Saved {obj.name}.",
-        save=record_saver(request.user),
+        intro="Whether they sign in, and their account, is set by an administrator.",
     )
 
 
@@ -99,18 +120,12 @@ def officer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def councillor_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     require_register_editor(request.user)
     councillor = get_object_or_404(Councillor, pk=pk) if pk else Councillor()
-    return edit_record(
+    return _edit(
         request,
-        form_class=CouncillorForm,
-        instance=councillor,
-        template="forms/edit.html",
-        context={
-            "heading": f"Edit {councillor}" if pk else "Add a councillor",
-            "back_url": reverse("councillor_list"),
-        },
-        success_url=reverse("councillor_list"),
-        success_message="Saved {obj}.",
-        save=record_saver(request.user),
+        councillor,
+        CouncillorForm,
+        heading=f"Edit {councillor}" if pk else "Add a councillor",
+        back_url=reverse("councillor_list"),
     )
 
 
@@ -118,18 +133,13 @@ def councillor_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
 def partner_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     require_register_editor(request.user)
     partner = get_object_or_404(PartnerOrganisation, pk=pk) if pk else PartnerOrganisation()
-    return edit_record(
+    return _edit(
         request,
-        form_class=PartnerOrganisationForm,
-        instance=partner,
-        template="forms/edit.html",
-        context={
-            "heading": f"Edit {partner.name}" if pk else "Add a partner organisation",
-            "back_url": reverse("partner_list"),
-        },
+        partner,
+        PartnerOrganisationForm,
+        heading=f"Edit {partner.name}" if pk else "Add a partner organisation",
+        back_url=reverse("partner_list"),
         success_url="",
-        success_message="Saved {obj.name}.",
-        save=record_saver(request.user),
     )
 
 
@@ -144,17 +154,12 @@ def agenda_item_edit(
     else:
         meeting = get_object_or_404(Meeting.objects.select_related("committee"), pk=meeting_pk)
         item = AgendaItem(meeting=meeting)
-    return edit_record(
+    return _edit(
         request,
-        form_class=AgendaItemForm,
-        instance=item,
-        template="forms/edit.html",
-        context={
-            "heading": "Edit the agenda item" if pk else "Add an agenda item",
-            "caption": str(item.meeting),
-            "back_url": item.meeting.get_absolute_url() + "#agenda",
-        },
+        item,
+        AgendaItemForm,
+        heading="Edit the agenda item" if pk else "Add an agenda item",
+        back_url=item.meeting.get_absolute_url() + "#agenda",
+        caption=str(item.meeting),
         success_url="",
-        success_message="Saved {obj}.",
-        save=record_saver(request.user),
     )
