@@ -43,6 +43,8 @@ from reviews.models import (
     Meeting,
     MemberRole,
     Officer,
+    PartnerKind,
+    PartnerOrganisation,
     Review,
     ReviewMember,
     ReviewStatus,
@@ -242,11 +244,17 @@ OFFICER_TITLES = [
     "Head of Planning",
 ]
 PARTNERS = [
-    "Clinical Commissioning Group",
-    "Metropolitan Police",
-    "Fire and Rescue Service",
-    "Housing Association",
-    "Voluntary Sector Council",
+    ("Clinical Commissioning Group", PartnerKind.HEALTH),
+    ("Metropolitan Police", PartnerKind.POLICE_FIRE),
+    ("Fire and Rescue Service", PartnerKind.POLICE_FIRE),
+    ("Housing Association", PartnerKind.HOUSING),
+    ("Voluntary Sector Council", PartnerKind.VOLUNTARY),
+]
+OFFICER_DEPARTMENTS = [
+    "Corporate Services",
+    "Children, Schools and Families",
+    "Community and Housing",
+    "Environment and Regeneration",
 ]
 TOPICS = [
     ("Shared and outsourced services", "contracts procurement partnership savings"),
@@ -499,13 +507,18 @@ class _Builder:
                 officer = Officer(
                     name=f"{first} {last}",
                     job_title="Scrutiny Officer" if i else "Head of Democracy Services",
-                    organisation="",
+                    department="Democracy Services",
                     email=f"{first}.{last}@council.example".lower(),
                     user=user,
                     created_at=_clock.moment(),
                 )
                 officer.save()
                 self.scrutiny_officers.append(officer)
+            partners = []
+            for name, kind in PARTNERS:
+                partner = PartnerOrganisation(name=name, kind=kind, created_at=_clock.moment())
+                partner.save()
+                partners.append(partner)
             for i in range(56):
                 first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
                 partner = i >= 50
@@ -519,7 +532,8 @@ class _Builder:
                         if partner
                         else OFFICER_TITLES[i % len(OFFICER_TITLES)]
                     ),
-                    organisation=PARTNERS[i % len(PARTNERS)] if partner else "",
+                    department="" if partner else OFFICER_DEPARTMENTS[i % len(OFFICER_DEPARTMENTS)],
+                    partner=partners[i % len(partners)] if partner else None,
                     email=f"{first}.{last}{i}@council.example".lower(),
                     phone=f"020 8545 {3000 + i}",
                     user=user,
@@ -1018,6 +1032,7 @@ class _Builder:
                         + " ".join(rng.sample(UPDATE_TAILS, 2))
                     ),
                     author=author,
+                    entered_by=author.user if author is not None and author.user_id else self.clerk,
                     reported_status=value,
                     reported_to=self.next_meeting(review.commissioning_committee, day),
                     created_at=_clock.moment(_clock.day),
@@ -1080,6 +1095,7 @@ AUDITED = [
     Committee,
     Meeting,
     AgendaItem,
+    PartnerOrganisation,
     Officer,
     Councillor,
     Review,

@@ -328,6 +328,11 @@ class ReviseTargetForm(GovukForm):
             self.fields["reason"].label = "Note (optional)"
 
 
+def _author_choice(officer: Officer) -> str:
+    """An author as the update form offers them: a partner's contact with the organisation."""
+    return f"{officer} ({officer.partner.name})" if officer.partner_id else str(officer)
+
+
 class UpdateForm(GovukForm):
     """A progress update on an action, or on the recommendation as a whole."""
 
@@ -355,6 +360,14 @@ class UpdateForm(GovukForm):
         required=False,
         empty_label="Not yet reported",
     )
+    author = forms.ModelChoiceField(
+        label="Who wrote the update",
+        queryset=Officer.objects.none(),
+        required=False,
+        empty_label="Not recorded",
+        help_text="The officer or partner whose update this is: it is printed in the committee "
+        "documents. You are recorded as the person who entered it.",
+    )
 
     def clean_date(self):
         day = self.cleaned_data.get("date")
@@ -362,8 +375,23 @@ class UpdateForm(GovukForm):
             raise forms.ValidationError("The date of the update cannot be in the future.")
         return day
 
-    def __init__(self, *args, review: Review, actions=None, action_required=False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        review: Review,
+        actions=None,
+        action_required=False,
+        choose_author=True,
+        **kwargs,
+    ):
+        """``choose_author``: whoever keeps the register names the author; a lead officer
+        posts as themselves, and is not offered the field."""
         super().__init__(*args, **kwargs)
+        if choose_author:
+            self.fields["author"].queryset = Officer.objects.select_related("partner")
+            self.fields["author"].label_from_instance = _author_choice
+        else:
+            del self.fields["author"]
         self.fields["action"].queryset = (
             actions if actions is not None else ActionPlanItem.objects.none()
         )

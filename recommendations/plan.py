@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q
 
 from reviews.models import Committee, Councillor, Meeting, Officer, Review, attach_meetings
@@ -158,8 +159,15 @@ def load_plan(recommendations, as_at: datetime.date | None = None) -> Plan:
                 Prefetch(
                     "updates",
                     queryset=Update.objects.select_related(
-                        "author", "reported_to__committee"
-                    ).defer(*without_timestamps("author", "reported_to", "reported_to__committee")),
+                        "author__partner", "entered_by", "reported_to__committee"
+                    ).defer(
+                        *without_timestamps(
+                            "author",
+                            "author__partner",
+                            "reported_to",
+                            "reported_to__committee",
+                        )
+                    ),
                 ),
             )
         )
@@ -188,7 +196,7 @@ def load_plan(recommendations, as_at: datetime.date | None = None) -> Plan:
     updates = [
         u for u in snapshot(Update, Q(recommendation_id__in=rec_ids), moment) if u.date <= as_at
     ]
-    officers = Officer.objects.in_bulk(
+    officers = Officer.objects.select_related("partner").in_bulk(
         {r.lead_officer_id for r in recs}
         | {a.owner_id for a in actions}
         | {u.author_id for u in updates}
@@ -205,6 +213,7 @@ def load_plan(recommendations, as_at: datetime.date | None = None) -> Plan:
         | {getattr(r, f"{name}_id") for r in reviews.values() for name in Review.MEETINGS}
     )
     councillors = Councillor.objects.in_bulk({r.lead_member_id for r in recs})
+    users = get_user_model().objects.in_bulk({u.entered_by_id for u in updates} - {None})
     _attach(reviews.values(), "scrutiny_officer", officers)
     _attach(reviews.values(), "commissioning_committee", committees)
     attach_meetings(reviews.values(), meetings)
@@ -217,6 +226,7 @@ def load_plan(recommendations, as_at: datetime.date | None = None) -> Plan:
     _attach(recs, "lead_member", councillors)
     _attach(actions, "owner", officers)
     _attach(updates, "author", officers)
+    _attach(updates, "entered_by", users)
     _attach(updates, "reported_to", meetings)
     recs.sort(key=lambda r: (r.review_id, r.number, r.pk))
     recs = _assemble(recs, actions, updates)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import actions, dashboard, meetings, paste, recommendations, reviews
+from .views import actions, dashboard, meetings, paste, people, recommendations, reviews
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -75,4 +75,9 @@ urlpatterns = [
     path("updates/<int:pk>/withdraw/", actions.update_withdraw, name="update_withdraw"),
     # Meetings.
     path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),
+    # The history of people and agenda items (their lists and forms: reviews.people).
+    path("officers/<int:pk>/history/", people.officer_history, name="officer_history"),
+    path("councillors/<int:pk>/history/", people.councillor_history, name="councillor_history"),
+    path("partners/<int:pk>/history/", people.partner_history, name="partner_history"),
+    path("agenda-items/<int:pk>/history/", people.agenda_item_history, name="agenda_item_history"),
 ]

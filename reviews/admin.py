@@ -1,7 +1,16 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import AgendaItem, Committee, Councillor, Meeting, Officer, Review, ReviewMember
+from .models import (
+    AgendaItem,
+    Committee,
+    Councillor,
+    Meeting,
+    Officer,
+    PartnerOrganisation,
+    Review,
+    ReviewMember,
+)
 
 
 @admin.register(Committee)
@@ -35,10 +44,17 @@ class AgendaItemAdmin(SimpleHistoryAdmin):
 
 @admin.register(Officer)
 class OfficerAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "job_title", "organisation", "email", "user"]
-    list_filter = ["organisation"]
-    search_fields = ["name", "job_title", "email"]
-    list_select_related = ["user"]
+    list_display = ["name", "job_title", "department", "partner", "email", "user"]
+    list_filter = ["partner"]
+    search_fields = ["name", "job_title", "department", "email"]
+    list_select_related = ["user", "partner"]
+
+
+@admin.register(PartnerOrganisation)
+class PartnerOrganisationAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
 
 
 @admin.register(Councillor)

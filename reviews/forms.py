@@ -6,7 +6,16 @@ from scrutiny.formats import british_date
 from scrutiny.forms import AuditedForm, offer_only
 
 from . import meeting_rules
-from .models import Committee, Councillor, Meeting, MemberRole, Officer, Review
+from .models import (
+    AgendaItem,
+    Committee,
+    Councillor,
+    Meeting,
+    MemberRole,
+    Officer,
+    PartnerOrganisation,
+    Review,
+)
 
 
 class CommitteeForm(AuditedForm):
@@ -21,6 +30,49 @@ class MeetingForm(AuditedForm):
     class Meta:
         model = Meeting
         fields = ["committee", "date", "location"]
+
+
+class AgendaItemForm(AuditedForm):
+    """An item on a meeting's agenda; the meeting is the page's."""
+
+    always_validate = ("meeting",)
+
+    class Meta:
+        model = AgendaItem
+        fields = ["reference", "title"]
+        labels = {"reference": "Agenda item number", "title": "Title"}
+
+
+class OfficerForm(AuditedForm):
+    """A council officer, or a partner organisation's contact. Whether they sign in (their
+    account) is an administrator's to set."""
+
+    class Meta:
+        model = Officer
+        fields = ["name", "job_title", "department", "partner", "email", "phone"]
+        labels = {"partner": "Partner organisation (for a partner's contact)"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        partner = self.fields["partner"]
+        partner.queryset = PartnerOrganisation.objects.all()
+        partner.empty_label = "None: one of the council's own officers"
+
+
+class PartnerOrganisationForm(AuditedForm):
+    class Meta:
+        model = PartnerOrganisation
+        fields = ["name", "kind", "description"]
+        labels = {"kind": "Kind of organisation"}
+        error_messages = {
+            "name": {"unique": "There is already a partner organisation with this name."}
+        }
+
+
+class CouncillorForm(AuditedForm):
+    class Meta:
+        model = Councillor
+        fields = ["name", "role", "party", "ward"]
 
 
 class ReviewForm(AuditedForm):

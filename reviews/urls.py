@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import people, views
 
 urlpatterns = [
     path("meetings/", views.meeting_list, name="meeting_list"),
@@ -10,6 +10,21 @@ urlpatterns = [
     path("committees/new/", views.committee_edit, name="committee_create"),
     path("committees/<int:pk>/", views.committee_detail, name="committee_detail"),
     path("committees/<int:pk>/edit/", views.committee_edit, name="committee_edit"),
+    path(
+        "meetings/<int:meeting_pk>/agenda-items/new/",
+        people.agenda_item_edit,
+        name="agenda_item_create",
+    ),
+    path("agenda-items/<int:pk>/edit/", people.agenda_item_edit, name="agenda_item_edit"),
+    path("officers/", people.officer_list, name="officer_list"),
+    path("officers/new/", people.officer_edit, name="officer_create"),
+    path("officers/<int:pk>/edit/", people.officer_edit, name="officer_edit"),
+    path("partners/", people.partner_list, name="partner_list"),
+    path("partners/new/", people.partner_edit, name="partner_create"),
+    path("partners/<int:pk>/edit/", people.partner_edit, name="partner_edit"),
+    path("councillors/", people.councillor_list, name="councillor_list"),
+    path("councillors/new/", people.councillor_edit, name="councillor_create"),
+    path("councillors/<int:pk>/edit/", people.councillor_edit, name="councillor_edit"),
     path("reviews/<int:pk>/receipt/", views.review_receipt, name="review_receipt"),
     path("reviews/<int:pk>/extension/", views.review_extension, name="review_extension"),
 ]

@@ -581,9 +581,10 @@ PAGES = {
     "meeting export": (lambda: reverse("documents_meeting_export", args=[osc_july_2017().pk]), 6),
     # The register's filter set reads its years and its selects' choices: five queries.
     "tracker export": (lambda: reverse("documents_tracker_export") + "?status=on_track", 7),
+    # As at a date, the updates' people are read by id: the officers, and who entered each.
     "plan, made now": (
         lambda: reverse("documents_review_plan", args=[merton_2016().pk]) + "?as_at=2017-07-06",
-        16,
+        17,
     ),
     "plan, now": (lambda: reverse("documents_review_plan", args=[merton_2016().pk]), 10),
     "meeting tracker": (

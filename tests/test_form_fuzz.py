@@ -22,7 +22,19 @@ from hypothesis.extra.django import TestCase as HypothesisDjangoTestCase
 from recommendations.documents.models import PublishedDocument
 from recommendations.models import ActionPlanItem, Recommendation, Update
 from recommendations.statuses import Decision, ProgressStatus
-from reviews.models import Committee, CommitteeKind, Meeting, Review, ReviewStatus, ReviewType
+from reviews.models import (
+    AgendaItem,
+    Committee,
+    CommitteeKind,
+    Councillor,
+    Meeting,
+    Officer,
+    PartnerKind,
+    PartnerOrganisation,
+    Review,
+    ReviewStatus,
+    ReviewType,
+)
 
 from .test_permissions import (
     WRITE_URLS,
@@ -169,6 +181,23 @@ RESPONSES = {
     },
 }
 
+OFFICER = {
+    "name": texts,
+    "job_title": texts,
+    "department": texts,
+    "partner": ids,
+    "email": st.one_of(texts, st.sampled_from(["a@b.example", "no-at-sign", "a@@b"])),
+    "phone": texts,
+    **REASON,
+}
+PARTNER = {"name": texts, "kind": choices(PartnerKind.values), "description": texts, **REASON}
+COUNCILLOR = {"name": texts, "role": texts, "party": texts, "ward": texts, **REASON}
+AGENDA_ITEM = {
+    "reference": st.one_of(texts, st.sampled_from(["4", "7a", ""])),
+    "title": texts,
+    **REASON,
+}
+
 SPECS = {
     "review_create": REVIEW,
     "review_edit": {**REVIEW, **VERSION},
@@ -199,6 +228,7 @@ SPECS = {
         "text": texts,
         "reported_status": choices(["", *ProgressStatus.values]),
         "reported_to": ids,
+        "author": ids,
     },
     "recommendation_reopen": {"reason": texts, **VERSION},
     "update_edit": {
@@ -211,6 +241,14 @@ SPECS = {
     },
     "update_withdraw": {"reason": texts, **VERSION},
     "documents_published_withdraw": {"reason": texts, **VERSION},
+    "officer_create": OFFICER,
+    "officer_edit": {**OFFICER, **VERSION},
+    "partner_create": PARTNER,
+    "partner_edit": {**PARTNER, **VERSION},
+    "councillor_create": COUNCILLOR,
+    "councillor_edit": {**COUNCILLOR, **VERSION},
+    "agenda_item_create": AGENDA_ITEM,
+    "agenda_item_edit": {**AGENDA_ITEM, **VERSION},
 }
 assert set(SPECS) == {name for name, _ in WRITE_URLS.values()}, "every write form is fuzzed"
 
@@ -241,6 +279,13 @@ def target_of(key: str, w):
         "update_edit:reported": (Update, w.reported_update),
         "update_withdraw": (Update, w.own_update),
         "documents_published_withdraw": (PublishedDocument, w.published),
+        "officer_edit": (Officer, Officer.objects.get(name="Ged Curran").pk),
+        "partner_edit": (
+            PartnerOrganisation,
+            PartnerOrganisation.objects.get(name="Achieving for Children").pk,
+        ),
+        "councillor_edit": (Councillor, Councillor.objects.get(name="Peter Southgate").pk),
+        "agenda_item_edit": (AgendaItem, AgendaItem.objects.get(meeting_id=w.july_2017).pk),
     }.get(key)
 
 

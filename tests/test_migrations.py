@@ -165,4 +165,110 @@ def test_references_carry_over_to_the_reference_scheme_unchanged_and_back():
     back = migrate(before)
     assert back.get_model("recommendations", "Recommendation").objects.count() == 2
     assert "recommendations_referencescheme" not in connection.introspection.table_names()
+
+
+def test_officers_organisations_become_partner_organisations_and_back():
+    """reviews 0004: each distinct organisation typed on officers, other than the council's
+    own, becomes one partner organisation (with its first history row), named on the officer
+    and on its history; the way back types the name again."""
+    before = [("reviews", "0003_review_monitoring_committees")]
+    old = migrate(before)
+    Officer = old.get_model("reviews", "Officer")
+    HistoricalOfficer = old.get_model("reviews", "HistoricalOfficer")
+    moment = datetime.datetime(2017, 7, 1, tzinfo=datetime.UTC)
+    officers = {}
+    for name, organisation in [
+        ("Ged Curran", ""),
+        ("Julia Regan", "Demonstration Borough Council"),  # the council's own (its name)
+        ("Priya Shah", "Clinical Commissioning Group"),
+        ("Tom Lee", " clinical  commissioning group "),  # the same, typed differently
+        ("Ann Fox", "Metropolitan Police"),
+    ]:
+        officer = Officer.objects.create(name=name, organisation=organisation, version=1)
+        HistoricalOfficer.objects.create(
+            id=officer.pk,
+            name=name,
+            job_title="",
+            organisation=organisation,
+            email="",
+            phone="",
+            version=1,
+            created_at=moment,
+            updated_at=moment,
+            history_date=moment,
+            history_type="+",
+        )
+        officers[name] = officer.pk
+
+    new = migrate(latest())
+    Partner = new.get_model("reviews", "PartnerOrganisation")
+    assert sorted(Partner.objects.values_list("name", "kind")) == [
+        ("Clinical Commissioning Group", "health"),
+        ("Metropolitan Police", "police_fire"),
+    ]
+    History = new.get_model("reviews", "HistoricalPartnerOrganisation")
+    assert History.objects.count() == 2 and History.objects.first().history_type == "+"
+    moved = new.get_model("reviews", "Officer").objects.in_bulk(list(officers.values()))
+    partner_of = {name: moved[pk].partner_id for name, pk in officers.items()}
+    ccg = Partner.objects.get(name="Clinical Commissioning Group").pk
+    assert partner_of["Ged Curran"] is None and partner_of["Julia Regan"] is None
+    assert partner_of["Priya Shah"] == partner_of["Tom Lee"] == ccg
+    history = new.get_model("reviews", "HistoricalOfficer").objects.get(id=officers["Tom Lee"])
+    assert history.partner_id == ccg and history.department == ""
+
+    back = migrate(before)
+    again = back.get_model("reviews", "Officer").objects.get(pk=officers["Tom Lee"])
+    assert again.organisation == "Clinical Commissioning Group"
+    migrate(latest())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_who_entered_each_update_comes_from_its_history():
+    """recommendations 0007: an update's ``entered_by`` is the user on its first history row
+    (the author stays as it was)."""
+    before = [
+        ("recommendations", "0006_documents_leave_for_their_own_app"),
+        ("reviews", "0003_review_monitoring_committees"),
+    ]
+    old = migrate(before)
+    User = old.get_model("auth", "User")
+    Committee = old.get_model("reviews", "Committee")
+    Officer = old.get_model("reviews", "Officer")
+    Review = old.get_model("reviews", "Review")
+    Recommendation = old.get_model("recommendations", "Recommendation")
+    Update = old.get_model("recommendations", "Update")
+    History = old.get_model("recommendations", "HistoricalUpdate")
+    clerk = User.objects.create(username="clerk")
+    editor = User.objects.create(username="editor")
+    osc = Committee.objects.create(name="Overview and Scrutiny Commission", kind="scrutiny")
+    review = Review.objects.create(
+        title="Shared services", review_type="task_group", commissioning_committee=osc, version=1
+    )
+    rec = Recommendation.objects.create(review=review, number=1, text="That...", version=1)
+    ged = Officer.objects.create(name="Ged Curran", version=1)
+    update = Update.objects.create(
+        recommendation=rec, date=datetime.date(2017, 7, 6), text="Progress", author=ged, version=2
+    )
+    for n, (user, kind) in enumerate([(clerk, "+"), (editor, "~")], start=1):
+        History.objects.create(
+            id=update.pk,
+            recommendation_id=rec.pk,
+            date=update.date,
+            text="Progress",
+            author_id=ged.pk,
+            reported_status="",
+            version=n,
+            created_at=datetime.datetime(2017, 7, n, tzinfo=datetime.UTC),
+            updated_at=datetime.datetime(2017, 7, n, tzinfo=datetime.UTC),
+            history_date=datetime.datetime(2017, 7, n, tzinfo=datetime.UTC),
+            history_type=kind,
+            history_user=user,
+        )
+
+    new = migrate(latest())
+    moved = new.get_model("recommendations", "Update").objects.get(pk=update.pk)
+    assert moved.entered_by_id == clerk.pk and moved.author_id == ged.pk
+    rows = new.get_model("recommendations", "HistoricalUpdate").objects.filter(id=update.pk)
+    assert {row.entered_by_id for row in rows} == {clerk.pk}
+    migrate(before)
     migrate(latest())

@@ -36,7 +36,15 @@ from recommendations import services
 from recommendations.demo.loader import load_demo
 from recommendations.documents.models import DocumentFile, PublishedDocument
 from recommendations.models import ActionPlanItem, Recommendation
-from reviews.models import Committee, Meeting, Officer, Review
+from reviews.models import (
+    AgendaItem,
+    Committee,
+    Councillor,
+    Meeting,
+    Officer,
+    PartnerOrganisation,
+    Review,
+)
 from scrutiny import roles
 from scrutiny.audit import acting_as
 
@@ -352,6 +360,23 @@ class WorldTestCase(TestCase):
 ROLES = ["signed_out", "councillor", "lead_owner", "lead_none", "officer", "admin"]
 EDITORS = {"officer", "admin"}
 
+
+def _ged_curran() -> int:
+    return Officer.objects.get(name="Ged Curran").pk
+
+
+def _achieving_for_children() -> int:
+    return PartnerOrganisation.objects.get(name="Achieving for Children").pk
+
+
+def _southgate() -> int:
+    return Councillor.objects.get(name="Peter Southgate").pk
+
+
+def _july_2017_item(w) -> int:
+    return AgendaItem.objects.get(meeting_id=w.july_2017).pk
+
+
 # key -> (URL name, how to find its arguments). A key with ":" is a second object for the same
 # URL name (an action, or a recommendation, that the lead officer does not own).
 WRITE_URLS = {
@@ -382,6 +407,14 @@ WRITE_URLS = {
     "update_edit:reported": ("update_edit", lambda w: [w.reported_update]),
     "update_withdraw": ("update_withdraw", lambda w: [w.own_update]),
     "documents_published_withdraw": ("documents_published_withdraw", lambda w: [w.published]),
+    "officer_create": ("officer_create", lambda w: []),
+    "officer_edit": ("officer_edit", lambda w: [_ged_curran()]),
+    "partner_create": ("partner_create", lambda w: []),
+    "partner_edit": ("partner_edit", lambda w: [_achieving_for_children()]),
+    "councillor_create": ("councillor_create", lambda w: []),
+    "councillor_edit": ("councillor_edit", lambda w: [_southgate()]),
+    "agenda_item_create": ("agenda_item_create", lambda w: [w.july_2017]),
+    "agenda_item_edit": ("agenda_item_edit", lambda w: [_july_2017_item(w)]),
 }
 
 READ_URLS = {
@@ -396,6 +429,13 @@ READ_URLS = {
     "meeting_detail": ("meeting_detail", lambda w: [w.july_2017]),
     "committee_list": ("committee_list", lambda w: []),
     "committee_detail": ("committee_detail", lambda w: [w.osc]),
+    "officer_list": ("officer_list", lambda w: []),
+    "officer_history": ("officer_history", lambda w: [_ged_curran()]),
+    "partner_list": ("partner_list", lambda w: []),
+    "partner_history": ("partner_history", lambda w: [_achieving_for_children()]),
+    "councillor_list": ("councillor_list", lambda w: []),
+    "councillor_history": ("councillor_history", lambda w: [_southgate()]),
+    "agenda_item_history": ("agenda_item_history", lambda w: [_july_2017_item(w)]),
 }
 
 # What a lead officer who owns the action may do (and correct their own update before it is
@@ -503,6 +543,22 @@ def valid_submission(key: str, w: World) -> dict:
         data.update(text="Corrected in the permission matrix.", reason="The figures were wrong.")
     elif name in {"update_withdraw", "documents_published_withdraw"}:
         data.update(reason="Posted in error.")
+    elif name == "officer_create":
+        data.update(name="Asha Patel", job_title="Head of Procurement", department="Finance")
+    elif name == "officer_edit":
+        data.update(phone="020 8545 3000")
+    elif name == "partner_create":
+        data.update(name="South West London Health Trust", kind="health")
+    elif name == "partner_edit":
+        data.update(description="A council company owned by Richmond and Kingston")
+    elif name == "councillor_create":
+        data.update(name="Sally Kenny", ward="Lavender Fields")
+    elif name == "councillor_edit":
+        data.update(party="Labour")
+    elif name == "agenda_item_create":
+        data.update(reference="7", title="Work programme")
+    elif name == "agenda_item_edit":
+        data.update(reference="5")
     elif name == "update_create":
         data.update(text="Progress reported to the Commission.", reported_status="on_track")
         if not data.get("action"):

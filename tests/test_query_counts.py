@@ -1,11 +1,20 @@
 """Every list and detail page reads the same number of queries at two data sizes: the
 demonstration data, and ten times more. A count that grows with the data is an N+1."""
 
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from recommendations.models import Recommendation
-from reviews.models import Meeting, Review
+from reviews.models import (
+    AgendaItem,
+    Councillor,
+    Meeting,
+    Officer,
+    PartnerKind,
+    PartnerOrganisation,
+    Review,
+)
 
 
 def merton_2016():
@@ -72,3 +81,79 @@ def test_pages_read_without_server_side_cursors(client, councillor_user, demo):
             assert client.get(url).status_code == 200, url
         cursors = [q["sql"][:80] for q in ctx.captured_queries if "CURSOR" in q["sql"].upper()]
         assert not cursors, f"{page}: {cursors}"
+
+
+PEOPLE_PAGES = {
+    "officer list": lambda: "/officers/",
+    "officer list searched": lambda: "/officers/?q=officer",
+    "partner list": lambda: "/partners/",
+    "councillor list": lambda: "/councillors/",
+    "officer history": lambda: f"/officers/{Officer.objects.get(name='Ged Curran').pk}/history/",
+    "partner history": lambda: (
+        f"/partners/{PartnerOrganisation.objects.get(name='Achieving for Children').pk}/history/"
+    ),
+    "councillor history": lambda: (
+        f"/councillors/{Councillor.objects.get(name='Peter Southgate').pk}/history/"
+    ),
+    "agenda item history": lambda: f"/agenda-items/{july_2017_item().pk}/history/",
+    "meeting detail with its agenda": lambda: july_2017_item().meeting.get_absolute_url(),
+}
+
+
+def july_2017_item():
+    return AgendaItem.objects.filter(meeting__date="2017-07-06").order_by("pk").first()
+
+
+def add_people(n: int, start: int = 0) -> None:
+    """``n`` partner organisations, each with contacts (some signing in), ``6 * n`` officers
+    and councillors, ``2 * n`` agenda items on the July 2017 meeting, and ``n`` edits of
+    each record whose history page is counted."""
+    meeting = july_2017_item().meeting
+    for i in range(start, start + n):
+        partner = PartnerOrganisation(name=f"Partner {i}", kind=PartnerKind.HEALTH)
+        partner.save()
+        for j in range(6):
+            user = None
+            if j % 2:
+                user = User.objects.create_user(username=f"officer-{i}-{j}", is_active=j != 3)
+            Officer(
+                name=f"Officer {i}.{j}",
+                job_title="Officer",
+                department="" if j < 2 else "Corporate Services",
+                partner=partner if j < 2 else None,
+                user=user,
+            ).save()
+            Councillor(name=f"Member {i}.{j}", role="Member", ward=f"Ward {j}").save()
+        for j in range(2):
+            AgendaItem(meeting=meeting, reference=f"{i}.{j}", title=f"Item {i}.{j}").save()
+    records = [
+        Officer.objects.get(name="Ged Curran"),
+        PartnerOrganisation.objects.get(name="Achieving for Children"),
+        Councillor.objects.get(name="Peter Southgate"),
+        july_2017_item(),
+    ]
+    partners = list(PartnerOrganisation.objects.all())
+    for i in range(start, start + n):
+        for record in records:
+            if isinstance(record, Officer):
+                record.partner = partners[i % len(partners)]
+            for name in ("phone", "description", "ward", "reference"):
+                if hasattr(record, name):
+                    setattr(record, name, f"{name} {i}")
+            record.save(reason=f"Edit {i}")
+
+
+def test_people_pages_do_not_grow_with_the_data(client, councillor_user, demo):
+    client.force_login(councillor_user)
+    add_people(1)  # so that each history page has a change of every kind it can show
+    urls = {page: make_url() for page, make_url in PEOPLE_PAGES.items()}
+    for url in urls.values():
+        count_queries(client, url)
+    small = {page: count_queries(client, url) for page, url in urls.items()}
+    add_people(12, start=1)
+    assert Officer.objects.count() > 70 and Councillor.objects.count() > 70
+    large = {page: count_queries(client, url) for page, url in urls.items()}
+    grew = {page: (small[page], large[page]) for page in urls if large[page] != small[page]}
+    assert not grew, f"query counts that grew with the data: {grew}"
+    too_many = {page: n for page, n in small.items() if n > 15}
+    assert not too_many, f"pages over 15 queries: {too_many}"

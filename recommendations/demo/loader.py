@@ -20,6 +20,7 @@ from reviews.models import (
     Councillor,
     Meeting,
     Officer,
+    PartnerOrganisation,
     Review,
     ReviewMember,
 )
@@ -49,7 +50,9 @@ class DemoLoader:
         self.data = data
         self.user = user
         self.report = LoadReport()
+        self.users: dict[str, User] = {}
         self.keys: dict[str, dict[str, object]] = {
+            "partner": {},
             "officer": {},
             "councillor": {},
             "committee": {},
@@ -79,13 +82,21 @@ class DemoLoader:
 
     def load(self) -> LoadReport:
         d = self.data
+        for p in d.get("partners", []):
+            values = {"kind": p["kind"], "description": p.get("description", "")}
+            self.keys["partner"][p["key"]] = self.sync(
+                PartnerOrganisation, {"name": p["name"]}, values
+            )
         for o in d["officers"]:
-            values = {k: o[k] for k in ("job_title", "organisation", "email", "phone")}
+            values = {k: o.get(k, "") for k in ("job_title", "department", "email", "phone")}
+            values["partner"] = self.ref("partner", o.get("partner"))
             self.keys["officer"][o["key"]] = self.sync(Officer, {"name": o["name"]}, values)
         for c in d["councillors"]:
             self.keys["councillor"][c["key"]] = self.sync(
                 Councillor, {"name": c["name"]}, {"role": c["role"]}
             )
+        # The accounts before the records that name who entered them (an update's).
+        self.load_accounts()
         for c in d["committees"]:
             values = {"short_name": c["short_name"], "kind": c["kind"]}
             self.keys["committee"][c["key"]] = self.sync(Committee, {"name": c["name"]}, values)
@@ -122,7 +133,6 @@ class DemoLoader:
                 )
             for rec in r["recommendations"]:
                 self.load_recommendation(review, rec)
-        self.load_accounts()
         return self.report
 
     def load_review(self, r: dict) -> Review:
@@ -194,6 +204,7 @@ class DemoLoader:
                     },
                     {
                         "author": self.ref("officer", u.get("author")),
+                        "entered_by": self.users.get(u.get("entered_by")),
                         "reported_to": self.ref("meeting", u.get("reported_to")),
                     },
                 )
@@ -218,6 +229,7 @@ class DemoLoader:
                     officer.user = user
                     record_save(record=officer, user=self.user, reason=REASON)
             self.report.accounts.append(account)
+            self.users[account["username"]] = user
 
 
 def load_demo(data: dict | None = None, *, user=None) -> LoadReport:

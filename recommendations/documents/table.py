@@ -117,7 +117,7 @@ def _update_view(update: Update, since: datetime.date | None = None) -> UpdateVi
     return UpdateView(
         date=british_date(update.date),
         text=paragraphs(update.text),
-        author=update.author.name if update.author_id and update.author else "",
+        author=update.author.name_as_author() if update.author_id and update.author else "",
         is_new=since is not None and update.date > since,
     )
 

@@ -1,5 +1,6 @@
 """Progress updates on a recommendation or one of its actions."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -27,8 +28,19 @@ class Update(Withdrawable, AuditedModel):
     )
     date = models.DateField(default=timezone.localdate)
     text = models.TextField()
+    # Who wrote it (an officer, or a partner's contact), which need not be who typed it in:
+    # a scrutiny officer often enters an update a lead officer sent by email.
     author = models.ForeignKey(
         Officer, on_delete=models.PROTECT, null=True, blank=True, related_name="updates"
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="entered by",
     )
     reported_status = models.CharField(max_length=20, choices=ProgressStatus.choices, blank=True)
     reported_to = models.ForeignKey(
@@ -80,6 +92,14 @@ class Update(Withdrawable, AuditedModel):
         if not self.reported_to_id:
             return False
         return self.reported_to.date <= (today or timezone.localdate())
+
+    @property
+    def entered_by_someone_else(self) -> bool:
+        """Typed in by someone other than its author (a scrutiny officer entering an update
+        sent by email, say): the record then names both."""
+        if self.entered_by_id is None:
+            return False
+        return self.author_id is None or self.author.user_id != self.entered_by_id
 
     def clean(self) -> None:
         errors = {}

@@ -143,12 +143,16 @@ def update_post(
 ) -> Update:
     """Post a progress update. A status reported on an action becomes the action's status. The
     meeting it is reported to must fit ``reviews.meeting_rules.check_update_meeting``: a
-    committee monitoring the review, on or after the update's date (``clean()``)."""
+    committee monitoring the review, on or after the update's date (``clean()``).
+
+    ``author`` is who wrote it (an officer, or a partner's contact); ``user``, who types it in,
+    is kept as ``entered_by``."""
     update = Update(
         recommendation=recommendation,
         action=action,
         text=text.strip(),
         author=author,
+        entered_by=user,
         reported_status=reported_status,
         reported_to=reported_to,
     )

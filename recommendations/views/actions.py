@@ -213,7 +213,10 @@ def update_create(request: HttpRequest, recommendation_pk: int) -> HttpResponse:
     else:
         allowed = recommendation.actions.all()
         whole = True
-    initial = {"date": timezone.localdate()}
+    # The user's own officer record: the author a lead officer posts as, and the one a
+    # scrutiny officer is offered first (they choose whose update they are entering).
+    officer = Officer.objects.filter(user=request.user).first()
+    initial = {"date": timezone.localdate(), "author": officer}
     if parse_id(request.GET.get("action")):
         initial["action"] = parse_id(request.GET["action"])
     form = UpdateForm(
@@ -221,11 +224,13 @@ def update_create(request: HttpRequest, recommendation_pk: int) -> HttpResponse:
         review=recommendation.review,
         actions=allowed,
         action_required=not whole,
+        choose_author=editor,
         initial=initial,
     )
     if request.method == "POST" and form.is_valid():
         action = form.cleaned_data["action"]
-        officer = Officer.objects.filter(user=request.user).first()
+        if editor:
+            officer = form.cleaned_data["author"]
         try:
             services.update_post(
                 recommendation=recommendation,

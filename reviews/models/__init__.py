@@ -6,7 +6,7 @@ up on every save, so an edit form can refuse a stale submission.
 """
 
 from .framework import EXECUTIVE_KINDS, AgendaItem, Committee, CommitteeKind, Meeting
-from .people import Councillor, Officer
+from .people import Councillor, Officer, PartnerKind, PartnerOrganisation
 from .review import (
     MemberRole,
     Review,
@@ -26,6 +26,8 @@ __all__ = [
     "Meeting",
     "MemberRole",
     "Officer",
+    "PartnerKind",
+    "PartnerOrganisation",
     "Review",
     "ReviewMember",
     "ReviewQuerySet",

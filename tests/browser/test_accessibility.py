@@ -118,7 +118,19 @@ SIGNED_IN_PAGES = {
     "meeting": PageCase(lambda: f"/meetings/{_meeting_pk()}/", "Meeting of 6 July 2017"),
     "committees": PageCase(lambda: "/committees/", "Committees and bodies"),
     "committee": PageCase(lambda: f"/committees/{_committee_pk()}/", OSC),
+    "officers": PageCase(lambda: "/officers/", "Officers and partners' contacts"),
+    "partners": PageCase(lambda: "/partners/", "Partner organisations"),
+    "councillors": PageCase(lambda: "/councillors/", "Councillors"),
+    "officer-history": PageCase(
+        lambda: f"/officers/{_officer_pk()}/history/", "History of changes"
+    ),
 }
+
+
+def _officer_pk() -> int:
+    from reviews.models import Officer
+
+    return Officer.objects.get(name="Ged Curran").pk
 
 
 def open_signed_in(page, url, case: PageCase, username: str = "councillor"):

@@ -314,6 +314,21 @@ FORMS = {
         submit="Post the update",
         user="leadofficer",
     ),
+    "officer-create": FormCase(
+        lambda: "/officers/new/", "Add an officer or a partner's contact", _nothing, (REQUIRED,)
+    ),
+    "partner-create": FormCase(
+        lambda: "/partners/new/", "Add a partner organisation", _nothing, (REQUIRED,)
+    ),
+    "councillor-create": FormCase(
+        lambda: "/councillors/new/", "Add a councillor", _nothing, (REQUIRED,)
+    ),
+    "agenda-item-create": FormCase(
+        lambda: f"/meetings/{_meeting().pk}/agenda-items/new/",
+        "Add an agenda item",
+        _nothing,
+        (REQUIRED,),
+    ),
     "lead-officer-action-edit": FormCase(
         lambda: f"/actions/{_action(3).pk}/edit/",
         "Edit action 1",
