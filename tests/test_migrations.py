@@ -167,6 +167,7 @@ def test_references_carry_over_to_the_reference_scheme_unchanged_and_back():
     assert "recommendations_referencescheme" not in connection.introspection.table_names()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_officers_organisations_become_partner_organisations_and_back():
     """reviews 0004: each distinct organisation typed on officers, other than the council's
     own, becomes one partner organisation (with its first history row), named on the officer
