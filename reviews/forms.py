@@ -46,6 +46,7 @@ class ReviewForm(AuditedForm):
             "monitoring_committees",
             "scrutiny_officer",
             "status",
+            "status_held",
             "municipal_year",
             "reference_prefix",
             "scope",

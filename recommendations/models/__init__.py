@@ -13,6 +13,7 @@ from ..statuses import (  # the status key lives in recommendations.statuses; al
     status_colour,
 )
 from .actions import ActionPlanItem, TargetDateRevision
+from .key import StatusKeyEntry, forget_status_key, status_in_use, status_key
 from .recommendation import Recommendation
 from .updates import Update
 
@@ -25,8 +26,12 @@ __all__ = [
     "ProgressStatus",
     "Recommendation",
     "RecommendationStatus",
+    "StatusKeyEntry",
     "TagColour",
     "TargetDateRevision",
     "Update",
+    "forget_status_key",
     "status_colour",
+    "status_in_use",
+    "status_key",
 ]

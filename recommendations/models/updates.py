@@ -10,8 +10,8 @@ from reviews.models import Meeting, Officer
 from scrutiny.models import AuditedModel
 
 from ..querysets import UpdateQuerySet
-from ..statuses import ProgressStatus
 from .actions import ActionPlanItem
+from .key import progress_status_field_check, status_key
 from .recommendation import Recommendation
 
 
@@ -30,7 +30,12 @@ class Update(AuditedModel):
     author = models.ForeignKey(
         Officer, on_delete=models.PROTECT, null=True, blank=True, related_name="updates"
     )
-    reported_status = models.CharField(max_length=20, choices=ProgressStatus.choices, blank=True)
+    reported_status = models.CharField(
+        max_length=20, blank=True, validators=[progress_status_field_check]
+    )
+    status_reason = models.TextField(
+        blank=True, help_text="Why, for a status that needs its reason (such as Paused)."
+    )
     reported_to = models.ForeignKey(
         Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="updates"
     )
@@ -58,6 +63,11 @@ class Update(AuditedModel):
     def get_absolute_url(self) -> str:
         return self.recommendation.get_absolute_url() + f"#update-{self.pk}"
 
+    @property
+    def reported_status_label(self) -> str:
+        """The status it reports, in words, from the council's key."""
+        return status_key().label(self.reported_status) if self.reported_status else ""
+
     def clean(self) -> None:
         errors = {}
         if (
@@ -66,6 +76,12 @@ class Update(AuditedModel):
             and self.action.recommendation_id != self.recommendation_id
         ):
             errors["action"] = "That action belongs to a different recommendation."
+        key = status_key()
+        if key.requires_reason(self.reported_status) and not self.status_reason.strip():
+            errors["status_reason"] = (
+                f"Give the reason for “{key.label(self.reported_status)}”: the council's key "
+                "asks for one."
+            )
         if self.reported_to_id and self.recommendation_id:
             try:
                 meeting_rules.check_update_meeting(

@@ -8,12 +8,14 @@ saves through ``save()`` (so history rows are written) and records ``user`` on t
 Views, commands and imports all call these; none of them writes a record any other way.
 """
 
+from .key import status_key_entry_save
 from .records import (
     action_remove,
     action_revise_target_date,
     recommendation_archive,
     recommendation_close,
     recommendation_respond,
+    review_status_follows,
     update_post,
 )
 from .reviews import (
@@ -38,6 +40,8 @@ __all__ = [
     "recommendations_add_from_paste",
     "references_follow_review",
     "review_record_responses",
+    "review_status_follows",
     "review_update",
+    "status_key_entry_save",
     "update_post",
 ]

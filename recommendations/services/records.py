@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from reviews.models import Meeting
+from reviews.models import Meeting, Review, ReviewStatus
 from scrutiny.audit import acting_as
 from scrutiny.editing import lock_for_edit
 from scrutiny.formats import minute_text
@@ -42,6 +42,7 @@ def recommendation_respond(
         recommendation.save(
             reason=reason or f"Executive response: {recommendation.get_decision_display()}"
         )
+        review_status_follows(review_id=recommendation.review_id, user=user)
     return recommendation
 
 
@@ -104,6 +105,7 @@ def recommendation_close(
         recommendation.full_clean()
         minute = minute_text(minute_reference)
         recommendation.save(reason=reason or f"Closed at {meeting}, {minute}")
+        review_status_follows(review_id=recommendation.review_id, user=user)
     return recommendation
 
 
@@ -136,17 +138,22 @@ def update_post(
     date: datetime.date | None = None,
     author=None,
     reported_status: str = "",
+    status_reason: str = "",
     reported_to: Meeting | None = None,
 ) -> Update:
-    """Post a progress update. A status reported on an action becomes the action's status. The
-    meeting it is reported to must fit ``reviews.meeting_rules.check_update_meeting``: a
-    committee monitoring the review, on or after the update's date (``clean()``)."""
+    """Post a progress update. A status reported on an action becomes the action's status
+    (with its reason); one reported on the recommendation as a whole becomes the
+    recommendation's status when it has no actions (``statuses.derived_status``, rule 4). A
+    status the council's key asks a reason for needs one. The meeting it is reported to must
+    fit ``reviews.meeting_rules.check_update_meeting``: a committee monitoring the review, on
+    or after the update's date (``clean()``)."""
     update = Update(
         recommendation=recommendation,
         action=action,
         text=text.strip(),
         author=author,
         reported_status=reported_status,
+        status_reason=status_reason.strip() if reported_status else "",
         reported_to=reported_to,
     )
     if date is not None:
@@ -154,12 +161,18 @@ def update_post(
     with transaction.atomic(), acting_as(user):
         update.full_clean()
         update.save()
+        because = f"Status reported in the update of {update.date:%d/%m/%Y}"
         if action is not None and reported_status:
             # A fresh, locked copy: an edit of the action saved meanwhile is kept.
             action = ActionPlanItem.objects.select_for_update().get(pk=action.pk)
-            if action.status != reported_status:
+            if (action.status, action.status_reason) != (reported_status, update.status_reason):
                 action.status = reported_status
-                action.save(reason=f"Status reported in the update of {update.date:%d/%m/%Y}")
+                action.status_reason = update.status_reason
+                action.save(reason=because)
+        elif reported_status:
+            Recommendation.objects.select_for_update().get(pk=recommendation.pk).refresh_status(
+                reason=because
+            )
     return update
 
 
@@ -173,3 +186,41 @@ def action_remove(*, action: ActionPlanItem, reason: str, user, version: int | N
         recommendation = action.recommendation
         action.delete(reason=reason.strip())
     return recommendation
+
+
+# Where a review stands once every recommendation has a response, or has been closed.
+BEFORE_MONITORING = (
+    ReviewStatus.SCOPING,
+    ReviewStatus.EVIDENCE_GATHERING,
+    ReviewStatus.REPORTING,
+    ReviewStatus.AWAITING_RESPONSE,
+)
+
+
+def review_status_follows(*, review_id: int, user) -> Review | None:
+    """Move a review's status on with its recommendations (those not archived): to
+    "Monitoring implementation" when every one has the executive's response, and to "Closed"
+    when the committee has closed every one; never while an officer holds its status
+    (``Review.status_held``), and never back. Called by the services that record responses
+    and closures, in their transaction; saves with history and the reason, and returns the
+    review if it moved (None otherwise)."""
+    with transaction.atomic(), acting_as(user):
+        review = Review.objects.select_for_update().filter(pk=review_id).first()
+        if review is None or review.status_held or review.status == ReviewStatus.CLOSED:
+            return None
+        recs = list(
+            Recommendation.objects.filter(
+                review_id=review_id, archived_at__isnull=True
+            ).values_list("decision", "closed_at_meeting_id")
+        )
+        if not recs:
+            return None
+        if all(closed for _, closed in recs):
+            status, why = ReviewStatus.CLOSED, "the committee has closed every recommendation"
+        elif review.status in BEFORE_MONITORING and all(decision for decision, _ in recs):
+            status, why = ReviewStatus.MONITORING, "every recommendation has its response"
+        else:
+            return None
+        review.status = status
+        review.save(reason=f"Status follows the recommendations: {why}")
+    return review

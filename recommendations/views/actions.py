@@ -211,6 +211,7 @@ def update_create(request: HttpRequest, recommendation_pk: int) -> HttpResponse:
                 text=form.cleaned_data["text"],
                 date=form.cleaned_data["date"],
                 reported_status=form.cleaned_data["reported_status"],
+                status_reason=form.cleaned_data["status_reason"],
                 reported_to=form.cleaned_data["reported_to"],
                 author=officer,
                 user=request.user,

@@ -37,8 +37,8 @@ from ..forms import (
 )
 from ..history import history_entries
 from ..models import (
-    STATUS_MEANINGS,
     Recommendation,
+    status_key,
 )
 from ..paste import parse_recommendations
 from ..plan import load_plan, review_as_at
@@ -137,7 +137,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "as_at": as_at,
         "as_at_error": as_at_error,
         "as_at_value": request.GET.get("as_at", ""),
-        "status_key": STATUS_MEANINGS,
+        "status_key": status_key(),
         "today": timezone.localdate(),
     }
     return render(
