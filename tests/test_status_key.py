@@ -278,20 +278,18 @@ def test_a_council_key_is_shown_on_the_pages_and_in_the_documents(demo, client, 
 # --- through the forms ------------------------------------------------------------------
 
 
+def hold(client, rec, status: str, **more):
+    """Send the recommendation's edit form holding ``status``: the page it answers with."""
+    data = {"number": 1, "text": rec.text, "version": rec.version, "status_set_by_officer": status}
+    return client.post(reverse("recommendation_edit", args=[rec.pk]), {**data, **more})
+
+
 def test_the_recommendation_form_offers_progress_statuses_and_refuses_closed(officer_client, rec):
-    url = reverse("recommendation_edit", args=[rec.pk])
-    form = officer_client.get(url).content.decode()
-    offered = re.findall(
-        r'<option value="([a-z_]*)"', form.split('name="status_set_by_officer"')[1]
-    )
-    assert "closed" not in offered[:8] and "on_track" in offered[:8]
-    data = {
-        "number": 1,
-        "text": rec.text,
-        "version": rec.version,
-        "status_set_by_officer": "closed",
-    }
-    response = officer_client.post(url, data)
+    form = officer_client.get(reverse("recommendation_edit", args=[rec.pk])).content.decode()
+    held = form.split('name="status_set_by_officer"')[1].split("</select>")[0]
+    offered = re.findall(r'<option value="([a-z_]*)"', held)
+    assert offered == ["", "not_started", "on_track", "off_track", "achieved", "paused"]
+    response = hold(officer_client, rec, "closed")
     assert response.status_code == 200
     assert "Choose a status from the list." in response.content.decode()
     rec.refresh_from_db()
@@ -299,23 +297,22 @@ def test_the_recommendation_form_offers_progress_statuses_and_refuses_closed(off
 
 
 def test_a_held_paused_status_through_the_form_needs_and_shows_its_reason(officer_client, rec):
-    url = reverse("recommendation_edit", args=[rec.pk])
-    data = {
-        "number": 1,
-        "text": rec.text,
-        "version": rec.version,
-        "status_set_by_officer": "paused",
-    }
-    response = officer_client.post(url, data)
+    response = hold(officer_client, rec, "paused")
     assert response.status_code == 200
     assert "Give the reason the status is “Paused”" in response.content.decode()
     rec.refresh_from_db()
     assert rec.version == 1
-    response = officer_client.post(url, {**data, "status_reason": "Awaiting the new contract"})
+    response = hold(officer_client, rec, "paused", status_reason="Awaiting the new contract")
     assert response.status_code == 302
     page = officer_client.get(rec.get_absolute_url()).content.decode()
     assert 'data-status="paused">Paused</strong>' in page
     assert "Reason: Awaiting the new contract" in page and "Held by an officer" in page
+
+
+def test_the_history_gives_statuses_in_the_words_of_the_key(officer_client, rec):
+    hold(officer_client, rec, "off_track")
+    page = officer_client.get(reverse("recommendation_history", args=[rec.pk])).content
+    assert "Unacceptable progress" in page.decode() and "off_track" not in page.decode()
 
 
 def test_a_paused_update_through_the_form_needs_its_reason_shown_in_the_document(
