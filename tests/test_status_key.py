@@ -30,6 +30,8 @@ from recommendations.statuses import DEFAULT_KEY, KeyEntry, StatusKey, derived_s
 from reviews.models import Meeting, ReviewStatus
 from reviews.services import review_save
 
+from .test_permissions import page_form
+
 D = datetime.date
 
 
@@ -210,6 +212,13 @@ def test_a_held_review_status_does_not_move(review, responded, officer_user, cab
     assert review.status == ReviewStatus.AWAITING_RESPONSE
 
 
+def test_the_review_page_says_its_status_is_held(officer_client, review):
+    review.status_held = True
+    review.save()
+    page = officer_client.get(review.get_absolute_url()).content.decode()
+    assert "Held by an officer: responses and closures do not move it" in page
+
+
 # --- the council's key ------------------------------------------------------------------
 
 
@@ -342,9 +351,28 @@ def test_a_paused_update_through_the_form_needs_its_reason_shown_in_the_document
     assert "Paused: Budget frozen" in document
 
 
-def test_the_review_form_holds_the_status(officer_client, review):
-    page = officer_client.get(reverse("review_edit", args=[review.pk])).content.decode()
-    assert 'name="status_held"' in page
+def test_the_review_form_holds_the_status(officer_client, review, officer_user, cabinet_meeting):
+    url = reverse("review_edit", args=[review.pk])
+    data = page_form(officer_client.get(url).content).data()
+    data.update(status="awaiting_response", status_held="on", change_reason="Kept by the chair")
+    assert officer_client.post(url, data).status_code == 302
+    review.refresh_from_db()
+    assert (review.status, review.status_held) == ("awaiting_response", True)
+    rec = Recommendation.objects.create(review=review, number=1, text="One")
+    recommendation_respond(
+        recommendation=rec, decision="accepted", meeting=cabinet_meeting, user=officer_user
+    )
+    review.refresh_from_db()
+    assert review.status == "awaiting_response"  # held
+    data = page_form(officer_client.get(url).content).data()
+    data.pop("status_held", None)  # the box unticked
+    assert officer_client.post(url, data).status_code == 302
+    recommendation_respond(
+        recommendation=rec, decision="noted", response_text="Elsewhere", date=cabinet_meeting.date,
+        user=officer_user,
+    )  # fmt: skip
+    review.refresh_from_db()
+    assert review.status == "monitoring"
 
 
 # --- the administrator's page -------------------------------------------------------------
@@ -378,3 +406,23 @@ def test_an_administrator_adds_a_status_to_the_key_with_history(client, admin_us
     delete = reverse("admin:recommendations_statuskeyentry_delete", args=[added.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
     assert StatusKeyEntry.objects.filter(code="ongoing").exists()
+
+
+def test_derived_statuses_follow_the_first_status_of_their_category(rec, admin_user):
+    ActionPlanItem.objects.create(recommendation=rec, action="A", status="achieved")
+    held = Recommendation.objects.create(
+        review=rec.review, number=2, text="T", status_set_by_officer="achieved"
+    )
+    rec.refresh_from_db()
+    assert rec.status == "achieved"
+    complete = StatusKeyEntry(
+        code="complete", label="Complete", category="achieved", colour="green",
+        meaning="Complete", order=0,
+    )  # fmt: skip
+    status_key_entry_save(entry=complete, user=admin_user, reason="Our council says Complete")
+    rec.refresh_from_db()
+    held.refresh_from_db()
+    assert (rec.status, held.status) == ("complete", "achieved")  # a held status stays
+    latest = rec.history.first()
+    assert latest.history_change_reason == "The council's status key changed: Complete"
+    assert latest.history_user == admin_user

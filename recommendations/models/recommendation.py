@@ -263,13 +263,13 @@ class Recommendation(AuditedModel):
             or ""
         )
 
-    def refresh_status(self, reason: str = "") -> bool:
-        """Re-derive the status and save (with history) if it changed. Returns True if saved."""
+    def refresh_status(self, because: str = "Status derived from its actions") -> bool:
+        """Re-derive the status and save (with history) if it changed, the reason being
+        ``because`` and the new status in words. Returns True if saved."""
         new_status = self.derive_status()
         if new_status == self.status:
             return False
-        label = status_key().label(new_status)  # in words
-        self.save(reason=reason or f"Status derived from its actions: {label}")
+        self.save(reason=f"{because}: {status_key().label(new_status)}")
         return True
 
     @property

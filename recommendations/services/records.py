@@ -171,7 +171,7 @@ def update_post(
                 action.save(reason=because)
         elif reported_status:
             Recommendation.objects.select_for_update().get(pk=recommendation.pk).refresh_status(
-                reason=because
+                because
             )
     return update
 
