@@ -43,6 +43,7 @@ LABELS = dict(RecommendationStatus.choices)
         ("closed", "blue"),
     ],
 )
+@pytest.mark.django_db  # the words and colours are the council's key's
 def test_every_status_is_a_tag_with_its_words_and_colour(status, colour):
     label = RecommendationStatus(status).label
     html = TAG.render(Context({"status": status, "label": label}))
@@ -63,6 +64,7 @@ def test_every_status_in_the_key_has_a_meaning():
     assert set(STATUS_MEANINGS) == set(RecommendationStatus.values)
 
 
+@pytest.mark.django_db
 def test_the_tag_escapes_and_falls_back_to_the_value():
     html = TAG.render(Context({"status": '<b>"x"</b>', "label": ""}))
     assert "<b>" not in html

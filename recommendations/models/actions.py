@@ -82,11 +82,6 @@ class ActionPlanItem(AuditedModel):
                 }
             )
 
-    @property
-    def status_label(self) -> str:
-        """The status in words, from the council's key."""
-        return status_key().label(self.status)
-
     def save(self, *args, update_recommendation: bool = True, **kwargs):
         """Save; the first target date is kept the first time one is set, and the
         recommendation's derived status follows (saved with history if it changed)."""

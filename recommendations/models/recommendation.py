@@ -232,8 +232,8 @@ class Recommendation(AuditedModel):
     def derive_status(self, action_statuses: list[str] | None = None) -> str:
         """The implementation status in force (``statuses.derived_status`` says the rule).
         Reads the actions (one query) unless ``action_statuses`` is given, and with no
-        actions the latest status reported on the recommendation as a whole (one query;
-        ``reported_status`` on the instance, as ``load_plan`` sets it, saves it)."""
+        actions the latest status reported on the recommendation as a whole (one query, saved
+        by ``latest_reported_status`` on the instance, as ``load_plan`` sets it)."""
         return derived_status(
             closed=bool(self.closed_at_meeting_id),
             decision=self.decision,
@@ -273,11 +273,6 @@ class Recommendation(AuditedModel):
         return True
 
     @property
-    def status_label(self) -> str:
-        """The status in words, from the council's key."""
-        return status_key().label(self.status)
-
-    @property
     def status_reason_shown(self) -> str:
         """The reason given for the status in force, where it has one: the held status's, or
         (with no actions) that of the update on the recommendation as a whole that gave it.
@@ -293,10 +288,6 @@ class Recommendation(AuditedModel):
             if update.reported_status and not update.action_id:
                 return update.status_reason
         return ""
-
-    @property
-    def held_status_label(self) -> str:
-        return status_key().label(self.status_set_by_officer) if self.status_set_by_officer else ""
 
     @property
     def needs_reason(self) -> bool:

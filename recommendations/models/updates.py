@@ -63,11 +63,6 @@ class Update(AuditedModel):
     def get_absolute_url(self) -> str:
         return self.recommendation.get_absolute_url() + f"#update-{self.pk}"
 
-    @property
-    def reported_status_label(self) -> str:
-        """The status it reports, in words, from the council's key."""
-        return status_key().label(self.reported_status) if self.reported_status else ""
-
     def clean(self) -> None:
         errors = {}
         if (
