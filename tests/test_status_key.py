@@ -28,7 +28,7 @@ from recommendations.services import (
 )
 from recommendations.statuses import DEFAULT_KEY, KeyEntry, StatusKey, derived_status
 from reviews.models import Meeting, ReviewStatus
-from reviews.services import review_save
+from reviews.services import review_record_receipt, review_save
 
 from .test_permissions import page_form
 
@@ -210,6 +210,14 @@ def test_a_held_review_status_does_not_move(review, responded, officer_user, cab
     )  # fmt: skip
     review.refresh_from_db()
     assert review.status == ReviewStatus.AWAITING_RESPONSE
+
+
+def test_a_held_review_status_stays_when_the_report_is_received(review, cabinet_meeting):
+    review.status_held = True
+    review.save()
+    review_record_receipt(review=review, meeting=cabinet_meeting, user=None)
+    review.refresh_from_db()
+    assert (review.status, review.report_received_on) == ("scoping", cabinet_meeting.date)
 
 
 def test_the_review_page_says_its_status_is_held(officer_client, review):

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from reviews.models import Meeting, Review, ReviewStatus
+from reviews.services import BEFORE_RECEIPT
 from scrutiny.audit import acting_as
 from scrutiny.editing import lock_for_edit
 from scrutiny.formats import minute_text
@@ -189,12 +190,7 @@ def action_remove(*, action: ActionPlanItem, reason: str, user, version: int | N
 
 
 # Where a review stands once every recommendation has a response, or has been closed.
-BEFORE_MONITORING = (
-    ReviewStatus.SCOPING,
-    ReviewStatus.EVIDENCE_GATHERING,
-    ReviewStatus.REPORTING,
-    ReviewStatus.AWAITING_RESPONSE,
-)
+BEFORE_MONITORING = (*BEFORE_RECEIPT, ReviewStatus.AWAITING_RESPONSE)
 
 
 def review_status_follows(*, review_id: int, user) -> Review | None:
