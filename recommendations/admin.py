@@ -4,7 +4,15 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from scrutiny.services import record_save
 
-from .models import ActionPlanItem, Recommendation, ReferenceScheme, TargetDateRevision, Update
+from .models import (
+    ActionPlanItem,
+    Recommendation,
+    ReferenceScheme,
+    StatusKeyEntry,
+    TargetDateRevision,
+    Update,
+)
+from .services import status_key_entry_save
 
 
 class ActionPlanItemInline(admin.StackedInline):
@@ -82,3 +90,33 @@ class ReferenceSchemeAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         record_save(record=obj, user=request.user, reason=form.cleaned_data["reason"].strip())
+
+
+@admin.register(StatusKeyEntry)
+class StatusKeyEntryAdmin(SimpleHistoryAdmin):
+    """The council's status key: an administrator sets each status's words, colour, meaning
+    printed in the key, order and category. A status is retired (not offered), never deleted:
+    records keep it."""
+
+    list_display = ["label", "code", "category", "colour", "meaning", "order", "offered"]
+    list_editable = []
+    ordering = ["order", "code"]
+    fields = [
+        "code",
+        "label",
+        "category",
+        "colour",
+        "meaning",
+        "order",
+        "requires_reason",
+        "offered",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["code"] if obj is not None else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        status_key_entry_save(entry=obj, user=request.user, reason="Changed in the status key")

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from reviews.models import Committee, Officer, Review, ReviewStatus
 
-from .models import ActionPlanItem, Update
-from .statuses import Decision, RecommendationStatus
+from .models import ActionPlanItem, Update, status_key
+from .statuses import Decision
 
 AWAITING = "awaiting"
 
@@ -134,7 +134,7 @@ class RecommendationFilterSet(YearChoicesMixin, django_filters.FilterSet):
         error_messages={"invalid_choice": "Select a response from the list."},
     )
     status = django_filters.ChoiceFilter(
-        choices=RecommendationStatus.choices,
+        choices=lambda: status_key().all_choices(),  # the council's key, read when shown
         empty_label="Any status",
         error_messages={"invalid_choice": "Select a status from the list."},
     )

@@ -17,9 +17,9 @@ from scrutiny.forms import (
 )
 from scrutiny.govuk import GovukForm
 
-from .models import ActionPlanItem, Recommendation, ReferenceScheme
+from .models import ActionPlanItem, Recommendation, ReferenceScheme, status_key
 from .paste import MAX_PASTE_CHARS
-from .statuses import Decision, ProgressStatus
+from .statuses import Decision
 
 
 def _text_limit(limit: int) -> MaxLengthValidator:
@@ -32,6 +32,34 @@ def _at_least_one(field) -> None:
     field.min_value = 1
     field.widget.attrs["min"] = 1
     field.validators.append(MinValueValidator(1, message="The number must be 1 or more."))
+
+
+def _status_choices(form, name: str, *, label: str, blank: str | None, keep: str = "") -> None:
+    """Make ``name`` a choice of the progress statuses of the council's key, in words (the
+    status the record has stays offered even if the key no longer offers it); a status that
+    is not one is refused by the field, in words."""
+    old = form.fields.get(name)
+    choices = status_key().choices(progress_only=True, keep=keep)
+    form.fields[name] = forms.ChoiceField(
+        label=label,
+        required=blank is None,
+        choices=([("", blank)] if blank is not None else []) + choices,
+        help_text=old.help_text if old is not None else "",
+        error_messages={"invalid_choice": "Choose a status from the list."},
+    )
+
+
+def _reason_field(help_text: str) -> forms.CharField:
+    return forms.CharField(
+        label="Reason for this status",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[_text_limit(TEXT_LIMIT)],
+        help_text=help_text,
+    )
+
+
+REASON_HELP = "Required for a status the council's key asks a reason for, such as Paused."
 
 
 def _any_meeting():
@@ -66,14 +94,24 @@ class RecommendationForm(AuditedForm):
             "lead_member",
             "service_area",
             "status_set_by_officer",
+            "status_reason",
         ]
         labels = {
             "text": "Recommendation",
-            "status_set_by_officer": "Status (set by an officer)",
+            "status_set_by_officer": "Status (held by an officer)",
+            "status_reason": "Reason for the status held",
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        _status_choices(
+            self,
+            "status_set_by_officer",
+            label="Status (held by an officer)",
+            blank="Not held: derived from the record",
+            keep=self.instance.status_set_by_officer,
+        )
+        self.fields["status_reason"].help_text = REASON_HELP
         self.fields["text"].widget.attrs["rows"] = 6
         _at_least_one(self.fields["number"])
         if self.instance.pk and not self.instance.reference_is_generated:
@@ -289,8 +327,20 @@ class ActionForm(AuditedForm):
 
     class Meta:
         model = ActionPlanItem
-        fields = ["number", "action", "timeline", "target_date", "owner", "status"]
-        labels = {"action": "Action agreed", "timeline": "Timeline (as the council wrote it)"}
+        fields = [
+            "number",
+            "action",
+            "timeline",
+            "target_date",
+            "owner",
+            "status",
+            "status_reason",
+        ]
+        labels = {
+            "action": "Action agreed",
+            "timeline": "Timeline (as the council wrote it)",
+            "status_reason": "Reason for this status",
+        }
 
     def __init__(self, *args, lead_officer_only=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -300,6 +350,8 @@ class ActionForm(AuditedForm):
                 "Needed if you change the wording of the action: the action plan was agreed "
                 "with the executive's response. Kept in the history of changes."
             )
+        _status_choices(self, "status", label="Status", blank=None, keep=self.instance.status)
+        self.fields["status_reason"].help_text = REASON_HELP
         self.fields["action"].required = True
         self.fields["action"].widget.attrs["rows"] = 4
         self.fields["owner"].queryset = Officer.objects.all()
@@ -348,12 +400,8 @@ class UpdateForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 6}),
         validators=[_text_limit(TEXT_LIMIT)],
     )
-    reported_status = forms.ChoiceField(
-        label="Progress",
-        required=False,
-        choices=[("", "Not stated"), *ProgressStatus.choices],
-        help_text="On an action, this becomes the action's status.",
-    )
+    reported_status = forms.ChoiceField(label="Progress", required=False)
+    status_reason = _reason_field(REASON_HELP)
     reported_to = forms.ModelChoiceField(
         label="Meeting it is reported to",
         queryset=Meeting.objects.none(),
@@ -392,6 +440,11 @@ class UpdateForm(GovukForm):
             self.fields["author"].label_from_instance = _author_choice
         else:
             del self.fields["author"]
+        _status_choices(self, "reported_status", label="Progress", blank="Not stated")
+        self.fields["reported_status"].help_text = (
+            "On an action, this becomes the action's status. On the recommendation as a "
+            "whole, it becomes the recommendation's status while it has no actions."
+        )
         self.fields["action"].queryset = (
             actions if actions is not None else ActionPlanItem.objects.none()
         )
@@ -422,8 +475,9 @@ class UpdateEditForm(UpdateForm):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, review: Review, **kwargs):
-        super().__init__(*args, review=review, **kwargs)
+    def __init__(self, *args, review: Review, choose_author: bool = False, **kwargs):
+        """``choose_author``: whoever keeps the register may correct who wrote it."""
+        super().__init__(*args, review=review, choose_author=choose_author, **kwargs)
         del self.fields["action"]
 
 

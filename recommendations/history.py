@@ -10,6 +10,15 @@ from simple_history.utils import get_m2m_reverse_field_name
 from scrutiny.audit import person_name
 from scrutiny.formats import british_date
 
+from .models import status_key
+
+# The fields holding a status of the council's key, by model: shown in its words.
+STATUS_FIELDS = {
+    "recommendation": ("status", "status_set_by_officer"),
+    "actionplanitem": ("status",),
+    "update": ("reported_status",),
+}
+
 User = get_user_model()
 
 # Parent links are implied by the page the history is shown on.
@@ -60,6 +69,8 @@ def _display(model, field_name: str, value, related: dict) -> str:
         return "(blank)"
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
+    if field_name in STATUS_FIELDS.get(model._meta.model_name, ()):
+        return status_key().label(value)  # the council's key, in words
     if isinstance(model_field, models.ForeignKey):
         obj = related.get((model_field.related_model, value))
         if obj is None:

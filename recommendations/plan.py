@@ -120,6 +120,10 @@ def _assemble(recs, actions, updates) -> list[Recommendation]:
         rec.update_list = updates_by_rec[rec.pk]
         rec.withdrawn_update_list = withdrawn_by_rec[rec.pk]
         rec.latest_update = rec.update_list[0] if rec.update_list else None
+        rec.latest_reported_status = next(
+            (u.reported_status for u in rec.update_list if u.reported_status and not u.action_id),
+            "",
+        )
         rec.accepted_without_action_flag = rec.accepted_without_action(len(rec.action_list))
     return recs
 

@@ -15,6 +15,14 @@ from reviews.models import Meeting
 from .statuses import Decision, ProgressStatus, RecommendationStatus
 
 
+def _status_key():
+    """The council's status key (imported when asked: ``recommendations.models`` imports this
+    module)."""
+    from .models.key import status_key
+
+    return status_key()
+
+
 def _related(queryset: models.QuerySet, name: str) -> type[models.Model]:
     """The model at the other end of the relation ``name`` of the queryset's model: Update
     for a recommendation's ``updates``, ActionPlanItem for its ``actions``."""
@@ -54,7 +62,11 @@ class RecommendationQuerySet(models.QuerySet):
             self.open()
             .current()
             .filter(decision__in=Decision.needing_action())
-            .exclude(status__in=[RecommendationStatus.ACHIEVED, RecommendationStatus.CLOSED])
+            .exclude(
+                status__in=_status_key().codes_in(
+                    RecommendationStatus.ACHIEVED, RecommendationStatus.CLOSED
+                )
+            )
             .annotate(
                 last_meeting_date=models.Subquery(last_meeting.values("date")[:1]),
                 latest_update_date=models.Subquery(latest.values("date")[:1]),
@@ -128,7 +140,7 @@ class ActionPlanItemQuerySet(models.QuerySet):
             target_date__lt=today,
             recommendation__closed_at_meeting__isnull=True,
             recommendation__archived_at__isnull=True,
-        ).exclude(status=ProgressStatus.ACHIEVED)
+        ).exclude(status__in=_status_key().codes_in(ProgressStatus.ACHIEVED))
 
 
 # --- a meeting page's lines ------------------------------------------------------------------

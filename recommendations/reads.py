@@ -17,10 +17,9 @@ from scrutiny.formats import british_date
 from .models import (
     ActionPlanItem,
     Recommendation,
-    RecommendationStatus,
     TargetDateRevision,
     Update,
-    status_colour,
+    status_key,
 )
 from .plan import end_of_day
 from .querysets import MEETING_LINE, UpdateLine
@@ -119,18 +118,19 @@ class ChartBar(NamedTuple):
 
 
 def status_chart(counts: Counter) -> list[ChartBar]:
-    """One bar per status, in the key's order, the longest 230 units wide."""
+    """One bar per status of the council's key (by category, then the key's order), the
+    longest 230 units wide."""
     total_max = max(counts.values(), default=0) or 1
     return [
         ChartBar(
-            value=value,
-            label=label,
-            count=counts.get(value, 0),
-            colour=status_colour(value),
-            width=round(230 * counts.get(value, 0) / total_max),
+            value=entry.code,
+            label=entry.label,
+            count=counts.get(entry.code, 0),
+            colour=entry.colour,
+            width=round(230 * counts.get(entry.code, 0) / total_max),
             y=index * CHART_ROW_HEIGHT,
         )
-        for index, (value, label) in enumerate(RecommendationStatus.choices)
+        for index, entry in enumerate(status_key().by_category)
     ]
 
 
@@ -214,6 +214,7 @@ def net_status_changes(meeting: Meeting, start: datetime.date) -> list[StatusCha
             before[row.id] = row
         after[row.id] = row
     changes = []
+    key = status_key()
     for pk, old in before.items():
         new = after[pk]
         if new.history_type == "-" or old.status == new.status:
@@ -221,8 +222,8 @@ def net_status_changes(meeting: Meeting, start: datetime.date) -> list[StatusCha
         changes.append(
             StatusChange(
                 recommendation=RecommendationLink(pk, new.number, new.reference),
-                old=RecommendationStatus(old.status).label,
-                new=RecommendationStatus(new.status).label,
+                old=key.label(old.status),
+                new=key.label(new.status),
                 old_value=old.status,
                 new_value=new.status,
             )

@@ -1,8 +1,11 @@
-"""The council's status key: the progress and implementation statuses, the executive's
-decisions, and the colour and meaning each status is shown with. Plain vocabulary (no models):
-the models, forms, filters, pages and PDFs all take it from here."""
+"""The vocabulary of statuses: the fixed categories the rules read (``ProgressStatus``,
+``RecommendationStatus``), the GOV.UK tag palette, the executive's decisions, the default key
+and ``StatusKey``, the council's key as read. Plain vocabulary (no models): the key itself is
+``recommendations.models.StatusKeyEntry``, an administrator's to set, read through
+``recommendations.models.status_key()``."""
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 from django.db import models
 
@@ -49,28 +52,49 @@ class TagColour(models.TextChoices):
     YELLOW = "yellow", "yellow"
 
 
-# The colour of each status, the one place it is written: the tags, the status key, the
-# dashboard's chart and the PDFs all take it from here. Words always stand beside it.
-STATUS_COLOURS: dict[str, TagColour] = {
-    RecommendationStatus.NOT_STARTED: TagColour.GREY,
-    RecommendationStatus.ON_TRACK: TagColour.YELLOW,  # the PDFs' key said "amber"
-    RecommendationStatus.OFF_TRACK: TagColour.RED,
-    RecommendationStatus.ACHIEVED: TagColour.GREEN,
-    RecommendationStatus.PAUSED: TagColour.PURPLE,
-    RecommendationStatus.NOT_ACCEPTED: TagColour.ORANGE,
-    RecommendationStatus.CLOSED: TagColour.BLUE,
-}
+class KeyEntry(NamedTuple):
+    """One status of the council's key (``recommendations.models.StatusKeyEntry`` as read):
+    the ``code`` records store, the words and colour it is shown with, the meaning printed in
+    the key, and the fixed category (a ``RecommendationStatus`` value) the rules read."""
 
-# What each status means, printed as the key under tables and in the PDFs, in this order.
-STATUS_MEANINGS: dict[str, str] = {
-    RecommendationStatus.ACHIEVED: "Achieved: monitoring no longer needed",
-    RecommendationStatus.ON_TRACK: "Acceptable progress: keep monitoring",
-    RecommendationStatus.OFF_TRACK: "Unacceptable progress",
-    RecommendationStatus.NOT_STARTED: "Not started",
-    RecommendationStatus.PAUSED: "Paused",
-    RecommendationStatus.NOT_ACCEPTED: "Not accepted by the executive",
-    RecommendationStatus.CLOSED: "Closed by the committee",
-}
+    code: str
+    label: str
+    category: str
+    colour: str
+    meaning: str
+    order: int
+    requires_reason: bool = False
+    offered: bool = True
+
+
+# Today's key, which the migration that made the key configurable writes into the table: the
+# labels, colours and meanings the pages and documents showed before, in the order the key
+# printed them (achieved first). Each category has one status, whose code is the category's.
+DEFAULT_KEY: tuple[KeyEntry, ...] = (
+    KeyEntry(
+        "achieved", "Achieved", "achieved", "green", "Achieved: monitoring no longer needed", 1
+    ),
+    KeyEntry(
+        "on_track",
+        "Acceptable progress",
+        "on_track",
+        "yellow",
+        "Acceptable progress: keep monitoring",
+        2,
+    ),  # the PDFs' key said "amber"
+    KeyEntry("off_track", "Unacceptable progress", "off_track", "red", "Unacceptable progress", 3),
+    KeyEntry("not_started", "Not started", "not_started", "grey", "Not started", 4),
+    KeyEntry("paused", "Paused", "paused", "purple", "Paused", 5, requires_reason=True),
+    KeyEntry(
+        "not_accepted", "Not accepted", "not_accepted", "orange", "Not accepted by the executive", 6
+    ),
+    KeyEntry("closed", "Closed", "closed", "blue", "Closed by the committee", 7),
+)
+
+# The default key's colours and meanings by code (what the pages showed before the key was
+# the council's). Pages read the council's key: ``recommendations.models.status_key()``.
+STATUS_COLOURS: dict[str, TagColour] = {e.code: TagColour(e.colour) for e in DEFAULT_KEY}
+STATUS_MEANINGS: dict[str, str] = {e.code: e.meaning for e in DEFAULT_KEY}
 
 # Marks shown as tags beside a status or in its place: not statuses, but coloured from the
 # same palette, here.
@@ -81,9 +105,73 @@ MARK_COLOURS: dict[str, TagColour] = {
     "no_action": TagColour.ORANGE,  # accepted, but no action agreed
 }
 
+PROGRESS_CATEGORIES: tuple[str, ...] = tuple(ProgressStatus.values)
+CATEGORY_ORDER: dict[str, int] = {value: i for i, value in enumerate(RecommendationStatus.values)}
+
+
+class StatusKey:
+    """The council's status key, read once: each status by its code, and the lookups the
+    pages, documents, forms and rules need. Lists come in the order of the fixed categories
+    (``RecommendationStatus``), and within a category in the key's order; the key itself is
+    printed in the key's order. A code no entry has (a status removed from the key) is shown
+    in words made from the code, in grey."""
+
+    def __init__(self, entries):
+        self.entries: list[KeyEntry] = sorted(entries, key=lambda e: (e.order, e.code))
+        self.by_code: dict[str, KeyEntry] = {e.code: e for e in self.entries}
+        self.by_category: list[KeyEntry] = sorted(
+            self.entries, key=lambda e: (CATEGORY_ORDER.get(e.category, 99), e.order, e.code)
+        )
+
+    def entry(self, code: str) -> KeyEntry:
+        found = self.by_code.get(code)
+        if found is not None:
+            return found
+        category = code if code in CATEGORY_ORDER else ""
+        label = (code or "").replace("_", " ").capitalize()
+        return KeyEntry(code, label, category, TagColour.GREY, label, 999)
+
+    def label(self, code: str) -> str:
+        return self.entry(code).label
+
+    def colour(self, code: str) -> str:
+        return self.entry(code).colour
+
+    def category(self, code: str) -> str:
+        return self.entry(code).category
+
+    def requires_reason(self, code: str) -> bool:
+        return bool(code) and self.entry(code).requires_reason
+
+    def code_for(self, category: str) -> str:
+        """The status a rule's result is shown as: the first status of ``category`` in the
+        key's order that is offered (else the first of it; else the category's own value)."""
+        of_category = [e for e in self.entries if e.category == category]
+        offered = [e for e in of_category if e.offered]
+        return (offered or of_category or [KeyEntry(category, "", category, "", "", 0)])[0].code
+
+    def codes_in(self, *categories: str) -> list[str]:
+        """Every code of the key in ``categories`` (for filtering records by category)."""
+        codes = [e.code for e in self.entries if e.category in categories]
+        return codes + [c for c in categories if c not in self.by_code]
+
+    def all_choices(self) -> list[tuple[str, str]]:
+        """(code, label) of every status of the key, retired ones too (for filters)."""
+        return [(e.code, e.label) for e in self.by_category]
+
+    def choices(self, *, progress_only: bool = False, keep: str = "") -> list[tuple[str, str]]:
+        """(code, label) of the statuses offered, progress statuses only if ``progress_only``;
+        ``keep`` (a record's present status) stays offered even if no longer offered."""
+        return [
+            (e.code, e.label)
+            for e in self.by_category
+            if (e.offered or e.code == keep)
+            and (not progress_only or e.category in PROGRESS_CATEGORIES)
+        ]
+
 
 def status_colour(status: str) -> TagColour:
-    """The tag colour of a recommendation's or an action's status (grey for anything else)."""
+    """The default key's tag colour of a status (grey for anything else)."""
     return STATUS_COLOURS.get(status, TagColour.GREY)
 
 
@@ -103,38 +191,49 @@ class Decision(models.TextChoices):
 
 
 def derived_status(
-    *, closed: bool, decision: str, set_by_officer: str, action_statuses: Callable[[], list[str]]
+    *,
+    closed: bool,
+    decision: str,
+    set_by_officer: str,
+    action_statuses: Callable[[], list[str]],
+    reported_status: Callable[[], str] = lambda: "",
+    key: StatusKey | None = None,
 ) -> str:
-    """A recommendation's implementation status in force. The rule, first match wins:
+    """A recommendation's implementation status in force. The rule, first match wins, read on
+    the fixed categories of the council's ``key`` (the default key if None):
 
     1. closed by the committee (closure recorded) → Closed;
     2. rejected by the executive → Not accepted;
-    3. an officer set the status → that status;
-    4. no actions → Not started;
+    3. an officer holds a status (a progress status only) → that status;
+    4. no actions → the status reported by the latest update on the recommendation as a
+       whole that gave one, else Not started;
     5. every action achieved → Achieved;
     6. any action with unacceptable progress → Unacceptable progress;
     7. any action achieved or with acceptable progress → Acceptable progress;
     8. any action paused → Paused;
     9. otherwise → Not started.
 
-    Overdue is not a status: it depends on today's date and is computed where shown.
-    ``action_statuses`` is called only when the rule needs the actions' statuses.
+    A category is shown as its first status in the key (``StatusKey.code_for``). Overdue is
+    not a status: it depends on today's date and is computed where shown.
+    ``action_statuses`` and ``reported_status`` are called only when the rule needs them.
     """
+    key = key or StatusKey(DEFAULT_KEY)
     if closed:
-        return RecommendationStatus.CLOSED
+        return key.code_for(RecommendationStatus.CLOSED)
     if decision == Decision.REJECTED:
-        return RecommendationStatus.NOT_ACCEPTED
-    if set_by_officer:
+        return key.code_for(RecommendationStatus.NOT_ACCEPTED)
+    if set_by_officer and key.category(set_by_officer) in PROGRESS_CATEGORIES:
         return set_by_officer
-    statuses = set(action_statuses())
-    if not statuses:
-        return RecommendationStatus.NOT_STARTED
+    codes = action_statuses()
+    if not codes:
+        return reported_status() or key.code_for(RecommendationStatus.NOT_STARTED)
+    statuses = {key.category(code) for code in codes}
     if statuses == {ProgressStatus.ACHIEVED}:
-        return RecommendationStatus.ACHIEVED
+        return key.code_for(RecommendationStatus.ACHIEVED)
     if ProgressStatus.OFF_TRACK in statuses:
-        return RecommendationStatus.OFF_TRACK
+        return key.code_for(RecommendationStatus.OFF_TRACK)
     if statuses & {ProgressStatus.ON_TRACK, ProgressStatus.ACHIEVED}:
-        return RecommendationStatus.ON_TRACK
+        return key.code_for(RecommendationStatus.ON_TRACK)
     if ProgressStatus.PAUSED in statuses:
-        return RecommendationStatus.PAUSED
-    return RecommendationStatus.NOT_STARTED
+        return key.code_for(RecommendationStatus.PAUSED)
+    return key.code_for(RecommendationStatus.NOT_STARTED)

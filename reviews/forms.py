@@ -98,6 +98,7 @@ class ReviewForm(AuditedForm):
             "monitoring_committees",
             "scrutiny_officer",
             "status",
+            "status_held",
             "municipal_year",
             "reference_prefix",
             "scope",

@@ -91,14 +91,15 @@ def review_record_receipt(
     *, review: Review, meeting: Meeting, user, reason: str = "", version: int | None = None
 ) -> Review:
     """Record that the executive received the review's report at ``meeting``; the response
-    deadline follows from it, and a review not yet past reporting now awaits the response. The
+    deadline follows from it, and a review not yet past reporting now awaits the response
+    (unless an officer holds its status). The
     meeting must fit ``meeting_rules.check_receipt_meeting``: an executive body, on or after
     the day the report was agreed (checked by ``Review.clean()``)."""
     with transaction.atomic(), acting_as(user):
         lock_for_edit(Review, review.pk, version)
         review.report_received_meeting = meeting
         review.report_received_on = meeting.date
-        if review.status in BEFORE_RECEIPT:
+        if review.status in BEFORE_RECEIPT and not review.status_held:
             review.status = ReviewStatus.AWAITING_RESPONSE
         review.full_clean()
         review.save(reason=reason or f"Report received at {meeting}")

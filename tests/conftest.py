@@ -19,6 +19,17 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
+@pytest.fixture(autouse=True)
+def fresh_status_key():
+    """Each test reads the council's status key afresh: a key read in an earlier test (whose
+    changes were rolled back) is not kept. (A web request starts by forgetting it too.)"""
+    from recommendations.models import forget_status_key
+
+    forget_status_key()
+    yield
+    forget_status_key()
+
+
 @pytest.fixture
 def demo(db):
     """The demonstration data, loaded as the system would load it."""

@@ -115,6 +115,7 @@ REVIEW = {
     "monitoring_committees": st.lists(ids, max_size=4),
     "scrutiny_officer": ids,
     "status": choices(ReviewStatus.values),
+    "status_held": st.sampled_from(["on", "", "true", "false", "x"]),
     "municipal_year": st.one_of(texts, st.sampled_from(["2016/17", "2016/18", "16/17"])),
     "reference_prefix": texts,
     "scope": texts,
@@ -139,6 +140,7 @@ RECOMMENDATION = {
     "lead_member": ids,
     "service_area": texts,
     "status_set_by_officer": choices(["", "closed", "not_accepted", *ProgressStatus.values]),
+    "status_reason": texts,
     **REASON,
 }
 ACTION = {
@@ -147,7 +149,8 @@ ACTION = {
     "timeline": texts,
     **date("target_date"),
     "owner": ids,
-    "status": choices(ProgressStatus.values),
+    "status": choices(["closed", "not_accepted", *ProgressStatus.values]),
+    "status_reason": texts,
     **REASON,
 }
 PASTE_ITEMS = {
@@ -226,7 +229,8 @@ SPECS = {
         "action": ids,
         **date("date"),
         "text": texts,
-        "reported_status": choices(["", *ProgressStatus.values]),
+        "reported_status": choices(["", "closed", *ProgressStatus.values]),
+        "status_reason": texts,
         "reported_to": ids,
         "author": ids,
     },

@@ -225,7 +225,7 @@ def test_officers_organisations_become_partner_organisations_and_back():
 
 @pytest.mark.django_db(transaction=True)
 def test_who_entered_each_update_comes_from_its_history():
-    """recommendations 0007: an update's ``entered_by`` is the user on its first history row
+    """recommendations 0009: an update's ``entered_by`` is the user on its first history row
     (the author stays as it was)."""
     before = [
         ("recommendations", "0006_documents_leave_for_their_own_app"),
@@ -272,4 +272,84 @@ def test_who_entered_each_update_comes_from_its_history():
     rows = new.get_model("recommendations", "HistoricalUpdate").objects.filter(id=update.pk)
     assert {row.entered_by_id for row in rows} == {clerk.pk}
     migrate(before)
+    migrate(latest())
+
+
+# What the pages and documents showed before the key was the council's: each status's words,
+# colour and meaning, in the order the key printed them.
+TODAYS_KEY = [
+    ("achieved", "Achieved", "green", "Achieved: monitoring no longer needed"),
+    ("on_track", "Acceptable progress", "yellow", "Acceptable progress: keep monitoring"),
+    ("off_track", "Unacceptable progress", "red", "Unacceptable progress"),
+    ("not_started", "Not started", "grey", "Not started"),
+    ("paused", "Paused", "purple", "Paused"),
+    ("not_accepted", "Not accepted", "orange", "Not accepted by the executive"),
+    ("closed", "Closed", "blue", "Closed by the committee"),
+]
+BEFORE_KEY = [
+    ("recommendations", "0006_documents_leave_for_their_own_app"),
+    ("reviews", "0003_review_monitoring_committees"),
+]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_todays_statuses_carry_to_the_councils_key_and_hand_set_ends_are_let_go():
+    """recommendations 0010-0011: today's key, exactly, in the table; no record's status code
+    changes, except a hand-set "Closed" or "Not accepted" that the record does not bear out."""
+    from recommendations.statuses import KeyEntry, StatusKey
+
+    old = migrate(BEFORE_KEY)
+    Committee = old.get_model("reviews", "Committee")
+    Review = old.get_model("reviews", "Review")
+    Recommendation = old.get_model("recommendations", "Recommendation")
+    Action = old.get_model("recommendations", "ActionPlanItem")
+    osc = Committee.objects.create(name="Overview and Scrutiny Commission", kind="scrutiny")
+    review = Review.objects.create(
+        title="Shared services", review_type="task_group", commissioning_committee=osc, version=1
+    )
+
+    def recommendation(number, **values):
+        return Recommendation.objects.create(review=review, number=number, text="T", **values)
+
+    by_hand = recommendation(1, status="closed", status_set_by_officer="closed", version=1)
+    Action.objects.create(recommendation=by_hand, action="A", status="on_track", version=1)
+    rejected = recommendation(
+        2,
+        status="not_accepted",
+        status_set_by_officer="not_accepted",
+        decision="rejected",
+        response_text="Not now",
+        version=1,
+    )
+    paused = recommendation(3, status="paused", status_set_by_officer="paused", version=1)
+
+    new = migrate(latest())
+    rows = new.get_model("recommendations", "StatusKeyEntry").objects.order_by("order")
+    key = StatusKey(
+        [
+            KeyEntry(r.code, r.label, r.category, r.colour, r.meaning, r.order, r.requires_reason)
+            for r in rows
+        ]
+    )
+    assert [(e.code, e.label, e.colour, e.meaning) for e in key.entries] == TODAYS_KEY
+    assert all(e.code == e.category for e in key.entries)
+    assert new.get_model("recommendations", "HistoricalStatusKeyEntry").objects.count() == 7
+
+    Migrated = new.get_model("recommendations", "Recommendation")
+    after = {r.pk: r for r in Migrated.objects.all()}
+    assert (after[by_hand.pk].status, after[by_hand.pk].status_set_by_officer) == ("on_track", "")
+    assert (after[rejected.pk].status, after[rejected.pk].status_set_by_officer) == (
+        "not_accepted",
+        "",
+    )
+    assert (after[paused.pk].status, after[paused.pk].status_set_by_officer) == ("paused", "paused")
+    History = new.get_model("recommendations", "HistoricalRecommendation")
+    reasons = {h.id: h.history_change_reason for h in History.objects.all()}
+    assert reasons[by_hand.pk].startswith("“Closed” comes only from the committee's closure")
+    assert "record the closure" in reasons[by_hand.pk]
+    assert reasons[rejected.pk].endswith("What it shows is unchanged.")
+    assert paused.pk not in reasons
+
+    migrate(BEFORE_KEY)  # and back: the statuses stay as they are
+    assert "recommendations_statuskeyentry" not in connection.introspection.table_names()
     migrate(latest())

@@ -14,6 +14,7 @@ from django.urls import reverse
 from recommendations.documents.content import build_content
 from recommendations.documents.render import document_html
 from recommendations.documents.spec import DocumentSpec, select_recommendations
+from recommendations.models import status_key
 from recommendations.statuses import (
     MARK_COLOURS,
     STATUS_COLOURS,
@@ -42,6 +43,7 @@ LABELS = dict(RecommendationStatus.choices)
         ("closed", "blue"),
     ],
 )
+@pytest.mark.django_db  # the words and colours are the council's key's
 def test_every_status_is_a_tag_with_its_words_and_colour(status, colour):
     label = RecommendationStatus(status).label
     html = TAG.render(Context({"status": status, "label": label}))
@@ -62,6 +64,7 @@ def test_every_status_in_the_key_has_a_meaning():
     assert set(STATUS_MEANINGS) == set(RecommendationStatus.values)
 
 
+@pytest.mark.django_db
 def test_the_tag_escapes_and_falls_back_to_the_value():
     html = TAG.render(Context({"status": '<b>"x"</b>', "label": ""}))
     assert "<b>" not in html
@@ -91,8 +94,9 @@ def expected_colours() -> dict[str, str]:
     return {str(label): str(status_colour(value)) for value, label in LABELS.items()}
 
 
+@pytest.mark.django_db
 def test_the_status_key_colours_each_status_as_its_tag():
-    html = render_to_string("includes/status_key.html", {"status_key": STATUS_MEANINGS})
+    html = render_to_string("includes/status_key.html", {"status_key": status_key()})
     tags = re.findall(r'govuk-tag--([a-z-]+)" data-status="([a-z_]+)"', html)
     found = {status: colour for colour, status in tags}
     assert found == {value: str(colour) for value, colour in STATUS_COLOURS.items()}

@@ -12,8 +12,8 @@ from collections import Counter
 from django.conf import settings
 from django.utils.text import slugify
 
+from recommendations.models import status_key
 from recommendations.plan import load_plan
-from recommendations.statuses import STATUS_MEANINGS, RecommendationStatus
 from reviews.models import AgendaItem, Meeting, Review
 from scrutiny.formats import british_date
 
@@ -78,13 +78,15 @@ def build_content(spec: DocumentSpec, selection: Selection) -> dict:
         blocks.append(block)
 
     counts = Counter(rec.status for rec in recs)
+    key = status_key()
+    in_key = [entry.code for entry in key.by_category]
     summary = [
         {**status_display(value), "count": counts[value]}
-        for value in RecommendationStatus.values
+        for value in in_key + sorted(set(counts) - set(in_key))
         if counts.get(value)
     ]
-    status_key = [status_display(value) for value in STATUS_MEANINGS]
-    key_rows = [status_key[i : i + 2] for i in range(0, len(status_key), 2)]
+    printed_key = [status_display(entry.code) for entry in key.entries]
+    key_rows = [printed_key[i : i + 2] for i in range(0, len(printed_key), 2)]
     overdue_count = sum(1 for b in blocks if b.overdue)
 
     reviews = list(dict.fromkeys(rec.review for rec in recs))
@@ -206,7 +208,7 @@ def build_content(spec: DocumentSpec, selection: Selection) -> dict:
         "summary": summary,
         "summary_total": n,
         "blocks": blocks,
-        "status_key": status_key,
+        "status_key": printed_key,
         "status_key_rows": key_rows,
         "is_tracker": spec.kind != DocumentKind.ACTION_PLAN,
         "since_meeting": since is not None,

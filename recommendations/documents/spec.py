@@ -31,7 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from recommendations.filtersets import RecommendationFilterSet
-from recommendations.models import ActionPlanItem, Recommendation, Update
+from recommendations.models import ActionPlanItem, Recommendation, StatusKeyEntry, Update
 from reviews.models import AgendaItem, Committee, Councillor, Meeting, Officer, Review
 
 from .models import DocumentKind
@@ -240,11 +240,14 @@ def _template_fingerprint() -> str:
 
 def _names_and_review_version(review_id: int | None) -> list:
     """The last history row of each table that gives names (committees, meetings, agenda
-    items, officers, councillors), and the version of the review: one read-only query."""
+    items, officers, councillors) or the words and colours of statuses (the council's status
+    key), and the version of the review: one read-only query."""
     quote = connection.ops.quote_name
     parts = [
         f"SELECT {n}, MAX(history_id) FROM {quote(model.history.model._meta.db_table)}"
-        for n, model in enumerate((Committee, Meeting, AgendaItem, Officer, Councillor))
+        for n, model in enumerate(
+            (Committee, Meeting, AgendaItem, Officer, Councillor, StatusKeyEntry)
+        )
     ]
     params = []
     if review_id is not None:  # its title and dates, even with no recommendation
@@ -283,7 +286,7 @@ def content_key(spec: DocumentSpec, recommendations: QuerySet) -> ContentKey:
     change. A fixed number of queries, whatever the size of the document: the versions of
     the recommendations (with their reviews), actions and updates, and the last history row
     of the small tables that give names (committees, meetings, agenda items, officers,
-    councillors) with the review's version: four queries."""
+    councillors; the status key) with the review's version: four queries."""
     rec_rows = list(
         recommendations.order_by("pk").values_list("pk", "version", "review_id", "review__version")
     )

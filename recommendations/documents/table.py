@@ -8,14 +8,8 @@ from dataclasses import dataclass, field
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from recommendations.models import ActionPlanItem, Recommendation, Update
-from recommendations.statuses import (
-    STATUS_MEANINGS,
-    Decision,
-    ProgressStatus,
-    RecommendationStatus,
-    status_colour,
-)
+from recommendations.models import ActionPlanItem, Recommendation, Update, status_key
+from recommendations.statuses import Decision, TagColour
 from scrutiny.formats import british_date
 
 from .text import clean_text, paragraphs, person
@@ -34,14 +28,17 @@ def estimated_lines(text: str, column: str) -> int:
 
 
 def status_display(value: str) -> dict:
-    """A status as printed: its words, its GOV.UK tag colour (pdf.css has a ``status--``
-    class for each) and its meaning."""
-    colour, meaning = status_colour(value), STATUS_MEANINGS.get(value, value)
-    try:
-        label = RecommendationStatus(value).label
-    except ValueError:
-        label = value.replace("_", " ").capitalize()
-    return {"value": value, "label": label, "colour": colour, "meaning": meaning}
+    """A status as printed, from the council's key: its words, its GOV.UK tag colour
+    (pdf.css has a ``status--`` class for each), the colour in words, and its meaning."""
+    entry = status_key().entry(value)
+    colour = entry.colour if entry.colour in TagColour.values else TagColour.GREY
+    return {
+        "value": value,
+        "label": entry.label,
+        "colour": colour,
+        "colour_words": TagColour(colour).label,
+        "meaning": entry.meaning,
+    }
 
 
 @dataclass
@@ -64,6 +61,7 @@ class Row:
     revision: str = ""
     overdue: bool = False
     action_status: str = ""
+    status_reason: str = ""  # the reason given for the action's status, "Paused: ..."
     lead_officer: str = ""
     updates: list[UpdateView] = field(default_factory=list)
     update_note: str = ""
@@ -90,6 +88,7 @@ class Block:
     response_when: str
     status: dict
     rows: list[Row]
+    status_reason: str = ""
     review_heading: str = ""
     overdue: bool = False
     lines: int = 0
@@ -176,7 +175,12 @@ def recommendation_block(
             action=paragraphs(action.action) or mark_safe("<p>No action recorded in the plan.</p>"),
             action_number=str(action.number) if len(rec.action_list) > 1 else "",
             lead_officer=person(action.owner) or lead,
-            action_status=ProgressStatus(action.status).label if action.status else "",
+            action_status=status_key().label(action.status) if action.status else "",
+            status_reason=(
+                f"{status_key().label(action.status)}: {clean_text(action.status_reason)}"
+                if action.status_reason
+                else ""
+            ),
             lines=max(
                 estimated_lines(action.action, "action"),
                 estimated_lines(action.timeline, "timeline") + 4,
@@ -221,6 +225,7 @@ def recommendation_block(
         response_text=paragraphs(rec.response_text),
         response_when=response_when,
         status=status_display(rec.status),
+        status_reason=clean_text(rec.status_reason_shown),
         rows=rows,
         overdue=any(r.overdue for r in rows),
         lines=lines,

@@ -14,6 +14,8 @@ transaction. The tests use the immediate backend, which runs the task within the
 from django.contrib.auth import get_user_model
 from django_tasks import task
 
+from recommendations.models import forget_status_key
+
 from .pdfs import cached_pdf, make_pdf, publish_pdf
 from .spec import DocumentSpec, InvalidDocument, content_key, select_recommendations
 
@@ -36,6 +38,7 @@ def make_document(
     so that the parameters no longer describe a document, the ``problem`` to tell the user.
     ``estimated_seconds`` is not used here: it is kept with the task for its page.
     """
+    forget_status_key()  # a worker lives long: read the council's key as it is now
     document = DocumentSpec.from_json(spec)
     try:
         selection = select_recommendations(document)

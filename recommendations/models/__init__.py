@@ -14,6 +14,7 @@ from ..statuses import (  # the status key lives in recommendations.statuses; al
     status_colour,
 )
 from .actions import ActionPlanItem, TargetDateRevision
+from .key import StatusKeyEntry, forget_status_key, status_in_use, status_key
 from .recommendation import Recommendation
 from .references import ReferenceScheme, ReferenceSchemeKind
 from .updates import Update
@@ -29,8 +30,12 @@ __all__ = [
     "RecommendationStatus",
     "ReferenceScheme",
     "ReferenceSchemeKind",
+    "StatusKeyEntry",
     "TagColour",
     "TargetDateRevision",
     "Update",
+    "forget_status_key",
     "status_colour",
+    "status_in_use",
+    "status_key",
 ]

@@ -4,6 +4,7 @@ target dates (the slippage)."""
 import datetime
 
 from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -13,6 +14,7 @@ from scrutiny.models import AuditedModel
 
 from ..querysets import ActionPlanItemQuerySet
 from ..statuses import ProgressStatus
+from .key import progress_status_field_check, status_key
 from .recommendation import Recommendation
 
 
@@ -41,7 +43,13 @@ class ActionPlanItem(AuditedModel):
         Officer, on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
     )
     status = models.CharField(
-        max_length=20, choices=ProgressStatus.choices, default=ProgressStatus.NOT_STARTED
+        max_length=20,
+        default=ProgressStatus.NOT_STARTED,
+        validators=[progress_status_field_check],
+        help_text="A progress status of the council's key.",
+    )
+    status_reason = models.TextField(
+        blank=True, help_text="Why it has this status: required for a status such as Paused."
     )
 
     objects = ActionPlanItemQuerySet.as_manager()
@@ -63,6 +71,16 @@ class ActionPlanItem(AuditedModel):
 
     def get_absolute_url(self) -> str:
         return self.recommendation.get_absolute_url() + f"#action-{self.pk}"
+
+    def clean(self) -> None:
+        key = status_key()
+        if key.requires_reason(self.status) and not self.status_reason.strip():
+            raise ValidationError(
+                {
+                    "status_reason": f"Give the reason the action is "
+                    f"“{key.label(self.status)}”: the council's key asks for one."
+                }
+            )
 
     def save(self, *args, update_recommendation: bool = True, **kwargs):
         """Save; the first target date is kept the first time one is set, and the
@@ -87,12 +105,12 @@ class ActionPlanItem(AuditedModel):
             ).refresh_status()
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
-        """Past its target date and not achieved."""
+        """Past its target date and not achieved (a status of the achieved category)."""
         today = today or timezone.localdate()
         return (
             self.target_date is not None
             and self.target_date < today
-            and self.status != ProgressStatus.ACHIEVED
+            and status_key().category(self.status) != ProgressStatus.ACHIEVED
         )
 
     @property

@@ -15,6 +15,7 @@ from scrutiny.models import AuditedModel
 
 from ..querysets import RecommendationQuerySet
 from ..statuses import Decision, RecommendationStatus, derived_status
+from .key import progress_status_field_check, status_key
 from .references import ReferenceScheme, clash_message
 
 
@@ -75,18 +76,22 @@ class Recommendation(AuditedModel):
     )
     service_area = models.CharField(max_length=200, blank=True)
 
+    # Statuses are codes of the council's key (``StatusKeyEntry``), shown through it.
     status = models.CharField(
         max_length=20,
-        choices=RecommendationStatus.choices,
         default=RecommendationStatus.NOT_STARTED,
         editable=False,
         help_text="The status in force: derived, see Recommendation.derive_status.",
     )
     status_set_by_officer = models.CharField(
         max_length=20,
-        choices=RecommendationStatus.choices,
         blank=True,
-        help_text="Leave blank to derive the status from the actions.",
+        validators=[progress_status_field_check],
+        help_text="Leave blank to derive the status from the actions and updates. Only a "
+        "progress status can be held: closed and not accepted come from the record.",
+    )
+    status_reason = models.TextField(
+        blank=True, help_text="Why the status is held: required for a status such as Paused."
     )
 
     # Closure, agreed by the committee.
@@ -189,6 +194,13 @@ class Recommendation(AuditedModel):
             )
         if self.decision and self.response_date is None and self.response_meeting is None:
             errors["response_date"] = "Give the date of the response."
+        if self.status_set_by_officer:
+            key = status_key()
+            if key.requires_reason(self.status_set_by_officer) and not self.status_reason.strip():
+                errors["status_reason"] = (
+                    f"Give the reason the status is "
+                    f"“{key.label(self.status_set_by_officer)}”: the council's key asks for one."
+                )
         if self.closed_at_meeting_id and not self.closure_minute_reference.strip():
             errors["closure_minute_reference"] = "Give the minute reference of the closure."
         if self.review_id:
@@ -354,7 +366,9 @@ class Recommendation(AuditedModel):
 
     def derive_status(self, action_statuses: list[str] | None = None) -> str:
         """The implementation status in force (``statuses.derived_status`` says the rule).
-        Reads the actions (one query) unless ``action_statuses`` is given."""
+        Reads the actions (one query) unless ``action_statuses`` is given, and with no
+        actions the latest status reported on the recommendation as a whole (one query, saved
+        by ``latest_reported_status`` on the instance, as ``load_plan`` sets it)."""
         return derived_status(
             closed=bool(self.closed_at_meeting_id),
             decision=self.decision,
@@ -364,16 +378,52 @@ class Recommendation(AuditedModel):
                 if action_statuses is not None
                 else (list(self.actions.values_list("status", flat=True)) if self.pk else [])
             ),
+            reported_status=self._reported_status,
+            key=status_key(),
         )
 
-    def refresh_status(self) -> bool:
-        """Re-derive the status and save (with history) if it changed. Returns True if saved."""
+    def _reported_status(self) -> str:
+        """The status given by the latest update (not withdrawn) on the recommendation as a
+        whole that gave one ("" if none)."""
+        if hasattr(self, "latest_reported_status"):
+            return self.latest_reported_status
+        if not self.pk:
+            return ""
+        return (
+            self.updates.current()
+            .filter(action__isnull=True)
+            .exclude(reported_status="")
+            .order_by("-date", "-pk")
+            .values_list("reported_status", flat=True)
+            .first()
+            or ""
+        )
+
+    def refresh_status(self, because: str = "Status derived from its actions") -> bool:
+        """Re-derive the status and save (with history) if it changed, the reason being
+        ``because`` and the new status in words. Returns True if saved."""
         new_status = self.derive_status()
         if new_status == self.status:
             return False
-        label = dict(RecommendationStatus.choices).get(new_status, new_status)  # in words
-        self.save(reason=f"Status derived from its actions: {label}")
+        self.save(reason=f"{because}: {status_key().label(new_status)}")
         return True
+
+    @property
+    def status_reason_shown(self) -> str:
+        """The reason given for the status in force, where it has one: the held status's, or
+        (with no actions) that of the update on the recommendation as a whole that gave it.
+        Reads ``action_list`` and ``update_list`` as ``load_plan`` sets them ("" without)."""
+        if self.is_closed or self.decision == Decision.REJECTED:
+            return ""
+        if self.status_set_by_officer:
+            return self.status_reason
+        actions, updates = getattr(self, "action_list", None), getattr(self, "update_list", None)
+        if actions or updates is None:
+            return ""
+        for update in updates:  # latest first
+            if update.reported_status and not update.action_id:
+                return update.status_reason
+        return ""
 
     @property
     def needs_reason(self) -> bool:

@@ -11,8 +11,8 @@ from reviews.models import Meeting, Officer
 from scrutiny.models import AuditedModel, Withdrawable
 
 from ..querysets import UpdateQuerySet
-from ..statuses import ProgressStatus
 from .actions import ActionPlanItem
+from .key import progress_status_field_check, status_key
 from .recommendation import Recommendation
 
 
@@ -42,7 +42,12 @@ class Update(Withdrawable, AuditedModel):
         related_name="+",
         verbose_name="entered by",
     )
-    reported_status = models.CharField(max_length=20, choices=ProgressStatus.choices, blank=True)
+    reported_status = models.CharField(
+        max_length=20, blank=True, validators=[progress_status_field_check]
+    )
+    status_reason = models.TextField(
+        blank=True, help_text="Why, for a status that needs its reason (such as Paused)."
+    )
     reported_to = models.ForeignKey(
         Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="updates"
     )
@@ -109,6 +114,12 @@ class Update(Withdrawable, AuditedModel):
             and self.action.recommendation_id != self.recommendation_id
         ):
             errors["action"] = "That action belongs to a different recommendation."
+        key = status_key()
+        if key.requires_reason(self.reported_status) and not self.status_reason.strip():
+            errors["status_reason"] = (
+                f"Give the reason for “{key.label(self.reported_status)}”: the council's key "
+                "asks for one."
+            )
         if self.reported_to_id and self.recommendation_id:
             try:
                 meeting_rules.check_update_meeting(

@@ -8,7 +8,9 @@ saves through ``save()`` (so history rows are written) and records ``user`` on t
 Views, commands and imports all call these; none of them writes a record any other way.
 """
 
+from .key import status_key_entry_save
 from .records import (
+    KEEP,
     action_remove,
     action_revise_target_date,
     action_save,
@@ -16,6 +18,7 @@ from .records import (
     recommendation_close,
     recommendation_reopen,
     recommendation_respond,
+    review_status_follows,
     update_edit,
     update_post,
     update_withdraw,
@@ -31,6 +34,7 @@ from .reviews import (
 )
 
 __all__ = [
+    "KEEP",
     "PastedRecommendation",
     "Response",
     "StaleResponses",
@@ -44,7 +48,9 @@ __all__ = [
     "recommendations_add_from_paste",
     "references_follow_review",
     "review_record_responses",
+    "review_status_follows",
     "review_update",
+    "status_key_entry_save",
     "update_edit",
     "update_post",
     "update_withdraw",

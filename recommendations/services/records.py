@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from reviews.models import Meeting
+from reviews.models import Meeting, Review, ReviewStatus
+from reviews.services import BEFORE_RECEIPT
 from scrutiny.audit import acting_as
 from scrutiny.editing import lock_for_edit
 from scrutiny.formats import british_date, minute_text
@@ -45,6 +46,7 @@ def recommendation_respond(
         recommendation.save(
             reason=reason or f"Executive response: {recommendation.get_decision_display()}"
         )
+        review_status_follows(review_id=recommendation.review_id, user=user)
     return recommendation
 
 
@@ -107,6 +109,7 @@ def recommendation_close(
         recommendation.full_clean()
         minute = minute_text(minute_reference)
         recommendation.save(reason=reason or f"Closed at {meeting}, {minute}")
+        review_status_follows(review_id=recommendation.review_id, user=user)
     return recommendation
 
 
@@ -139,11 +142,15 @@ def update_post(
     date: datetime.date | None = None,
     author=None,
     reported_status: str = "",
+    status_reason: str = "",
     reported_to: Meeting | None = None,
 ) -> Update:
-    """Post a progress update. A status reported on an action becomes the action's status. The
-    meeting it is reported to must fit ``reviews.meeting_rules.check_update_meeting``: a
-    committee monitoring the review, on or after the update's date (``clean()``).
+    """Post a progress update. A status reported on an action becomes the action's status
+    (with its reason); one reported on the recommendation as a whole becomes the
+    recommendation's status when it has no actions (``statuses.derived_status``, rule 4). A
+    status the council's key asks a reason for needs one. The meeting it is reported to must
+    fit ``reviews.meeting_rules.check_update_meeting``: a committee monitoring the review, on
+    or after the update's date (``clean()``).
 
     ``author`` is who wrote it (an officer, or a partner's contact); ``user``, who types it in,
     is kept as ``entered_by``."""
@@ -154,6 +161,7 @@ def update_post(
         author=author,
         entered_by=user,
         reported_status=reported_status,
+        status_reason=status_reason.strip() if reported_status else "",
         reported_to=reported_to,
     )
     if date is not None:
@@ -161,12 +169,18 @@ def update_post(
     with transaction.atomic(), acting_as(user):
         update.full_clean()
         update.save()
+        because = f"Status reported in the update of {update.date:%d/%m/%Y}"
         if action is not None and reported_status:
             # A fresh, locked copy: an edit of the action saved meanwhile is kept.
             action = ActionPlanItem.objects.select_for_update().get(pk=action.pk)
-            if action.status != reported_status:
+            if (action.status, action.status_reason) != (reported_status, update.status_reason):
                 action.status = reported_status
-                action.save(reason=f"Status reported in the update of {update.date:%d/%m/%Y}")
+                action.status_reason = update.status_reason
+                action.save(reason=because)
+        elif reported_status:
+            Recommendation.objects.select_for_update().get(pk=recommendation.pk).refresh_status(
+                because
+            )
     return update
 
 
@@ -217,6 +231,10 @@ def recommendation_reopen(
     return current
 
 
+# ``update_edit(author=KEEP)``: the author stays as it is (a lead officer cannot change it).
+KEEP = object()
+
+
 def update_edit(
     *,
     update: Update,
@@ -226,24 +244,42 @@ def update_edit(
     reported_to: Meeting | None,
     reason: str,
     user,
+    status_reason: str = "",
+    author=KEEP,
     version: int | None = None,
 ) -> Update:
-    """Correct an update: its text, date, the status it reports or the meeting it was reported
-    to. The reason is required and kept on the record ("Edited on ...: reason") and in the
-    history. A withdrawn update cannot be edited. A changed status on an action's latest update
-    becomes the action's status, as when it was posted."""
+    """Correct an update: its text, date, the status it reports (and the status's reason),
+    the meeting it was reported to, or (unless ``author`` is left as ``KEEP``) who wrote it.
+    The reason is required and kept on the record ("Edited on ...: reason") and in the
+    history. A withdrawn update cannot be edited. A changed status on an action's latest
+    update becomes the action's status, as when it was posted; on the recommendation as a
+    whole, the recommendation's status is derived again."""
     reason = _reason(reason, "Give the reason the update is being edited.")
     with transaction.atomic(), acting_as(user):
         current = lock_for_edit(Update, update.pk, version)
         if current.is_withdrawn:
             raise ValidationError("This update has been withdrawn, so it cannot be edited.")
-        before = (current.text, current.date, current.reported_status, current.reported_to_id)
+
+        def fields(u: Update) -> tuple:
+            return (
+                u.text,
+                u.date,
+                u.reported_status,
+                u.status_reason,
+                u.reported_to_id,
+                u.author_id,
+            )
+
+        before = fields(current)
         update = current
         update.text = (text or "").strip()
         update.date = date
         update.reported_status = reported_status
+        update.status_reason = (status_reason or "").strip() if reported_status else ""
         update.reported_to = reported_to
-        if (update.text, update.date, update.reported_status, update.reported_to_id) == before:
+        if author is not KEEP:
+            update.author = author
+        if fields(update) == before:
             raise ValidationError("Nothing was changed. Change the update, or cancel.")
         update.edited_at = timezone.now()
         update.edit_reason = reason
@@ -255,19 +291,34 @@ def update_edit(
             ).first()
             if latest is not None and latest.pk == update.pk:
                 action = ActionPlanItem.objects.select_for_update().get(pk=update.action_id)
-                if action.status != update.reported_status:
+                if (action.status, action.status_reason) != (
+                    update.reported_status,
+                    update.status_reason,
+                ):
                     action.status = update.reported_status
+                    action.status_reason = update.status_reason
                     action.save(
                         reason=f"Status corrected in the update of {british_date(update.date)}"
                     )
+        elif not update.action_id:
+            _status_follows_updates(update, f"Update of {british_date(update.date)} corrected")
     return update
+
+
+def _status_follows_updates(update: Update, because: str) -> None:
+    """Derive again the status of ``update``'s recommendation, which follows its updates on
+    the recommendation as a whole while it has no actions (``statuses.derived_status``)."""
+    Recommendation.objects.select_for_update().get(pk=update.recommendation_id).refresh_status(
+        because
+    )
 
 
 def update_withdraw(*, update: Update, reason: str, user, version: int | None = None) -> Update:
     """Withdraw an update posted in error: it leaves the current pages, registers and
     documents, and stays in the history and in the pages "as at" a date before the
     withdrawal. A field change, not a delete. The status of its action is left as it is (edit
-    the action if it should change)."""
+    the action if it should change); a recommendation's status that followed it is derived
+    again."""
     reason = _reason(reason, "Give the reason the update is being withdrawn.")
     with transaction.atomic(), acting_as(user):
         current = lock_for_edit(Update, update.pk, version)
@@ -279,6 +330,8 @@ def update_withdraw(*, update: Update, reason: str, user, version: int | None = 
         update.withdrawal_reason = reason
         update.full_clean()
         update.save(reason=f"Withdrawn: {reason}")
+        if not update.action_id and update.reported_status:
+            _status_follows_updates(update, f"Update of {british_date(update.date)} withdrawn")
     return update
 
 
@@ -308,3 +361,36 @@ def action_save(*, action: ActionPlanItem, user, reason: str = "", version: int 
         action.full_clean()
         action.save(reason=(reason or "").strip())
     return action
+
+
+# Where a review stands once every recommendation has a response, or has been closed.
+BEFORE_MONITORING = (*BEFORE_RECEIPT, ReviewStatus.AWAITING_RESPONSE)
+
+
+def review_status_follows(*, review_id: int, user) -> Review | None:
+    """Move a review's status on with its recommendations (those not archived): to
+    "Monitoring implementation" when every one has the executive's response, and to "Closed"
+    when the committee has closed every one; never while an officer holds its status
+    (``Review.status_held``), and never back. Called by the services that record responses
+    and closures, in their transaction; saves with history and the reason, and returns the
+    review if it moved (None otherwise)."""
+    with transaction.atomic(), acting_as(user):
+        review = Review.objects.select_for_update().filter(pk=review_id).first()
+        if review is None or review.status_held or review.status == ReviewStatus.CLOSED:
+            return None
+        recs = list(
+            Recommendation.objects.filter(
+                review_id=review_id, archived_at__isnull=True
+            ).values_list("decision", "closed_at_meeting_id")
+        )
+        if not recs:
+            return None
+        if all(closed for _, closed in recs):
+            status, why = ReviewStatus.CLOSED, "the committee has closed every recommendation"
+        elif review.status in BEFORE_MONITORING and all(decision for decision, _ in recs):
+            status, why = ReviewStatus.MONITORING, "every recommendation has its response"
+        else:
+            return None
+        review.status = status
+        review.save(reason=f"Status follows the recommendations: {why}")
+    return review

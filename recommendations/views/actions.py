@@ -238,6 +238,7 @@ def update_create(request: HttpRequest, recommendation_pk: int) -> HttpResponse:
                 text=form.cleaned_data["text"],
                 date=form.cleaned_data["date"],
                 reported_status=form.cleaned_data["reported_status"],
+                status_reason=form.cleaned_data["status_reason"],
                 reported_to=form.cleaned_data["reported_to"],
                 author=officer,
                 user=request.user,
@@ -293,13 +294,17 @@ def update_edit(request: HttpRequest, pk: int) -> HttpResponse:
     own until it is reported to a meeting."""
     update = _update_for(request, pk, may=can_edit_update)
     recommendation = update.recommendation
+    editor = is_register_editor(request.user)
     form = UpdateEditForm(
         request.POST or None,
         review=recommendation.review,
+        choose_author=editor,
         initial={
+            "author": update.author_id,
             "date": update.date,
             "text": update.text,
             "reported_status": update.reported_status,
+            "status_reason": update.status_reason,
             "reported_to": update.reported_to_id,
             "version": update.version,
         },
@@ -312,6 +317,8 @@ def update_edit(request: HttpRequest, pk: int) -> HttpResponse:
             text=form.cleaned_data["text"],
             date=form.cleaned_data["date"],
             reported_status=form.cleaned_data["reported_status"],
+            status_reason=form.cleaned_data["status_reason"],
+            author=form.cleaned_data["author"] if editor else services.KEEP,
             reported_to=form.cleaned_data["reported_to"],
             reason=form.cleaned_data["reason"],
             user=request.user,

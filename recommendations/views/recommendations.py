@@ -30,11 +30,11 @@ from ..forms import (
 )
 from ..history import history_entries
 from ..models import (
-    STATUS_MEANINGS,
     ActionPlanItem,
     Recommendation,
     TargetDateRevision,
     Update,
+    status_key,
 )
 from ..plan import load_plan
 from .common import (
@@ -85,7 +85,7 @@ def recommendation_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": query_without_page(request),
         "sort_links": sort_links(request, REGISTER_COLUMNS),
-        "status_key": STATUS_MEANINGS,
+        "status_key": status_key(),
         "has_filters": any(v for k, v in request.GET.items() if k not in {"page", "sort"}),
     }
     return render(
@@ -143,7 +143,7 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "as_at_error": as_at_error,
         "as_at_value": request.GET.get("as_at", ""),
         "today": timezone.localdate(),
-        "status_key": STATUS_MEANINGS,
+        "status_key": status_key(),
     }
     return render(
         request,

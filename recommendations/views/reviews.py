@@ -33,8 +33,8 @@ from ..forms import (
 )
 from ..history import history_entries
 from ..models import (
-    STATUS_MEANINGS,
     Recommendation,
+    status_key,
 )
 from ..plan import load_plan, review_as_at
 from ..services import Response, StaleResponses
@@ -132,7 +132,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "as_at": as_at,
         "as_at_error": as_at_error,
         "as_at_value": request.GET.get("as_at", ""),
-        "status_key": STATUS_MEANINGS,
+        "status_key": status_key(),
         "today": timezone.localdate(),
     }
     return render(

@@ -111,7 +111,16 @@ class Review(AuditedModel):
     scope = models.TextField(blank=True)
     objectives = models.TextField(blank=True)
     status = models.CharField(
-        max_length=30, choices=ReviewStatus.choices, default=ReviewStatus.SCOPING
+        max_length=30,
+        choices=ReviewStatus.choices,
+        default=ReviewStatus.SCOPING,
+        help_text="Moves to “Monitoring implementation” when every recommendation has a "
+        "response, and to “Closed” when the committee has closed every one, unless held.",
+    )
+    status_held = models.BooleanField(
+        "hold this status",
+        default=False,
+        help_text="The status stays as set here: responses and closures do not move it.",
     )
     combined_into = models.ForeignKey(
         "self",
