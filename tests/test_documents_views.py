@@ -586,7 +586,7 @@ PAGES = {
     # As at a date, the updates' people are read by id: the officers, and who entered each.
     "plan, made now": (
         lambda: reverse("documents_review_plan", args=[merton_2016().pk]) + "?as_at=2017-07-06",
-        17,
+        18,
     ),
     "plan, now": (lambda: reverse("documents_review_plan", args=[merton_2016().pk]), 11),
     "meeting tracker": (

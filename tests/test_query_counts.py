@@ -66,8 +66,12 @@ def test_query_counts_do_not_grow_with_the_data(client, councillor_user, bigger)
     large = {page: count_queries(client, url) for page, url in urls.items()}
     grew = {page: (small[page], large[page]) for page in urls if large[page] != small[page]}
     assert not grew, f"query counts that grew with the data (demo, ten times): {grew}"
-    too_many = {page: n for page, n in small.items() if n > 15}
-    assert not too_many, f"pages over 15 queries: {too_many}"
+    # A page "as at" a date rebuilds the records from their history and reads each table they
+    # name once (officers, committees, meetings, councillors, who entered each update, the
+    # status key): two more than a page of the records as they are.
+    ceiling = {page: 17 if page.endswith("as at") else 15 for page in small}
+    too_many = {page: n for page, n in small.items() if n > ceiling[page]}
+    assert not too_many, f"pages over their ceiling of queries: {too_many}"
 
 
 def test_pages_read_without_server_side_cursors(client, councillor_user, demo):
@@ -155,5 +159,9 @@ def test_people_pages_do_not_grow_with_the_data(client, councillor_user, demo):
     large = {page: count_queries(client, url) for page, url in urls.items()}
     grew = {page: (small[page], large[page]) for page in urls if large[page] != small[page]}
     assert not grew, f"query counts that grew with the data: {grew}"
-    too_many = {page: n for page, n in small.items() if n > 15}
-    assert not too_many, f"pages over 15 queries: {too_many}"
+    # A page "as at" a date rebuilds the records from their history and reads each table they
+    # name once (officers, committees, meetings, councillors, who entered each update, the
+    # status key): two more than a page of the records as they are.
+    ceiling = {page: 17 if page.endswith("as at") else 15 for page in small}
+    too_many = {page: n for page, n in small.items() if n > ceiling[page]}
+    assert not too_many, f"pages over their ceiling of queries: {too_many}"
