@@ -35,14 +35,18 @@ def safe_next(request: HttpRequest, default: str) -> str:
     return default
 
 
-def conflict_rows(form, current, field_map: dict | None = None) -> list[dict]:
+def conflict_rows(
+    form, current, field_map: dict | None = None, *, reasons: bool = False
+) -> list[dict]:
     """(label, the user's value, the saved value) for each field of ``form``; ``field_map``
     names the record's attribute where a form field is called something else. The reason for
-    a change is not a field of the record, so it is not compared (the form keeps it)."""
+    a change is not a field of the record, so it is not compared (the form keeps it) unless
+    ``reasons`` asks for everything typed."""
     field_map = field_map or {}
+    skipped = {"version"} if reasons else {"version", "change_reason", "reason"}
     rows = []
     for name, field in form.fields.items():
-        if name in {"version", "change_reason", "reason"} or field.widget.is_hidden:
+        if name in skipped or field.widget.is_hidden:
             continue
         mine = form.cleaned_data.get(name) if hasattr(form, "cleaned_data") else form.data.get(name)
         attribute = field_map.get(name, name)
@@ -186,8 +190,8 @@ def render_gone(request, *, form, model, context: dict) -> HttpResponse:
     so it can be copied, rather than lost."""
     rows = [
         row
-        for row in conflict_rows(form, None)
-        if row["mine"]  # only what the user typed
+        for row in conflict_rows(form, None, reasons=True)
+        if row["mine"]  # only what the user typed, the reason included
     ]
     context = {**context, "what": model._meta.verbose_name, "rows": rows}
     return render(request, "forms/gone.html", context, status=410)

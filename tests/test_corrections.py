@@ -24,6 +24,7 @@ from recommendations.plan import load_plan
 from reviews.models import Meeting, Officer
 from scrutiny.audit import acting_as
 from scrutiny.editing import StaleEdit
+from scrutiny.formats import british_date
 
 from .test_permissions import changed, fake_published, page_form, snapshot
 
@@ -671,3 +672,70 @@ def test_a_replacement_made_by_the_background_task_names_the_withdrawn_document(
     outcome = documents_service.publish(spec, user=officer_user, replaces_id=document.pk)
     replacement = PublishedDocument.objects.get(replaces=document)
     assert outcome == replacement or outcome.published_document_id == replacement.pk
+
+
+# --- corrections and the status key meet ------------------------------------------------------
+
+
+def test_an_officer_corrects_who_wrote_an_update_and_a_lead_officer_cannot(
+    client, demo, officer_user
+):
+    """Entered under the wrong name (point 7): the scrutiny officer corrects the author, with
+    the reason; a lead officer's correction form has no author, and a tampered one is ignored."""
+    update = the_update()
+    ged = Officer.objects.get(name="Ged Curran")
+    other = Officer.objects.exclude(pk=ged.pk).exclude(user=None).first()
+    client.force_login(officer_user)
+    url = reverse("update_edit", args=[update.pk])
+    data = page_form(client.get(url).content).data()
+    assert data["author"] == str(update.author_id)
+    data.update(author=str(other.pk), reason="Entered under the wrong name.")
+    assert client.post(url, data).status_code == 302
+    assert Update.objects.get(pk=update.pk).author == other
+
+    lead = lead_officer()
+    own = own_unreported_update(lead)
+    client.force_login(lead)
+    url = reverse("update_edit", args=[own.pk])
+    data = page_form(client.get(url).content).data()
+    assert "author" not in data
+    data.update(author=str(ged.pk), text="With the figures.", reason="Added the figures.")
+    assert client.post(url, data).status_code == 302
+    kept = Update.objects.get(pk=own.pk)
+    assert kept.text == "With the figures." and kept.author == Officer.objects.get(user=lead)
+
+
+def test_withdrawing_or_correcting_the_update_a_status_came_from_derives_it_again(
+    demo, officer_user
+):
+    """With no actions, a recommendation's status follows its latest update on the whole
+    recommendation: withdrawing that update, or correcting its status, moves the status."""
+    rec = Recommendation.objects.filter(actions=None, closed_on=None).first()
+    assert rec is not None and rec.status_set_by_officer == ""
+    first = services.update_post(
+        recommendation=rec,
+        text="Started.",
+        date=timezone.localdate() - datetime.timedelta(days=2),
+        reported_status="on_track",
+        user=officer_user,
+    )
+    second = services.update_post(
+        recommendation=rec, text="Stalled.", reported_status="off_track", user=officer_user
+    )
+    assert Recommendation.objects.get(pk=rec.pk).status == "off_track"
+
+    services.update_withdraw(update=second, reason="Posted in error.", user=officer_user)
+    assert Recommendation.objects.get(pk=rec.pk).status == "on_track"
+    reasons = [h.history_change_reason for h in rec.history.all()[:1]]
+    assert reasons[0].startswith(f"Update of {british_date(second.date)} withdrawn")
+
+    services.update_edit(
+        update=Update.objects.get(pk=first.pk),
+        text="Finished.",
+        date=first.date,
+        reported_status="achieved",
+        reported_to=None,
+        reason="It was finished, not started.",
+        user=officer_user,
+    )
+    assert Recommendation.objects.get(pk=rec.pk).status == "achieved"

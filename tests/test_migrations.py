@@ -119,7 +119,10 @@ def test_references_carry_over_to_the_reference_scheme_unchanged_and_back():
     """recommendations 0007 adds the council's reference scheme: today's, per review, with its
     history row. Every reference stays as it was, generated or typed, and a generated one
     still follows its review (as the pages and documents show it)."""
-    before = [("recommendations", "0006_documents_leave_for_their_own_app")]
+    before = [
+        ("recommendations", "0006_documents_leave_for_their_own_app"),
+        ("reviews", "0003_review_monitoring_committees"),
+    ]
     old = migrate(before)
     Committee = old.get_model("reviews", "Committee")
     Review = old.get_model("reviews", "Review")
