@@ -126,3 +126,26 @@ def review_extend_deadline(
         review.full_clean()
         review.save(reason=reason or extension_reason.strip())
     return review
+
+
+def councillor_set_committees(
+    *,
+    councillor: Councillor,
+    committees: list[Committee],
+    user,
+    reason: str = "",
+    version: int | None = None,
+) -> Councillor:
+    """Set the committees ``councillor`` sits on (their dashboard shows what changed since
+    those committees last met). One history row holds the new set, with ``reason``."""
+    with transaction.atomic(), acting_as(user):
+        councillor.version = lock_for_edit(Councillor, councillor.pk, version).version
+        councillor.full_clean()
+        # Set before the save, quietly, so the save's one history row holds the new set.
+        councillor.skip_history_when_saving = True  # django-simple-history's switch
+        try:
+            councillor.committees.set(committees)
+        finally:
+            del councillor.skip_history_when_saving
+        councillor.save(reason=reason)
+    return councillor
