@@ -6,14 +6,24 @@
 - Councillors read; they may change nothing.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 
 from . import roles
 
 
+def _read_account(user) -> None:
+    """Read the user's roles and whether the account is an officer's, once, in one query
+    (a row per group, the officer joined to each), kept on the user for the request."""
+    if hasattr(user, "_role_names"):
+        return
+    rows = get_user_model().objects.filter(pk=user.pk).values_list("groups__name", "officer__id")
+    user._role_names = {name for name, _ in rows if name}
+    user._has_officer_record = any(officer for _, officer in rows)
+
+
 def _groups(user) -> set[str]:
-    if not hasattr(user, "_role_names"):
-        user._role_names = set(user.groups.values_list("name", flat=True))
+    _read_account(user)
     return user._role_names
 
 
@@ -28,6 +38,19 @@ def is_register_editor(user) -> bool:
 
 def is_lead_officer(user) -> bool:
     return user.is_authenticated and roles.LEAD_OFFICER in _groups(user)
+
+
+def has_officer_record(user) -> bool:
+    """Whether the account belongs to an officer in the register (read with its roles): they
+    have "My actions", the actions they own and the recommendations they lead."""
+    if not user.is_authenticated:
+        return False
+    _read_account(user)
+    return user._has_officer_record
+
+
+def is_councillor(user) -> bool:
+    return user.is_authenticated and roles.COUNCILLOR in _groups(user)
 
 
 def can_publish(user) -> bool:
