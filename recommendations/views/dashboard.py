@@ -13,6 +13,7 @@ from reviews.models import (
     Review,
     ReviewStatus,
 )
+from scrutiny.permissions import is_councillor
 
 from .. import reads
 from ..models import (
@@ -20,9 +21,28 @@ from ..models import (
     Recommendation,
 )
 
+# What a line of the dashboard's lists of actions shows.
+ACTION_LINE = (
+    "id",
+    "action",
+    "timeline",
+    "target_date",
+    "status",
+    "owner__id",
+    "owner__name",
+    "recommendation__id",
+    "recommendation__number",
+    "recommendation__reference",
+    "recommendation__review__id",
+    "recommendation__review__title",
+)
+
 
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """What is due, overdue and changed. A councillor sees what changed since their
+    committees last met (each scrutiny committee, for an account linked to no councillor)
+    where others see the latest changes across the register."""
     today = timezone.localdate()
     awaiting = list(
         Review.objects.awaiting_response()
@@ -34,20 +54,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     awaiting.sort(key=lambda r: r.response_deadline)
     overdue_actions, overdue_action_count = reads.first_and_count(
         ActionPlanItem.objects.overdue(today).order_by("target_date", "pk"),
-        ActionPlanItem.objects.select_related("recommendation__review", "owner").only(
-            "id",
-            "action",
-            "timeline",
-            "target_date",
-            "status",
-            "owner__id",
-            "owner__name",
-            "recommendation__id",
-            "recommendation__number",
-            "recommendation__reference",
-            "recommendation__review__id",
-            "recommendation__review__title",
-        ),
+        ActionPlanItem.objects.select_related("recommendation__review", "owner").only(*ACTION_LINE),
         reads.DASHBOARD_LIST_LENGTH,
     )
     not_updated, not_updated_count = reads.first_and_count(
@@ -66,6 +73,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         reads.DASHBOARD_LIST_LENGTH,
         values=("latest_update_date", "last_meeting_date"),
     )
+    # Read whole (the list runs up to the next meetings, so it stays short), in one query.
+    due_before_meeting = list(
+        ActionPlanItem.objects.due_before_next_meeting(today)
+        .select_related("recommendation__review", "owner")
+        .only(*ACTION_LINE)
+        .order_by("target_date", "pk")
+    )
     status_counts = Counter(
         dict(Recommendation.objects.values_list("status").annotate(n=Count("pk")).order_by())
     )
@@ -83,6 +97,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "upcoming_meetings": Meeting.objects.filter(date__gte=today)
         .select_related("committee")
         .order_by("date", "pk")[:8],
-        "recent_changes": reads.recent_changes(),
+        "due_before_meeting": due_before_meeting[: reads.DASHBOARD_LIST_LENGTH],
+        "due_before_meeting_count": len(due_before_meeting),
     }
+    if is_councillor(request.user):
+        last_met, theirs = reads.committees_last_met(request.user, today)
+        context["last_met"] = last_met
+        context["last_met_theirs"] = theirs
+        context["changes_since_met"] = reads.changes_since_committees_met(last_met)
+    else:
+        context["recent_changes"] = reads.recent_changes()
     return render(request, "recommendations/dashboard.html", context)
