@@ -262,7 +262,8 @@ def timeline_for(day) -> str:
 class ReviseTargetForm(GovukForm):
     """A new target date for an action, with the reason, and the timeline the plan prints:
     offered as "By" and the new date, which the officer may keep or change (the page's script
-    fills it in as the date is typed; left empty, it is filled in on saving)."""
+    fills it in as the date is typed; left empty, it is filled in on saving). It starts as
+    the timeline now in force."""
 
     new_date = GovukDateField(label="New target date")
     reason = forms.CharField(
@@ -283,8 +284,8 @@ class ReviseTargetForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.fields["timeline"].help_text = (
             (f"Now “{timeline}”. " if timeline else "")
-            + "It becomes “By” and the new date, such as “By 31 March 2027”: keep that, or "
-            "write the timeline the council agreed."
+            + "Change it to match the new date, for example “By 31 March 2027”, or leave it "
+            "empty to print “By” and the new date."
         )
         if first_target:  # setting the first target needs no reason
             self.fields["new_date"].label = "Target date"

@@ -214,6 +214,45 @@ def first_and_count(matching, rows, length: int, values: tuple[str, ...] = ()) -
     return shown, len(matches)
 
 
+class ActionLists(NamedTuple):
+    """The dashboard's two lists of actions: overdue, and due by the next meeting."""
+
+    overdue: list
+    overdue_count: int
+    due: list
+    due_count: int
+
+
+NEXT_MEETING = ("next_meeting_id", "next_meeting_date", "next_meeting_committee")
+
+
+def overdue_and_due(today: datetime.date, rows, length: int) -> ActionLists:
+    """The overdue actions (most overdue first) and those due by the next meeting of a
+    committee monitoring their review (soonest first), the first ``length`` of each, and how
+    many of each there are: two queries, the keys of both lists, then the lines shown (read
+    from ``rows``, a plain query of what a line shows)."""
+    matches = list(
+        ActionPlanItem.objects.overdue_or_due_before_next_meeting(today)
+        .order_by("target_date", "pk")
+        .values_list("pk", "target_date", *NEXT_MEETING)
+    )
+    overdue = [match for match in matches if match[1] < today]
+    due = [match for match in matches if match[1] >= today]
+    records = rows.in_bulk([match[0] for match in overdue[:length] + due[:length]])
+
+    def lines(found: list, values: tuple[str, ...] = ()) -> list:
+        shown = []
+        for pk, _, *extra in found[:length]:
+            if pk in records:  # not deleted in between
+                record = records[pk]
+                for name, value in zip(values, extra, strict=False):
+                    setattr(record, name, value)
+                shown.append(record)
+        return shown
+
+    return ActionLists(lines(overdue), len(overdue), lines(due, NEXT_MEETING), len(due))
+
+
 class StatusRow(NamedTuple):
     """A history row of a recommendation, as the status changes read it."""
 

@@ -186,7 +186,7 @@ SPECS = {
     "recommendation_archive": {"reason": texts, **VERSION},
     "action_create": ACTION,
     "action_edit": {**ACTION, **VERSION},
-    "action_revise_target": {**date("new_date"), "reason": texts, **VERSION},
+    "action_revise_target": {**date("new_date"), "reason": texts, "timeline": texts, **VERSION},
     "action_remove": {"reason": texts, **VERSION},
     "update_create": {
         "action": ids,

@@ -52,8 +52,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     for review in awaiting:
         review.days_left = review.days_to_response_deadline(today)
     awaiting.sort(key=lambda r: r.response_deadline)
-    overdue_actions, overdue_action_count = reads.first_and_count(
-        ActionPlanItem.objects.overdue(today).order_by("target_date", "pk"),
+    actions = reads.overdue_and_due(
+        today,
         ActionPlanItem.objects.select_related("recommendation__review", "owner").only(*ACTION_LINE),
         reads.DASHBOARD_LIST_LENGTH,
     )
@@ -73,13 +73,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         reads.DASHBOARD_LIST_LENGTH,
         values=("latest_update_date", "last_meeting_date"),
     )
-    # Read whole (the list runs up to the next meetings, so it stays short), in one query.
-    due_before_meeting = list(
-        ActionPlanItem.objects.due_before_next_meeting(today)
-        .select_related("recommendation__review", "owner")
-        .only(*ACTION_LINE)
-        .order_by("target_date", "pk")
-    )
     status_counts = Counter(
         dict(Recommendation.objects.values_list("status").annotate(n=Count("pk")).order_by())
     )
@@ -87,8 +80,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "today": today,
         "responses_due": [r for r in awaiting if r.days_left >= 0],
         "responses_overdue": [r for r in awaiting if r.days_left < 0],
-        "overdue_actions": overdue_actions,
-        "overdue_action_count": overdue_action_count,
+        "overdue_actions": actions.overdue,
+        "overdue_action_count": actions.overdue_count,
         "not_updated": not_updated,
         "not_updated_count": not_updated_count,
         "chart": (chart := reads.status_chart(status_counts)),
@@ -97,8 +90,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "upcoming_meetings": Meeting.objects.filter(date__gte=today)
         .select_related("committee")
         .order_by("date", "pk")[:8],
-        "due_before_meeting": due_before_meeting[: reads.DASHBOARD_LIST_LENGTH],
-        "due_before_meeting_count": len(due_before_meeting),
+        "due_before_meeting": actions.due,
+        "due_before_meeting_count": actions.due_count,
     }
     if is_councillor(request.user):
         last_met, theirs = reads.committees_last_met(request.user, today)

@@ -37,6 +37,7 @@ RECOMMENDATION_LINE = (
     "status",
     "review__id",
     "review__title",
+    "responsible_body__id",
     "lead_officer__id",
     "lead_officer__user_id",
 )
