@@ -214,6 +214,7 @@ VIEW_MODULES = [
     "recommendations/views/recommendations.py",
     "recommendations/views/actions.py",
     "recommendations/views/meetings.py",
+    "recommendations/views/mine.py",
     "recommendations/reads.py",
     "recommendations/documents/views.py",
     "recommendations/documents/targets.py",
