@@ -7,7 +7,7 @@ from scrutiny.permissions import has_officer_record, is_register_editor
 def council(request):
     """The council's name, whether the user keeps the register (read lazily: only pages
     that show editing links ask, one query), and whether the account is an officer's (the
-    navigation then links to "My actions"; one query, on pages for a signed-in user)."""
+    navigation then links to "My actions"; read with the account, no query)."""
     return {
         "COUNCIL_NAME": settings.COUNCIL_NAME,
         "can_edit_register": SimpleLazyObject(lambda: is_register_editor(request.user)),

@@ -6,24 +6,14 @@
 - Councillors read; they may change nothing.
 """
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 
 from . import roles
 
 
-def _read_account(user) -> None:
-    """Read the user's roles and whether the account is an officer's, once, in one query
-    (a row per group, the officer joined to each), kept on the user for the request."""
-    if hasattr(user, "_role_names"):
-        return
-    rows = get_user_model().objects.filter(pk=user.pk).values_list("groups__name", "officer__id")
-    user._role_names = {name for name, _ in rows if name}
-    user._has_officer_record = any(officer for _, officer in rows)
-
-
 def _groups(user) -> set[str]:
-    _read_account(user)
+    if not hasattr(user, "_role_names"):
+        user._role_names = set(user.groups.values_list("name", flat=True))
     return user._role_names
 
 
@@ -41,12 +31,10 @@ def is_lead_officer(user) -> bool:
 
 
 def has_officer_record(user) -> bool:
-    """Whether the account belongs to an officer in the register (read with its roles): they
-    have "My actions", the actions they own and the recommendations they lead."""
-    if not user.is_authenticated:
-        return False
-    _read_account(user)
-    return user._has_officer_record
+    """Whether the account belongs to an officer in the register: they have "My actions",
+    the actions they own and the recommendations they lead. No query for the signed-in user
+    (``scrutiny.auth.AccountBackend`` reads the officer with the account)."""
+    return user.is_authenticated and hasattr(user, "officer")
 
 
 def is_councillor(user) -> bool:

@@ -6,12 +6,16 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from recommendations.models import ActionPlanItem, Recommendation
 from recommendations.services import recommendation_archive, recommendation_close
 from reviews.models import Meeting, Officer
 from scrutiny.formats import british_date
+
+from .conftest import make_user
 
 MY_ACTIONS = "/my-actions/"
 
@@ -165,3 +169,17 @@ def test_an_unknown_owner_is_refused_with_a_message(client, demo, councillor_use
     response = client.get("/recommendations/?owner=999999")
     assert response.status_code == 400
     assert "Select an action owner from the list." in response.content.decode()
+
+
+def test_the_navigation_link_costs_no_query(client, sophie, lead_officer_user):
+    """The account is read with its officer (scrutiny.auth.AccountBackend): a page costs the
+    same for an officer, who sees the link, as for an account without an officer record."""
+    counts = {}
+    for user in (lead_officer_user, make_user("unlinked", "Lead officers")):
+        client.force_login(user)
+        client.get("/meetings/")
+        with CaptureQueriesContext(connection) as ctx:
+            html = client.get("/meetings/").content.decode()
+        counts[user.username] = len(ctx.captured_queries)
+        assert (f'href="{MY_ACTIONS}"' in html) == (user == lead_officer_user)
+    assert counts["lo"] == counts["unlinked"], counts
