@@ -112,3 +112,28 @@ def test_the_committees_that_also_monitor_a_review_migrate_both_ways():
     assert back.get_model("reviews", "Review").objects.get(pk=review.pk).title == "Shared services"
     migrate(latest())
     assert tables <= set(connection.introspection.table_names())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_councillors_account_and_committees_migrate_both_ways():
+    """reviews 0004 adds a councillor's account and committees (with the committees' history
+    table); councillors keep their names and roles both ways, linked to nothing at first."""
+    tables = {"reviews_councillor_committees", "reviews_historicalcouncillor_committees"}
+    before = ("reviews", "0003_review_monitoring_committees")
+    old = migrate([before])
+    assert not tables & set(connection.introspection.table_names())
+    Councillor = old.get_model("reviews", "Councillor")
+    peter = Councillor.objects.create(name="Peter Southgate", role="Chair", version=1)
+
+    new = migrate(latest())
+    assert tables <= set(connection.introspection.table_names())
+    linked = new.get_model("reviews", "Councillor").objects.get(pk=peter.pk)
+    assert linked.user_id is None and list(linked.committees.all()) == []
+    osc = new.get_model("reviews", "Committee").objects.create(name="OSC", kind="scrutiny")
+    linked.committees.add(osc.pk)
+
+    back = migrate([before])
+    assert not tables & set(connection.introspection.table_names())
+    kept = back.get_model("reviews", "Councillor").objects.get(pk=peter.pk)
+    assert (kept.name, kept.role) == ("Peter Southgate", "Chair")
+    migrate(latest())

@@ -2,7 +2,6 @@
 the rows stack, each cell labelled with its column's heading, the page never scrolls sideways,
 and "Skip to results" moves the keyboard's focus past the filters to the results."""
 
-
 import pytest
 from playwright.sync_api import expect
 
