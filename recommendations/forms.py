@@ -282,6 +282,9 @@ class ReviseTargetForm(GovukForm):
 
     def __init__(self, *args, first_target=False, timeline: str = "", **kwargs):
         super().__init__(*args, **kwargs)
+        # The script offers "By" and the date only while the box still holds this (or its own
+        # offer), never over words the officer typed.
+        self.fields["timeline"].widget.attrs["data-timeline-now"] = timeline
         self.fields["timeline"].help_text = (
             (f"Now “{timeline}”. " if timeline else "")
             + "Change it to match the new date, for example “By 31 March 2027”, or leave it "

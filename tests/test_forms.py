@@ -626,6 +626,7 @@ class TestActionForms(FormTestCase):
         page = self.client.get(url).content.decode()
         assert f"Now “{action.timeline}”" in page
         assert 'data-module="app-timeline-from-date"' in page  # the script's hook
+        assert f'data-timeline-now="{action.timeline}"' in page  # what it may write over
         assert self.form(url)["timeline"] == action.timeline  # starts as it stands
         new = {"new_date_0": "31", "new_date_1": "3", "new_date_2": "2027"}
         # Left empty: "By" and the new date.

@@ -35,6 +35,8 @@ import(builtFile('data-govuk-frontend', '../build/govuk-frontend.min.js'))
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August',
   'September', 'October', 'November', 'December']
 
+const OFFER = new RegExp('^By \\d{1,2} (' + MONTHS.join('|') + ') \\d{4}$')
+
 function timelineFromDate (timeline) {
   const form = timeline.form
   if (!form) return
@@ -42,15 +44,22 @@ function timelineFromDate (timeline) {
     return form.querySelector('[name="new_date_' + i + '"]')
   })
   if (parts.some(function (part) { return !part })) return
-  let written = false
-  timeline.addEventListener('input', function () { written = true })
+  // Offer only over the timeline in force (or an empty box, or the last offer): never over
+  // words the officer typed, here or before the page came back with a message.
+  let offered = null
+  function untouched () {
+    const value = timeline.value.trim()
+    return value === '' || value === offered || OFFER.test(value) ||
+      value === (timeline.getAttribute('data-timeline-now') || '').trim()
+  }
   function offer () {
-    if (written) return
+    if (!untouched()) return
     const [day, month, year] = parts.map(function (part) { return Number(part.value.trim()) })
     const date = new Date(year, month - 1, day)
     if (year < 1000 || date.getFullYear() !== year || date.getMonth() !== month - 1 ||
         date.getDate() !== day) return
-    timeline.value = 'By ' + day + ' ' + MONTHS[month - 1] + ' ' + year
+    offered = 'By ' + day + ' ' + MONTHS[month - 1] + ' ' + year
+    timeline.value = offered
   }
   parts.forEach(function (part) { part.addEventListener('input', offer) })
 }
