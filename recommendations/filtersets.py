@@ -3,6 +3,7 @@ the PDF tracker of the same selection."""
 
 import django_filters
 from django import forms
+from django.core.exceptions import EmptyResultSet
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -92,11 +93,18 @@ class YearChoicesMixin:
         count, then query, each model choice field). The query is an ordinary one: iterating
         ``field.choices`` would use ``QuerySet.iterator()``, on PostgreSQL a server-side
         cursor and three round trips for a list of a few hundred names."""
+        read: dict[str, list] = {}  # two selects of the same records share one query
         for field in self.form.fields.values():
             if hasattr(field, "queryset"):
                 iterator = field.iterator(field)
                 empty = [("", field.empty_label)] if field.empty_label is not None else []
-                field._choices = empty + [iterator.choice(obj) for obj in field.queryset]
+                try:
+                    key = str(field.queryset.query)
+                except EmptyResultSet:  # ``none()``: nothing to share
+                    key = str(id(field))
+                if key not in read:
+                    read[key] = list(field.queryset)
+                field._choices = empty + [iterator.choice(obj) for obj in read[key]]
 
 
 class RecommendationFilterSet(YearChoicesMixin, django_filters.FilterSet):
@@ -142,6 +150,14 @@ class RecommendationFilterSet(YearChoicesMixin, django_filters.FilterSet):
         queryset=Officer.objects.only("pk", "name", "job_title"),
         empty_label="Any lead officer",
         error_messages={"invalid_choice": "Select a lead officer from the list."},
+    )
+    owner = django_filters.ModelChoiceFilter(
+        queryset=Officer.objects.only("pk", "name", "job_title"),
+        method="filter_owner",
+        label="Action owner",
+        empty_label="Any action owner",
+        help_text="Recommendations with an action this officer owns",
+        error_messages={"invalid_choice": "Select an action owner from the list."},
     )
     overdue = StrictBooleanFilter(method="filter_overdue", label="Only with overdue actions")
     year = YearFilter(field_name="review__municipal_year")
@@ -192,6 +208,12 @@ class RecommendationFilterSet(YearChoicesMixin, django_filters.FilterSet):
 
     def filter_decision(self, queryset, name, value):
         return queryset.filter(decision="" if value == AWAITING else value)
+
+    def filter_owner(self, queryset, name, value):
+        """Recommendations with an action ``value`` owns (each once, however many)."""
+        return queryset.filter(
+            pk__in=ActionPlanItem.objects.filter(owner=value).values("recommendation_id")
+        )
 
     def filter_overdue(self, queryset, name, value):
         if not value:

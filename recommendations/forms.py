@@ -363,21 +363,52 @@ class ActionForm(AuditedForm):
             del self.fields["number"]
 
 
+def timeline_for(day) -> str:
+    """The timeline a target date suggests, as a council writes it: "By 31 March 2027"."""
+    return f"By {british_date(day)}"
+
+
 class ReviseTargetForm(GovukForm):
+    """A new target date for an action, with the reason, and the timeline the plan prints:
+    offered as "By" and the new date, which the officer may keep or change (the page's script
+    fills it in as the date is typed; left empty, it is filled in on saving). It starts as
+    the timeline now in force."""
+
     new_date = GovukDateField(label="New target date")
     reason = forms.CharField(
         label="Reason the target date has to change",
         widget=forms.Textarea(attrs={"rows": 3}),
         validators=[_text_limit(2000)],
     )
+    timeline = forms.CharField(
+        label="Timeline (as the action plan will print it)",
+        required=False,
+        max_length=200,
+        validators=[_text_limit(200)],
+        widget=forms.TextInput(attrs={"data-module": "app-timeline-from-date"}),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, first_target=False, **kwargs):
+    def __init__(self, *args, first_target=False, timeline: str = "", **kwargs):
         super().__init__(*args, **kwargs)
+        # The script offers "By" and the date only while the box still holds this (or its own
+        # offer), never over words the officer typed.
+        self.fields["timeline"].widget.attrs["data-timeline-now"] = timeline
+        self.fields["timeline"].help_text = (
+            (f"Now “{timeline}”. " if timeline else "")
+            + "Change it to match the new date, for example “By 31 March 2027”, or leave it "
+            "empty to print “By” and the new date."
+        )
         if first_target:  # setting the first target needs no reason
             self.fields["new_date"].label = "Target date"
             self.fields["reason"].required = False
             self.fields["reason"].label = "Note (optional)"
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("new_date") and not cleaned.get("timeline", "").strip():
+            cleaned["timeline"] = timeline_for(cleaned["new_date"])
+        return cleaned
 
 
 def _author_choice(officer: Officer) -> str:

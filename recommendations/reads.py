@@ -6,12 +6,13 @@ Each function reads what one part of a page needs, pinned by tests/test_query_co
 
 import datetime
 from collections import Counter
+from collections.abc import Callable
 from typing import NamedTuple
 
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import BooleanField, Case, ExpressionWrapper, Max, Q, When
 from django.urls import reverse
 
-from reviews.models import Meeting, Review
+from reviews.models import CommitteeKind, Councillor, Meeting, Review
 from scrutiny.formats import british_date
 
 from .models import (
@@ -37,9 +38,11 @@ class Change(NamedTuple):
     url: str | None
 
 
-def recent_changes(limit: int = 12) -> list[Change]:
+def recent_changes(limit: int = 12, where: Callable[[type], Q] | None = None) -> list[Change]:
     """The latest changes across the register, with who made them (four queries, read as
-    plain values: only what a line of the list shows, not the records' long texts)."""
+    plain values: only what a line of the list shows, not the records' long texts).
+    ``where`` gives, for each model (Review, Recommendation, ActionPlanItem, Update), a
+    condition on its history rows: only those changes are listed."""
     sources = [
         (Review, ("title",), "Review", lambda row: row["title"], "review_detail", "id"),
         (
@@ -69,7 +72,8 @@ def recent_changes(limit: int = 12) -> list[Change]:
     ]
     rows = []
     for model, fields, *describe in sources:
-        for row in model.history.values(
+        history = model.history.filter(where(model)) if where else model.history.all()
+        for row in history.values(
             "id",
             "history_date",
             "history_type",
@@ -93,6 +97,61 @@ def recent_changes(limit: int = 12) -> list[Change]:
         )
         for row, kind, label, url_name, key in rows[:limit]
     ]
+
+
+class LastMet(NamedTuple):
+    """When a committee last met (on or before today)."""
+
+    committee_id: int
+    name: str
+    date: datetime.date
+
+
+def committees_last_met(user, today: datetime.date) -> tuple[list[LastMet], bool]:
+    """When the committees a councillor sits on last met, and True; for an account linked to
+    no councillor, or one whose committees have not met yet, when each scrutiny committee
+    last met, and False. One query."""
+    theirs = Councillor.committees.through.objects.filter(councillor__user=user).values(
+        "committee_id"
+    )
+    rows = (
+        Meeting.objects.filter(date__lte=today)
+        .filter(Q(committee__kind=CommitteeKind.SCRUTINY) | Q(committee_id__in=theirs))
+        .values("committee_id", "committee__name")
+        .annotate(
+            last=Max("date"),
+            mine=Max(Case(When(committee_id__in=theirs, then=1), default=0)),
+            scrutiny=Max(Case(When(committee__kind=CommitteeKind.SCRUTINY, then=1), default=0)),
+        )
+        .order_by("committee__name", "committee_id")
+    )
+    rows = list(rows)
+    mine = [row for row in rows if row["mine"]]
+    chosen = mine or [row for row in rows if row["scrutiny"]]
+    return [
+        LastMet(row["committee_id"], row["committee__name"], row["last"]) for row in chosen
+    ], bool(mine)
+
+
+def changes_since_committees_met(last_met: list[LastMet], limit: int = 20) -> list[Change]:
+    """The latest changes to the reviews each committee monitors (as commissioning committee
+    or named as also monitoring them), made after the day it last met: what a councillor
+    asks about at the next meeting. Four queries, however many committees."""
+    if not last_met:
+        return []
+    nothing = Q(pk__in=[])
+    conditions = {Review: nothing, Recommendation: nothing, ActionPlanItem: nothing}
+    for met in last_met:
+        monitored = Review.objects.filter(
+            Q(commissioning_committee=met.committee_id) | Q(monitoring_committees=met.committee_id)
+        ).values("pk")
+        on_them = Recommendation.objects.filter(review__in=monitored).values("pk")
+        after = Q(history_date__gt=end_of_day(met.date))
+        conditions[Review] |= Q(id__in=monitored) & after
+        conditions[Recommendation] |= Q(review_id__in=monitored) & after
+        conditions[ActionPlanItem] |= Q(recommendation_id__in=on_them) & after
+    conditions[Update] = conditions[ActionPlanItem]  # both hang off a recommendation
+    return recent_changes(limit, where=conditions.__getitem__)
 
 
 def person_name(row: dict) -> str:
@@ -153,6 +212,45 @@ def first_and_count(matching, rows, length: int, values: tuple[str, ...] = ()) -
                 setattr(record, name, value)
             shown.append(record)
     return shown, len(matches)
+
+
+class ActionLists(NamedTuple):
+    """The dashboard's two lists of actions: overdue, and due by the next meeting."""
+
+    overdue: list
+    overdue_count: int
+    due: list
+    due_count: int
+
+
+NEXT_MEETING = ("next_meeting_id", "next_meeting_date", "next_meeting_committee")
+
+
+def overdue_and_due(today: datetime.date, rows, length: int) -> ActionLists:
+    """The overdue actions (most overdue first) and those due by the next meeting of a
+    committee monitoring their review (soonest first), the first ``length`` of each, and how
+    many of each there are: two queries, the keys of both lists, then the lines shown (read
+    from ``rows``, a plain query of what a line shows)."""
+    matches = list(
+        ActionPlanItem.objects.overdue_or_due_before_next_meeting(today)
+        .order_by("target_date", "pk")
+        .values_list("pk", "target_date", *NEXT_MEETING)
+    )
+    overdue = [match for match in matches if match[1] < today]
+    due = [match for match in matches if match[1] >= today]
+    records = rows.in_bulk([match[0] for match in overdue[:length] + due[:length]])
+
+    def lines(found: list, values: tuple[str, ...] = ()) -> list:
+        shown = []
+        for pk, _, *extra in found[:length]:
+            if pk in records:  # not deleted in between
+                record = records[pk]
+                for name, value in zip(values, extra, strict=False):
+                    setattr(record, name, value)
+                shown.append(record)
+        return shown
+
+    return ActionLists(lines(overdue), len(overdue), lines(due, NEXT_MEETING), len(due))
 
 
 class StatusRow(NamedTuple):

@@ -2,10 +2,12 @@
 
 from django.urls import path
 
-from .views import actions, dashboard, meetings, paste, people, recommendations, reviews
+from .views import actions, dashboard, meetings, mine, paste, people, recommendations, reviews
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
+    # A signed-in officer's own actions and the recommendations they lead.
+    path("my-actions/", mine.my_actions, name="my_actions"),
     # Reviews: the register, a review and its history; setting one up; its recommendations
     # pasted from the report; the executive's response to all of them.
     path("reviews/", reviews.review_list, name="review_list"),

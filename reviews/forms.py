@@ -72,7 +72,16 @@ class PartnerOrganisationForm(AuditedForm):
 class CouncillorForm(AuditedForm):
     class Meta:
         model = Councillor
-        fields = ["name", "role", "party", "ward"]
+        fields = ["name", "role", "party", "ward", "committees"]
+        widgets = {"committees": forms.CheckboxSelectMultiple}
+        help_texts = {
+            "committees": "A councillor's dashboard shows what changed since these committees "
+            "last met. Their user account is linked by an administrator."
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["committees"].queryset = Committee.objects.all()
 
 
 class ReviewForm(AuditedForm):

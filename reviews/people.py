@@ -18,6 +18,7 @@ from scrutiny.services import record_saver
 
 from .forms import AgendaItemForm, CouncillorForm, OfficerForm, PartnerOrganisationForm
 from .models import AgendaItem, Councillor, Meeting, Officer, PartnerOrganisation
+from .services import councillor_set_committees
 
 PAGE_SIZE = 50
 
@@ -80,6 +81,7 @@ def _edit(
     back_url: str,
     success_url: str | None = None,
     success_message: str = "Saved {obj}.",
+    save=None,
     **context,
 ) -> HttpResponse:
     """The page of a form that adds or edits one record of people or agendas (scrutiny
@@ -94,7 +96,7 @@ def _edit(
         context={"heading": heading, "back_url": back_url, **context},
         success_url=back_url if success_url is None else success_url,
         success_message=success_message,
-        save=record_saver(request.user),
+        save=save or record_saver(request.user),
     )
 
 
@@ -120,12 +122,23 @@ def officer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def councillor_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     require_register_editor(request.user)
     councillor = get_object_or_404(Councillor, pk=pk) if pk else Councillor()
+
+    def save(*, form, record, reason):
+        return councillor_set_committees(
+            councillor=record,
+            committees=list(form.cleaned_data["committees"]),
+            user=request.user,
+            reason=reason,
+            version=form.seen_version,
+        )
+
     return _edit(
         request,
         councillor,
         CouncillorForm,
         heading=f"Edit {councillor}" if pk else "Add a councillor",
         back_url=reverse("councillor_list"),
+        save=save,
     )
 
 

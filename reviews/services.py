@@ -127,3 +127,34 @@ def review_extend_deadline(
         review.full_clean()
         review.save(reason=reason or extension_reason.strip())
     return review
+
+
+def councillor_set_committees(
+    *,
+    councillor: Councillor,
+    committees: list[Committee],
+    user,
+    reason: str = "",
+    version: int | None = None,
+) -> Councillor:
+    """Save ``councillor`` (new, or edited in memory by a form) with the committees they sit
+    on (their dashboard shows what changed since those committees last met). One history row
+    holds the new set, with ``reason``; a new councillor's first row is their record as
+    added, and a second one holds the committees, if any."""
+    with transaction.atomic(), acting_as(user):
+        if councillor.pk is None:
+            councillor.full_clean()
+            councillor.save(reason=reason)
+            if not committees:
+                return councillor
+            version = councillor.version
+        councillor.version = lock_for_edit(Councillor, councillor.pk, version).version
+        councillor.full_clean()
+        # Set before the save, quietly, so the save's one history row holds the new set.
+        councillor.skip_history_when_saving = True  # django-simple-history's switch
+        try:
+            councillor.committees.set(committees)
+        finally:
+            del councillor.skip_history_when_saving
+        councillor.save(reason=reason)
+    return councillor

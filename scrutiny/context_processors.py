@@ -1,13 +1,15 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from scrutiny.permissions import is_register_editor
+from scrutiny.permissions import has_officer_record, is_register_editor
 
 
 def council(request):
-    """The council's name, and whether the user keeps the register (read lazily: only pages
-    that show editing links ask, one query)."""
+    """The council's name, whether the user keeps the register (read lazily: only pages
+    that show editing links ask, one query), and whether the account is an officer's (the
+    navigation then links to "My actions"; read with the account, no query)."""
     return {
         "COUNCIL_NAME": settings.COUNCIL_NAME,
         "can_edit_register": SimpleLazyObject(lambda: is_register_editor(request.user)),
+        "has_officer_record": SimpleLazyObject(lambda: has_officer_record(request.user)),
     }

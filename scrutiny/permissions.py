@@ -32,6 +32,17 @@ def is_lead_officer(user) -> bool:
     return user.is_authenticated and roles.LEAD_OFFICER in _groups(user)
 
 
+def has_officer_record(user) -> bool:
+    """Whether the account belongs to an officer in the register: they have "My actions",
+    the actions they own and the recommendations they lead. No query for the signed-in user
+    (``scrutiny.auth.AccountBackend`` reads the officer with the account)."""
+    return user.is_authenticated and hasattr(user, "officer")
+
+
+def is_councillor(user) -> bool:
+    return user.is_authenticated and roles.COUNCILLOR in _groups(user)
+
+
 def can_publish(user) -> bool:
     """Publishing a committee document to a meeting (keeping the copy that went to it) is
     keeping the register: scrutiny officers and administrators, while their account is active."""

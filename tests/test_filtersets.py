@@ -54,6 +54,39 @@ def test_filter_by_lead_officer(demo):
     assert refs(f"lead_officer={ged.pk}") == merton16()
 
 
+def test_filter_by_action_owner(demo):
+    """Sophie Ellis leads no recommendation but owns the Merton 2016 actions: the owner filter
+    finds each recommendation once, however many of its actions she owns."""
+    sophie = Officer.objects.get(name="Sophie Ellis")
+    owned = set(
+        ActionPlanItem.objects.filter(owner=sophie).values_list(
+            "recommendation__reference", flat=True
+        )
+    )
+    assert refs(f"lead_officer={sophie.pk}") == set()
+    assert refs(f"owner={sophie.pk}") == owned == merton16()
+    r1 = Recommendation.objects.get(reference="2016/17 R1")
+    ActionPlanItem(recommendation=r1, number=2, action="Second", owner=sophie).save()
+    fs = RecommendationFilterSet(
+        QueryDict(f"owner={sophie.pk}"), queryset=Recommendation.objects.for_register()
+    )
+    assert fs.is_valid() and fs.qs.count() == 8
+    ged = Officer.objects.get(name="Ged Curran")
+    assert refs(f"owner={sophie.pk}&lead_officer={ged.pk}") == merton16()
+
+
+def test_the_officer_selects_share_one_query(demo, django_assert_num_queries):
+    fs = RecommendationFilterSet(QueryDict(""), queryset=Recommendation.objects.for_register())
+    # Reviews, committees (for the committee and the responsible body), officers (for the
+    # lead officer and the action owner).
+    with django_assert_num_queries(3):
+        fs.read_choices_once()
+    owners = list(fs.form.fields["owner"].choices)
+    leads = list(fs.form.fields["lead_officer"].choices)
+    assert owners[0] == ("", "Any action owner") and leads[0] == ("", "Any lead officer")
+    assert owners[1:] == leads[1:] and len(owners) == Officer.objects.count() + 1
+
+
 def test_filter_overdue(demo):
     # June, July, August and Late 2017 targets, not achieved: R1, R2, R4 and R6.
     assert refs("overdue=true") == {"2016/17 R1", "2016/17 R2", "2016/17 R4", "2016/17 R6"}

@@ -194,7 +194,14 @@ OFFICER = {
     **REASON,
 }
 PARTNER = {"name": texts, "kind": choices(PartnerKind.values), "description": texts, **REASON}
-COUNCILLOR = {"name": texts, "role": texts, "party": texts, "ward": texts, **REASON}
+COUNCILLOR = {
+    "name": texts,
+    "role": texts,
+    "party": texts,
+    "ward": texts,
+    "committees": st.lists(ids, max_size=4),
+    **REASON,
+}
 AGENDA_ITEM = {
     "reference": st.one_of(texts, st.sampled_from(["4", "7a", ""])),
     "title": texts,
@@ -223,7 +230,7 @@ SPECS = {
     "recommendation_archive": {"reason": texts, **VERSION},
     "action_create": ACTION,
     "action_edit": {**ACTION, **VERSION},
-    "action_revise_target": {**date("new_date"), "reason": texts, **VERSION},
+    "action_revise_target": {**date("new_date"), "reason": texts, "timeline": texts, **VERSION},
     "action_remove": {"reason": texts, **VERSION},
     "update_create": {
         "action": ids,

@@ -687,6 +687,46 @@ class TestActionForms(FormTestCase):
         assert revision.reason == "Waiting for the new finance system."
         assert action.history.first().history_change_reason == revision.reason
 
+    def test_revising_a_target_date_offers_the_timeline_by_the_new_date(self):
+        url = reverse("action_revise_target", args=[self.w.own_action])
+        action = ActionPlanItem.objects.get(pk=self.w.own_action)
+        page = self.client.get(url).content.decode()
+        assert f"Now “{action.timeline}”" in page
+        assert 'data-module="app-timeline-from-date"' in page  # the script's hook
+        assert f'data-timeline-now="{action.timeline}"' in page  # what it may write over
+        assert self.form(url)["timeline"] == action.timeline  # starts as it stands
+        new = {"new_date_0": "31", "new_date_1": "3", "new_date_2": "2027"}
+        # Left empty: "By" and the new date.
+        response = self.send(url, {**new, "reason": "Partner's timetable", "timeline": ""})
+        self.assert_saved(response, "Revised the target date of action 1.")
+        action.refresh_from_db()
+        assert action.timeline == "By 31 March 2027"
+        assert action.history.first().history_change_reason == "Partner's timetable"
+        # Changed by the officer: their words, with the date, in one history row.
+        count = action.history.count()
+        new = {"new_date_0": "30", "new_date_1": "6", "new_date_2": "2027"}
+        response = self.send(url, {**new, "reason": "Later", "timeline": "Summer 2027"})
+        self.assert_saved(response, "Revised the target date of action 1.")
+        action.refresh_from_db()
+        assert (action.timeline, action.target_date) == ("Summer 2027", datetime.date(2027, 6, 30))
+        assert action.history.count() == count + 1
+
+    def test_a_timeline_too_long_is_refused_and_nothing_changes(self):
+        url = reverse("action_revise_target", args=[self.w.own_action])
+        before = snapshot()
+        response = self.send(
+            url,
+            {
+                "new_date_0": "31",
+                "new_date_1": "3",
+                "new_date_2": "2027",
+                "reason": "More time",
+                "timeline": "x" * 201,
+            },
+        )
+        self.assert_refused(response, "Keep this to 200 characters or fewer.")
+        assert not changed(before, snapshot())
+
     def test_remove_an_action_needs_a_reason_and_the_history_keeps_it(self):
         action = self.r3().actions.get()
         url = reverse("action_remove", args=[action.pk])

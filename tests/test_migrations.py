@@ -356,3 +356,28 @@ def test_todays_statuses_carry_to_the_councils_key_and_hand_set_ends_are_let_go(
     migrate(BEFORE_KEY)  # and back: the statuses stay as they are
     assert "recommendations_statuskeyentry" not in connection.introspection.table_names()
     migrate(latest())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_councillors_account_and_committees_migrate_both_ways():
+    """reviews 0006 adds a councillor's account and committees (with the committees' history
+    table); councillors keep their names and roles both ways, linked to nothing at first."""
+    tables = {"reviews_councillor_committees", "reviews_historicalcouncillor_committees"}
+    before = ("reviews", "0003_review_monitoring_committees")
+    old = migrate([before])
+    assert not tables & set(connection.introspection.table_names())
+    Councillor = old.get_model("reviews", "Councillor")
+    peter = Councillor.objects.create(name="Peter Southgate", role="Chair", version=1)
+
+    new = migrate(latest())
+    assert tables <= set(connection.introspection.table_names())
+    linked = new.get_model("reviews", "Councillor").objects.get(pk=peter.pk)
+    assert linked.user_id is None and list(linked.committees.all()) == []
+    osc = new.get_model("reviews", "Committee").objects.create(name="OSC", kind="scrutiny")
+    linked.committees.add(osc.pk)
+
+    back = migrate([before])
+    assert not tables & set(connection.introspection.table_names())
+    kept = back.get_model("reviews", "Councillor").objects.get(pk=peter.pk)
+    assert (kept.name, kept.role) == ("Peter Southgate", "Chair")
+    migrate(latest())

@@ -301,3 +301,28 @@ class TestAgendaItems(FormTestCase):
         self.assert_saved(response, "Saved Agenda item 5")
         html = self.client.get(reverse("agenda_item_history", args=[item.pk])).content.decode()
         assert "Numbered as in the published agenda" in html
+
+
+def test_a_scrutiny_officer_keeps_the_committees_a_councillor_sits_on(client, demo, officer_user):
+    """The councillor's dashboard reads the committees they sit on: the councillor form keeps
+    them, in one history row with the councillor's record, for a new councillor too."""
+    from reviews.models import Committee
+
+    osc = Committee.objects.get(name="Merton Overview and Scrutiny Commission")
+    client.force_login(officer_user)
+    response = client.post(
+        reverse("councillor_create"),
+        {"name": "Ann New", "role": "Member", "committees": [osc.pk]},
+    )
+    assert response.status_code == 302
+    ann = Councillor.objects.get(name="Ann New")
+    assert list(ann.committees.all()) == [osc]
+    assert list(ann.history.first().committees.values_list("committee_id", flat=True)) == [osc.pk]
+
+    url = reverse("councillor_edit", args=[ann.pk])
+    data = {"name": "Ann New", "role": "Member", "version": ann.version, "committees": []}
+    assert client.post(url, {**data, "change_reason": "Left the Commission"}).status_code == 302
+    assert not Councillor.objects.get(pk=ann.pk).committees.exists()
+    assert Councillor.objects.get(pk=ann.pk).history.first().history_change_reason == (
+        "Left the Commission"
+    )

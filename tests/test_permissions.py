@@ -419,6 +419,7 @@ WRITE_URLS = {
 
 READ_URLS = {
     "dashboard": ("dashboard", lambda w: []),
+    "my_actions": ("my_actions", lambda w: []),
     "review_list": ("review_list", lambda w: []),
     "review_detail": ("review_detail", lambda w: [w.merton]),
     "review_history": ("review_history", lambda w: [w.merton]),

@@ -458,6 +458,46 @@ def test_setting_the_first_target_needs_no_reason(rec, officer_user):
     assert action.target_revision_count == 0
 
 
+def test_a_revision_can_bring_the_timeline_with_it_in_the_same_save(rec, officer_user):
+    action = ActionPlanItem.objects.create(
+        recommendation=rec, action="A", timeline="June 2017", target_date=D(2017, 6, 30)
+    )
+    action_revise_target_date(
+        action=action,
+        new_date=D(2027, 3, 31),
+        reason="The partner asked for more time",
+        timeline=" By 31 March 2027 ",
+        user=officer_user,
+    )
+    action.refresh_from_db()
+    assert (action.target_date, action.timeline) == (D(2027, 3, 31), "By 31 March 2027")
+    newest, before = action.history.all()[:2]
+    assert newest.history_change_reason == "The partner asked for more time"
+    assert (before.timeline, newest.timeline) == ("June 2017", "By 31 March 2027")
+    # No timeline given: the council's wording stays as it was.
+    action_revise_target_date(
+        action=action, new_date=D(2027, 6, 30), reason="Later still", user=officer_user
+    )
+    action.refresh_from_db()
+    assert action.timeline == "By 31 March 2027"
+
+
+def test_a_refused_revision_leaves_the_timeline_alone(rec, officer_user):
+    action = ActionPlanItem.objects.create(
+        recommendation=rec, action="A", timeline="June 2017", target_date=D(2017, 6, 30)
+    )
+    with pytest.raises(ValidationError):
+        action_revise_target_date(
+            action=action,
+            new_date=D(2027, 3, 31),
+            reason="",
+            timeline="By 31 March 2027",
+            user=officer_user,
+        )
+    assert ActionPlanItem.objects.get(pk=action.pk).timeline == "June 2017"
+    assert action.history.count() == 1
+
+
 def test_same_target_is_not_a_revision(rec, officer_user):
     action = ActionPlanItem.objects.create(
         recommendation=rec, action="A", target_date=D(2017, 6, 30)

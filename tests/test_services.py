@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from recommendations import services
 from recommendations.models import ActionPlanItem, Recommendation
-from reviews.models import Review
+from reviews.models import Committee, Councillor, Review
+from reviews.services import councillor_set_committees
 from scrutiny.editing import RecordGone, StaleEdit, lock_for_edit
 from scrutiny.services import record_save
 
@@ -214,6 +215,7 @@ VIEW_MODULES = [
     "recommendations/views/recommendations.py",
     "recommendations/views/actions.py",
     "recommendations/views/meetings.py",
+    "recommendations/views/mine.py",
     "recommendations/reads.py",
     "recommendations/documents/views.py",
     "recommendations/documents/targets.py",
@@ -243,3 +245,34 @@ def test_a_review_is_not_re_saved_by_a_signal(review):
     from django.db.models.signals import post_save
 
     assert not [r for r in post_save._live_receivers(Review)[0] if "recommendations" in str(r)]
+
+
+# --- a councillor's committees ------------------------------------------------------------------
+
+
+def test_a_councillors_committees_are_set_in_one_history_row_with_the_reason(demo, officer_user):
+    hamish = Councillor.objects.get(name="Hamish Badenoch")
+    osc = Committee.objects.get(short_name="OSC")
+    harrow = Committee.objects.get(short_name="O&S")
+    rows = hamish.history.count()
+    councillor_set_committees(
+        councillor=hamish,
+        committees=[osc, harrow],
+        user=officer_user,
+        reason="Appointed at the annual meeting",
+        version=hamish.version,
+    )
+    assert set(hamish.committees.all()) == {osc, harrow}
+    assert hamish.history.count() == rows + 1
+    row = hamish.history.first()
+    assert row.history_change_reason == "Appointed at the annual meeting"
+    assert row.history_user == officer_user
+    assert {c.committee_id for c in row.committees.all()} == {osc.pk, harrow.pk}
+    with pytest.raises(StaleEdit):
+        councillor_set_committees(
+            councillor=Councillor.objects.get(pk=hamish.pk),
+            committees=[],
+            user=officer_user,
+            version=hamish.version - 1,
+        )
+    assert set(Councillor.objects.get(pk=hamish.pk).committees.all()) == {osc, harrow}

@@ -24,6 +24,7 @@ from reviews.models import (
     Review,
     ReviewMember,
 )
+from reviews.services import councillor_set_committees
 from scrutiny.audit import acting_as, system_user
 from scrutiny.services import record_save
 
@@ -100,6 +101,8 @@ class DemoLoader:
         for c in d["committees"]:
             values = {"short_name": c["short_name"], "kind": c["kind"]}
             self.keys["committee"][c["key"]] = self.sync(Committee, {"name": c["name"]}, values)
+        for c in d["councillors"]:
+            self.seat_councillor(c)
         for m in d["meetings"]:
             meeting = self.sync(
                 Meeting,
@@ -134,6 +137,15 @@ class DemoLoader:
             for rec in r["recommendations"]:
                 self.load_recommendation(review, rec)
         return self.report
+
+    def seat_councillor(self, c: dict) -> None:
+        """The committees a councillor sits on, set only when they differ."""
+        councillor = self.keys["councillor"][c["key"]]
+        wanted = {self.ref("committee", key) for key in c.get("committees", [])}
+        if wanted != set(councillor.committees.all()):
+            councillor_set_committees(
+                councillor=councillor, committees=list(wanted), user=self.user, reason=REASON
+            )
 
     def load_review(self, r: dict) -> Review:
         meeting = lambda name: self.ref("meeting", r.get(name))  # noqa: E731
@@ -223,11 +235,11 @@ class DemoLoader:
                 user.set_password(account["password"])
                 user.save()
             user.groups.add(Group.objects.get_or_create(name=account["role"])[0])
-            if account.get("officer"):
-                officer = self.ref("officer", account["officer"])
-                if officer.user_id != user.pk:
-                    officer.user = user
-                    record_save(record=officer, user=self.user, reason=REASON)
+            for kind in ("officer", "councillor"):
+                person = self.ref(kind, account.get(kind))
+                if person is not None and person.user_id != user.pk:
+                    person.user = user
+                    record_save(record=person, user=self.user, reason=REASON)
             self.report.accounts.append(account)
             self.users[account["username"]] = user
 

@@ -56,12 +56,17 @@ def action_revise_target_date(
     new_date: datetime.date,
     reason: str,
     user,
+    timeline: str | None = None,
     version: int | None = None,
 ) -> ActionPlanItem:
     """Move an action's target date. The first target is kept; a revision needs a reason and
-    is recorded, so the slippage can be shown. Setting the first target needs no reason."""
+    is recorded, so the slippage can be shown. Setting the first target needs no reason.
+    ``timeline``, when given, replaces the timeline the plan prints ("By 31 March 2027"), in
+    the same save and with the same reason as the date."""
     with transaction.atomic(), acting_as(user):
         lock_for_edit(ActionPlanItem, action.pk, version)
+        if timeline is not None:
+            action.timeline = timeline.strip()
         if action.target_date is None:
             action.target_date = new_date
             action.full_clean()

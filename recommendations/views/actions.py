@@ -121,8 +121,9 @@ def action_revise_target(request: HttpRequest, pk: int) -> HttpResponse:
     action = _action_for_user(request, pk)
     form = ReviseTargetForm(
         request.POST or None,
-        initial={"version": action.version},
+        initial={"version": action.version, "timeline": action.timeline},
         first_target=action.target_date is None,
+        timeline=action.timeline,
     )
     if request.method == "POST" and form.is_valid():
         revised, refused = attempt(
@@ -132,6 +133,7 @@ def action_revise_target(request: HttpRequest, pk: int) -> HttpResponse:
                 action=action,
                 new_date=form.cleaned_data["new_date"],
                 reason=form.cleaned_data["reason"],
+                timeline=form.cleaned_data["timeline"],
                 user=request.user,
                 version=form.cleaned_data["version"],
             ),

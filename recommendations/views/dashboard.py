@@ -13,6 +13,7 @@ from reviews.models import (
     Review,
     ReviewStatus,
 )
+from scrutiny.permissions import is_councillor
 
 from .. import reads
 from ..models import (
@@ -20,9 +21,28 @@ from ..models import (
     Recommendation,
 )
 
+# What a line of the dashboard's lists of actions shows.
+ACTION_LINE = (
+    "id",
+    "action",
+    "timeline",
+    "target_date",
+    "status",
+    "owner__id",
+    "owner__name",
+    "recommendation__id",
+    "recommendation__number",
+    "recommendation__reference",
+    "recommendation__review__id",
+    "recommendation__review__title",
+)
+
 
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """What is due, overdue and changed. A councillor sees what changed since their
+    committees last met (each scrutiny committee, for an account linked to no councillor)
+    where others see the latest changes across the register."""
     today = timezone.localdate()
     awaiting = list(
         Review.objects.awaiting_response()
@@ -32,22 +52,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     for review in awaiting:
         review.days_left = review.days_to_response_deadline(today)
     awaiting.sort(key=lambda r: r.response_deadline)
-    overdue_actions, overdue_action_count = reads.first_and_count(
-        ActionPlanItem.objects.overdue(today).order_by("target_date", "pk"),
-        ActionPlanItem.objects.select_related("recommendation__review", "owner").only(
-            "id",
-            "action",
-            "timeline",
-            "target_date",
-            "status",
-            "owner__id",
-            "owner__name",
-            "recommendation__id",
-            "recommendation__number",
-            "recommendation__reference",
-            "recommendation__review__id",
-            "recommendation__review__title",
-        ),
+    actions = reads.overdue_and_due(
+        today,
+        ActionPlanItem.objects.select_related("recommendation__review", "owner").only(*ACTION_LINE),
         reads.DASHBOARD_LIST_LENGTH,
     )
     not_updated, not_updated_count = reads.first_and_count(
@@ -73,8 +80,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "today": today,
         "responses_due": [r for r in awaiting if r.days_left >= 0],
         "responses_overdue": [r for r in awaiting if r.days_left < 0],
-        "overdue_actions": overdue_actions,
-        "overdue_action_count": overdue_action_count,
+        "overdue_actions": actions.overdue,
+        "overdue_action_count": actions.overdue_count,
         "not_updated": not_updated,
         "not_updated_count": not_updated_count,
         "chart": (chart := reads.status_chart(status_counts)),
@@ -83,6 +90,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "upcoming_meetings": Meeting.objects.filter(date__gte=today)
         .select_related("committee")
         .order_by("date", "pk")[:8],
-        "recent_changes": reads.recent_changes(),
+        "due_before_meeting": actions.due,
+        "due_before_meeting_count": actions.due_count,
     }
+    if is_councillor(request.user):
+        last_met, theirs = reads.committees_last_met(request.user, today)
+        context["last_met"] = last_met
+        context["last_met_theirs"] = theirs
+        context["changes_since_met"] = reads.changes_since_committees_met(last_met)
+    else:
+        context["recent_changes"] = reads.recent_changes()
     return render(request, "recommendations/dashboard.html", context)

@@ -98,7 +98,11 @@ class Officer(AuditedModel):
 
 
 class Councillor(AuditedModel):
-    """An elected member: chairs and members of reviews, lead Cabinet Members."""
+    """An elected member: chairs and members of reviews, lead Cabinet Members.
+
+    Linked to a user account where the councillor signs in, and to the committees they sit
+    on: their dashboard shows what changed since those committees last met.
+    """
 
     name = models.CharField(max_length=200, help_text='Without the title: "Peter Southgate".')
     role = models.CharField(
@@ -106,6 +110,24 @@ class Councillor(AuditedModel):
     )
     party = models.CharField(max_length=200, blank=True)
     ward = models.CharField(max_length=200, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="councillor",
+        verbose_name="user account",
+        help_text="The account the councillor signs in with, if any.",
+    )
+    committees = models.ManyToManyField(
+        "reviews.Committee",
+        blank=True,
+        related_name="councillors",
+        verbose_name="committees the councillor sits on",
+    )
+
+    # The history keeps the committees with each row (as a review's monitoring committees).
+    _history_m2m_fields = ["committees"]
 
     class Meta:
         ordering = ["name", "pk"]

@@ -328,7 +328,11 @@ def test_officer_sets_up_a_review_lead_officer_updates_councillor_reads(page, ur
     # The demonstration data was recorded by the system user: only the lead officer's update
     # is by Sophie Ellis. It is dated today (the form's default).
     today = timezone.localdate()
-    recent = page.get_by_role("heading", name="Recent changes").locator("xpath=..")
+    # The councillor sits on Merton's Commission: the update is among what changed since
+    # it last met.
+    recent = page.get_by_role("heading", name="Changed since your committee last met").locator(
+        "xpath=.."
+    )
     by_sophie = (
         recent.get_by_role("listitem")
         .filter(has=page.get_by_role("link", name=f"Update: Update of {today.day} {today:%B %Y}"))

@@ -83,9 +83,15 @@ def test_dashboard_shows_overdue_responses_and_actions_the_status_figures_and_wh
         "href", "/recommendations/?status=achieved"
     )
 
-    # Recent changes say who made each change.
-    expect(page.get_by_role("heading", name="Recent changes", level=2)).to_be_visible()
-    changes = page.locator("#recent-changes + ul > li")
+    # The councillor sits on Merton's Commission: what changed since it last met says who
+    # made each change.
+    expect(
+        page.get_by_role("heading", name="Changed since your committee last met", level=2)
+    ).to_be_visible()
+    expect(page.locator("#recent-changes ~ ul").first).to_contain_text(
+        "Merton Overview and Scrutiny Commission last met on 6 July 2017."
+    )
+    changes = page.locator("#recent-changes ~ ul.app-changes > li")
     expect(changes).not_to_have_count(0)
     for change in changes.all():
         expect(change).to_contain_text(re.compile(r"\b(created|changed|deleted) by System\b"))
