@@ -21,6 +21,7 @@ from recommendations.models import (
 from recommendations.services import (
     recommendation_archive,
     recommendation_close,
+    recommendation_reopen,
     recommendation_respond,
     review_status_follows,
     status_key_entry_save,
@@ -198,6 +199,13 @@ def test_a_review_moves_on_when_every_recommendation_has_a_response_then_is_clos
     review_status_follows(review_id=review.pk, user=officer_user)  # archived ones do not count
     review.refresh_from_db()
     assert review.status == ReviewStatus.CLOSED
+
+    # A closure recorded in error is undone: the review is monitored again.
+    recommendation_reopen(recommendation=first, reason="Closed in error", user=officer_user)
+    review.refresh_from_db()
+    assert review.status == ReviewStatus.MONITORING
+    reason = review.history.first().history_change_reason
+    assert reason == "Status follows the recommendations: one has been reopened"
 
 
 def test_a_held_review_status_does_not_move(review, responded, officer_user, cabinet_meeting):

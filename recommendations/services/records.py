@@ -233,6 +233,7 @@ def recommendation_reopen(
         current.reopen_reason = reason
         current.full_clean()
         current.save(reason=f"Reopened (it had been closed at {undone}): {reason}")
+        review_status_follows(review_id=current.review_id, user=user, reopened=True)
     return current
 
 
@@ -372,17 +373,24 @@ def action_save(*, action: ActionPlanItem, user, reason: str = "", version: int 
 BEFORE_MONITORING = (*BEFORE_RECEIPT, ReviewStatus.AWAITING_RESPONSE)
 
 
-def review_status_follows(*, review_id: int, user) -> Review | None:
+def review_status_follows(*, review_id: int, user, reopened: bool = False) -> Review | None:
     """Move a review's status on with its recommendations (those not archived): to
     "Monitoring implementation" when every one has the executive's response, and to "Closed"
     when the committee has closed every one; never while an officer holds its status
-    (``Review.status_held``), and never back. Called by the services that record responses
-    and closures, in their transaction; saves with history and the reason, and returns the
-    review if it moved (None otherwise)."""
+    (``Review.status_held``), and never back, except that a closed review one of whose
+    recommendations is ``reopened`` goes back to "Monitoring implementation". Called by the
+    services that record responses, closures and reopenings, in their transaction; saves with
+    history and the reason, and returns the review if it moved (None otherwise)."""
     with transaction.atomic(), acting_as(user):
         review = Review.objects.select_for_update().filter(pk=review_id).first()
-        if review is None or review.status_held or review.status == ReviewStatus.CLOSED:
+        if review is None or review.status_held:
             return None
+        if review.status == ReviewStatus.CLOSED:
+            if not reopened:
+                return None
+            review.status = ReviewStatus.MONITORING
+            review.save(reason="Status follows the recommendations: one has been reopened")
+            return review
         recs = list(
             Recommendation.objects.filter(
                 review_id=review_id, archived_at__isnull=True

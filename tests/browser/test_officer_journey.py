@@ -55,10 +55,11 @@ REJECTION_REASON = "The Commission already receives the shared service's annual 
 
 
 def _card(page, heading: str):
-    """The GOV.UK summary card whose title is ``heading`` (exactly)."""
-    return page.locator(".govuk-summary-card").filter(
-        has=page.get_by_role("heading", name=heading, exact=True)
-    )
+    """The GOV.UK summary card whose title is ``heading``, or ``heading`` and what follows a
+    colon (a pasted item's title names the reference it will be given: "Item 1: 2025/26 R1")."""
+    escaped = re.escape(heading).replace("/", r"\/")  # Playwright sends it as /.../
+    title = re.compile(rf"^{escaped}(: .+)?$")
+    return page.locator(".govuk-summary-card").filter(has=page.get_by_role("heading", name=title))
 
 
 def _choose(select, starts_with: str) -> None:
@@ -155,7 +156,7 @@ def test_officer_sets_up_a_review_lead_officer_updates_councillor_reads(page, ur
     item1.get_by_label("Recommendation", exact=True).fill(CORRECTED_TEXT)
     page.get_by_role("button", name="Add these recommendations").click()
 
-    expect(_success(page)).to_contain_text("Added 3 recommendations.")
+    expect(_success(page)).to_contain_text("Added 3 recommendations: ")
     expect(page).to_have_url(review_url)
     expect(page.get_by_role("heading", name="Recommendations (3)")).to_be_visible()
     for n in (1, 2, 3):
@@ -468,7 +469,7 @@ REFUSALS = {
     "reference-taken": (
         _reference_taken,
         "Save",
-        "That reference is already used by another recommendation",
+        "2016/17 R3 is already the reference of recommendation 3 of",
     ),
     "action-number-taken": (
         _action_number_taken,
