@@ -5,12 +5,15 @@ through the helpers below, which refuse a value they cannot understand instead o
 With no environment at all the product runs on an SQLite file in ``var/`` with DEBUG on.
 
 Every file the app writes is under one folder, ``VAR_DIR`` (default ``var/`` in the checkout):
-the embedded SQLite database, the documents cache and the collected static files. A server
-says which folder it is at start-up (``scrutiny/wsgi.py``).
+the embedded SQLite database, the documents cache, the collected static files and, until a
+mail server is configured, the emails (``var/mail/``). A server says which folder it is, and
+where its email goes, at start-up (``scrutiny/wsgi.py``).
 """
 
 import os
+import re
 import tempfile
+from email.utils import formataddr, parseaddr
 from pathlib import Path
 
 import dj_database_url
@@ -253,3 +256,90 @@ CACHES["documents"] = {
 DOCUMENTS_CACHE_SECONDS = env_int("DOCUMENTS_CACHE_DAYS", 30, minimum=1) * 24 * 3600
 DOCUMENTS_SYNC_MAX_RECOMMENDATIONS = env_int("DOCUMENTS_SYNC_MAX_RECOMMENDATIONS", 30)
 # --- end of committee documents -------------------------------------------------------------
+
+# --- Email (scrutiny/mail.py sends; the README's "Email" says how a council chooses) --------
+# EMAIL_DELIVERY chooses where messages go: "file" (the default: one file a message under
+# VAR_DIR/mail, so a checkout runs with no mail server), "console", "smtp" (the council's
+# relay, EMAIL_HOST and the rest) or "notify" (GOV.UK Notify, through one email template whose
+# subject is ((subject)) and whose body is ((body))). Not "EMAIL": many shells already set
+# that to their user's own address.
+EMAIL_DELIVERIES = {
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "notify": "scrutiny.notify.NotifyEmailBackend",
+}
+_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+
+
+def email_settings(var_dir: Path, council_name: str) -> dict[str, object]:
+    """The email settings the environment asks for, refusing an incomplete choice at start
+    rather than at the first message (which a background task would send, out of sight)."""
+    delivery = os.environ.get("EMAIL_DELIVERY", "file").strip().lower() or "file"
+    if delivery not in EMAIL_DELIVERIES:
+        raise ImproperlyConfigured(
+            f"EMAIL_DELIVERY={delivery!r} is not one of {', '.join(EMAIL_DELIVERIES)}."
+        )
+    from_email = os.environ.get("DEFAULT_FROM_EMAIL", "").strip()
+    if from_email and "@" not in parseaddr(from_email)[1]:
+        raise ImproperlyConfigured(
+            f"DEFAULT_FROM_EMAIL={from_email!r} is not an email address "
+            '(e.g. "Scrutiny <scrutiny@council.gov.uk>").'
+        )
+    if delivery == "smtp" and not from_email:
+        raise ImproperlyConfigured(
+            "EMAIL_DELIVERY=smtp sends real email: set DEFAULT_FROM_EMAIL to the address it "
+            "comes from (one the council's mail server accepts)."
+        )
+    values: dict[str, object] = {
+        "EMAIL_BACKEND": EMAIL_DELIVERIES[delivery],
+        "DEFAULT_FROM_EMAIL": from_email or formataddr((council_name, "scrutiny@localhost")),
+        # Seconds before a mail server or Notify is given up on: a worker never hangs.
+        "EMAIL_TIMEOUT": env_int("EMAIL_TIMEOUT", 30, minimum=1),
+        "EMAIL_FILE_PATH": str(var_dir / "mail"),
+    }
+    if delivery == "smtp":
+        use_tls = env_bool("EMAIL_USE_TLS", False)
+        use_ssl = env_bool("EMAIL_USE_SSL", False)
+        if use_tls and use_ssl:
+            raise ImproperlyConfigured(
+                "EMAIL_USE_TLS (STARTTLS, usually port 587) and EMAIL_USE_SSL (usually port "
+                "465) are alternatives: set one of them."
+            )
+        user = os.environ.get("EMAIL_HOST_USER", "")
+        password = os.environ.get("EMAIL_HOST_PASSWORD", "")
+        if bool(user) != bool(password):
+            raise ImproperlyConfigured(
+                "EMAIL_HOST_USER and EMAIL_HOST_PASSWORD go together: set both, or neither "
+                "for a relay that needs no sign-in."
+            )
+        values |= {
+            "EMAIL_HOST": os.environ.get("EMAIL_HOST", "").strip() or "localhost",
+            "EMAIL_PORT": env_int("EMAIL_PORT", 465 if use_ssl else 587 if use_tls else 25),
+            "EMAIL_HOST_USER": user,
+            "EMAIL_HOST_PASSWORD": password,
+            "EMAIL_USE_TLS": use_tls,
+            "EMAIL_USE_SSL": use_ssl,
+        }
+    if delivery == "notify":
+        key = os.environ.get("NOTIFY_API_KEY", "").strip()
+        template = os.environ.get("NOTIFY_TEMPLATE_ID", "").strip().lower()
+        if not re.fullmatch(rf".+-{_UUID}-{_UUID}", key):
+            raise ImproperlyConfigured(
+                "EMAIL_DELIVERY=notify needs NOTIFY_API_KEY: the API key from GOV.UK Notify "
+                "(API integration, Create an API key), its name followed by two long codes."
+                if not key
+                else "NOTIFY_API_KEY is not a GOV.UK Notify API key (its name followed by two "
+                "long codes): copy the whole key."
+            )
+        if not re.fullmatch(_UUID, template):
+            raise ImproperlyConfigured(
+                "EMAIL_DELIVERY=notify needs NOTIFY_TEMPLATE_ID: the ID of the council's Notify "
+                "email template whose subject is ((subject)) and whose body is ((body))."
+            )
+        values |= {"NOTIFY_API_KEY": key, "NOTIFY_TEMPLATE_ID": template}
+    return values
+
+
+globals().update(email_settings(VAR_DIR, COUNCIL_NAME))
+# --- end of email ---------------------------------------------------------------------------

@@ -82,18 +82,21 @@ def test_env_int_refuses_text_and_negatives(monkeypatch):
 
 
 def test_every_folder_the_app_writes_is_under_the_one_setting(tmp_path):
-    """With the database elsewhere, the documents cache and the static files still go under
-    VAR_DIR, and nothing is made under the checkout."""
+    """With the database elsewhere, the documents cache, the static files and the emails
+    written by the default (file) delivery still go under VAR_DIR, and nothing is made under
+    the checkout."""
     folder = tmp_path / "data"
     result = run_django(
         [
             "shell",
             "-c",
             "import json; from django.conf import settings as s; print(json.dumps("
-            "[str(s.VAR_DIR), str(s.STATIC_ROOT), s.CACHES['documents']['LOCATION']]))",
+            "[str(s.VAR_DIR), str(s.STATIC_ROOT), s.CACHES['documents']['LOCATION'],"
+            " s.EMAIL_FILE_PATH]))",
         ],
         VAR_DIR=str(folder),
         DATABASE_URL="postgres://u:p@127.0.0.1:5/x",
+        EMAIL_DELIVERY="file",
     )
     assert result.returncode == 0, result.stderr
     paths = [Path(p) for p in json.loads(result.stdout.strip().splitlines()[-1])]
@@ -105,13 +108,14 @@ def test_a_server_says_where_it_writes_its_files(tmp_path):
     result = subprocess.run(
         [sys.executable, "-c", "import scrutiny.wsgi"],
         cwd=ROOT,
-        env={**os.environ, "VAR_DIR": str(tmp_path)},
+        env={**os.environ, "VAR_DIR": str(tmp_path), "EMAIL_DELIVERY": "file"},
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
     assert f"files are written under {tmp_path.resolve()}" in result.stderr
+    assert f"email is written to files in {tmp_path.resolve() / 'mail'}" in result.stderr
 
 
 def test_the_tests_write_under_a_temporary_folder():
