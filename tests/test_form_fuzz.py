@@ -369,6 +369,16 @@ class TestMoreFuzz(FuzzTestCase):
         """Pasting anything shows a preview or a message, and saves nothing."""
         self.send("recommendation_paste", {}, base={"text": text})
 
+    def test_paste_preview_with_nul_characters(self):
+        """Found by the fuzzing on PostgreSQL, which cannot hold a NUL character: the preview
+        looked up the references typed on it (and its prefix) before refusing them."""
+        for mutation in (
+            {"form-0-reference": "\x00"},
+            {"review-reference_prefix": "\x00"},
+            {"form-0-reference": "R\x001", "review-reference_prefix": "A\x00", "step": "preview"},
+        ):
+            self.send("recommendation_paste", mutation)
+
     @FUZZ
     @given(mutation=mutations(SPECS["action_edit"]))
     def test_action_edit_as_the_lead_officer(self, mutation):

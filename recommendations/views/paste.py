@@ -182,8 +182,8 @@ def _show_references(formset, review, scheme, prefix_form) -> None:
     if prefix_form is not None:
         version_field = prefix_form["review_version"]
         if prefix_form.is_bound:
-            review.reference_prefix = (
-                prefix_form.data.get(prefix_form.add_prefix("reference_prefix")) or ""
+            review.reference_prefix = _shown(
+                prefix_form.data.get(prefix_form.add_prefix("reference_prefix"))
             )[:12].strip()
             prefix_form.data = prefix_form.data.copy()
             prefix_form.data[version_field.html_name] = review.version
@@ -194,7 +194,7 @@ def _show_references(formset, review, scheme, prefix_form) -> None:
             number = int(number) if number not in (None, "") else None
         except (TypeError, ValueError):
             number = None
-        typed = str(_value(form, "reference") or "").strip()
+        typed = _shown(_value(form, "reference")).strip()
         added = bool(_value(form, "include"))
         entries.append((number, typed, added))
     for form, plan in zip(
@@ -216,6 +216,12 @@ def _show_references(formset, review, scheme, prefix_form) -> None:
             ].help_text = (
                 "Leave blank to give it its reference when the report's agreed date is recorded."
             )
+
+
+def _shown(value) -> str:
+    """Text as submitted, for working out the references to show (not to save: the forms
+    refuse what cannot be saved), without the NUL characters a database cannot hold."""
+    return str(value or "").replace("\x00", "")
 
 
 def _value(form, name):
