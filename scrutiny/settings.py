@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "reviews",
     "recommendations",
     "recommendations.documents",
+    "recommendations.rounds",
 ]
 
 MIDDLEWARE = [
@@ -253,3 +254,13 @@ CACHES["documents"] = {
 DOCUMENTS_CACHE_SECONDS = env_int("DOCUMENTS_CACHE_DAYS", 30, minimum=1) * 24 * 3600
 DOCUMENTS_SYNC_MAX_RECOMMENDATIONS = env_int("DOCUMENTS_SYNC_MAX_RECOMMENDATIONS", 30)
 # --- end of committee documents -------------------------------------------------------------
+
+# --- The update round (recommendations/rounds/) ---------------------------------------------
+# Emails carry links back to the product: SITE_URL is its address as owners reach it.
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
+# The reply page needs no account, so it is rate limited: requests per link and per address
+# within the window (a counter in the default cache).
+REPLY_RATE_LIMIT_PER_LINK = env_int("REPLY_RATE_LIMIT_PER_LINK", 60, minimum=1)
+REPLY_RATE_LIMIT_PER_ADDRESS = env_int("REPLY_RATE_LIMIT_PER_ADDRESS", 200, minimum=1)
+REPLY_RATE_LIMIT_WINDOW_SECONDS = env_int("REPLY_RATE_LIMIT_WINDOW_SECONDS", 600, minimum=1)
+# --- end of the update round ----------------------------------------------------------------
