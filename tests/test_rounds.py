@@ -528,3 +528,116 @@ def test_only_scrutiny_officers_reach_the_round_pages(
         assert client.get(reverse("round_open", args=[sent["meeting"].pk])).status_code == 403
         request = UpdateRequest.objects.get(owner=sent["bob"])
         assert client.post(reverse("round_request_remind", args=[request.pk])).status_code == 403
+
+
+def test_the_dashboard_counts_rounds_open_and_returns_waiting(client, sent, officer_user):
+    item = UpdateRequest.objects.get(owner=sent["bob"]).items.first()
+    services.return_save(
+        item=item, data=services.ReturnInput(text="x"), written_by=sent["bob"], submit=True
+    )
+    client.force_login(officer_user)
+    html = client.get("/").content.decode()
+    assert "1 round open; 1 return waiting for your review." in html
+    assert sent["round"].get_absolute_url() in html
+    meeting = client.get(sent["meeting"].get_absolute_url()).content.decode()
+    assert "1 of 4 items returned, 1 waiting for review" in meeting
+
+
+# --- query counts ----------------------------------------------------------------------------
+
+
+def _grow(world, officer_user, n: int) -> None:
+    """``n`` more owners, each with an accepted recommendation and two actions in the round,
+    a return submitted and an email sent."""
+    from recommendations.rounds.models import UpdateRound
+
+    update_round = UpdateRound.objects.get(meeting=world["meeting"])
+    base = Recommendation.objects.filter(review=world["r1"].review).count()
+    for i in range(n):
+        owner = Officer.objects.create(name=f"Owner {base + i}", email=f"o{base + i}@x.example")
+        rec = Recommendation.objects.create(
+            review=world["r1"].review,
+            number=100 + base + i,
+            text="More",
+            decision="accepted",
+            responsible_body=world["r1"].responsible_body,
+            lead_officer=owner,
+        )
+        for number in (1, 2):
+            action = ActionPlanItem.objects.create(recommendation=rec, number=number, owner=owner)
+            item = services.round_add_item(
+                update_round=update_round,
+                recommendation=rec,
+                action=action,
+                owner=owner,
+                user=officer_user,
+            )
+        services.return_save(
+            item=item, data=services.ReturnInput(text="Done"), written_by=owner, submit=True
+        )
+        services.request_send(request=item.request, user=officer_user)
+
+
+def test_the_round_pages_read_the_same_queries_at_two_sizes(
+    client, sent, officer_user, lead_officer_user
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from recommendations.rounds.models import UpdateRound
+
+    update_round = UpdateRound.objects.get(meeting=sent["meeting"])
+    ann_request = UpdateRequest.objects.get(owner=sent["ann"])
+
+    def counts():
+        found = {}
+        for name, user, url in [
+            ("round", officer_user, update_round.get_absolute_url()),
+            ("round filtered", officer_user, update_round.get_absolute_url() + "?state=submitted"),
+            ("open page", officer_user, reverse("round_open", args=[sent["meeting"].pk])),
+            ("meeting", officer_user, sent["meeting"].get_absolute_url()),
+            ("dashboard", officer_user, "/"),
+            ("reply", lead_officer_user, reverse("round_reply_mine", args=[ann_request.pk])),
+            ("my actions", lead_officer_user, reverse("my_actions")),
+        ]:
+            client.force_login(user)
+            client.get(url)
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(url)
+            assert response.status_code in (200, 302), url
+            found[name] = len(ctx.captured_queries)
+        return found
+
+    # The round's page after the round is open; the open page redirects to it.
+    _grow(sent, officer_user, 2)
+    small = counts()
+    _grow(sent, officer_user, 20)
+    large = counts()
+    assert small == large, f"query counts that grew: {small} then {large}"
+    assert max(small.values()) <= 15, small
+
+
+def test_the_reply_page_by_link_reads_the_same_queries_for_more_items(client, sent, officer_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    link = sent["links"]["bob@nhs.example"]
+    bob_request = UpdateRequest.objects.get(owner=sent["bob"])
+    client.get(link)  # the first opening is recorded; then none for ten minutes
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(link).status_code == 200
+        return len(ctx.captured_queries)
+
+    small = count()
+    for number in range(5, 25):
+        action = ActionPlanItem.objects.create(
+            recommendation=sent["r1"], number=number, owner=sent["bob"]
+        )
+        item = RequestItem(request=bob_request, recommendation=sent["r1"], action=action)
+        item.save()
+        services.return_save(
+            item=item, data=services.ReturnInput(text="Draft"), written_by=sent["bob"], submit=False
+        )
+    assert count() == small
