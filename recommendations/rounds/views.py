@@ -1,6 +1,8 @@
 """Pages of the update round: opening it from a meeting, the round's page, the officer's review
 of each return, and the reply page (by link, with no account, or signed in from My actions)."""
 
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -28,7 +30,7 @@ from .models import (
     UpdateRequest,
     UpdateRound,
 )
-from .reads import ITEM_STATES, round_rows
+from .reads import ITEM_STATES, item_name, round_rows
 
 # --- the officer's pages -----------------------------------------------------------------
 
@@ -466,6 +468,7 @@ def _reply_page(request, owner_request: UpdateRequest, *, user, here: str) -> Ht
     editable = [row for row in rows if row["editable"]]
     valid = all(row["form"].is_valid() for row in editable)
     saved = 0
+    problem = ""
     if valid:
         try:
             with transaction.atomic():
@@ -506,8 +509,8 @@ def _reply_page(request, owner_request: UpdateRequest, *, user, here: str) -> Ht
                 context={"heading": f"Your update on {row['item']}"},
             )
         except ValidationError as error:
-            if saved == 0 and not any(row["form"].errors for row in editable):
-                messages.error(request, " ".join(error.messages))
+            if not any(row["form"].errors for row in editable):
+                problem = " ".join(error.messages)
             valid = False
     if valid:
         if submit:
@@ -523,7 +526,9 @@ def _reply_page(request, owner_request: UpdateRequest, *, user, here: str) -> Ht
                 f"{services.deadline_text(owner_request.round)}.",
             )
         return redirect(here)
-    return _render_reply(request, owner_request, rows, ForwardForm(prefix="forward"), here)
+    return _render_reply(
+        request, owner_request, rows, ForwardForm(prefix="forward"), here, problem=problem
+    )
 
 
 def _forward(request, owner_request, items, *, user, here):
@@ -560,7 +565,7 @@ def _note_opened(owner_request: UpdateRequest) -> None:
         services.request_opened(request=owner_request)
 
 
-def _render_reply(request, owner_request, rows, forward, here):
+def _render_reply(request, owner_request, rows, forward, here, problem: str = ""):
     return render(
         request,
         "rounds/reply.html",
@@ -572,7 +577,16 @@ def _render_reply(request, owner_request, rows, forward, here):
             "forward": forward,
             "here": here,
             "any_editable": any(row["editable"] for row in rows),
-            "error_forms": [row["form"] for row in rows if row["form"].errors]
-            + ([forward] if forward.is_bound and forward.errors else []),
+            "problem": problem,
+            "error_forms": [
+                (SimpleNamespace(label=item_name(row["item"])), row["form"])
+                for row in rows
+                if row["form"].errors
+            ]
+            + (
+                [(SimpleNamespace(label="Forward to a colleague"), forward)]
+                if forward.is_bound and forward.errors
+                else []
+            ),
         },
     )

@@ -48,6 +48,7 @@ class Committee(AuditedModel):
     returns_deadline_working_days = models.PositiveSmallIntegerField(
         "deadline for returns, working days before the meeting",
         default=10,
+        db_default=10,  # rows written by code that predates the field get it too
         validators=[MaxValueValidator(60)],
     )
     reminder_working_days = models.CharField(
@@ -55,6 +56,7 @@ class Committee(AuditedModel):
         max_length=40,
         blank=True,
         default="5,1",
+        db_default="5,1",
         validators=[working_day_offsets_check],
         help_text="Numbers separated by commas, such as 5,1. Leave blank for no reminders.",
     )

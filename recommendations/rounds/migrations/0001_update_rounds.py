@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("recommendations", "0011_default_status_key"),
-        ("reviews", "0007_committee_update_round"),
+        ("reviews", "0006_councillor_user_and_committees"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
