@@ -128,7 +128,15 @@ REVIEW = {
     "chair": ids,
     **REASON,
 }
-COMMITTEE = {"name": texts, "short_name": texts, "kind": choices(CommitteeKind.values), **REASON}
+COMMITTEE = {
+    "name": texts,
+    "short_name": texts,
+    "kind": choices(CommitteeKind.values),
+    "returns_deadline_working_days": numbers,
+    "reminder_working_days": st.one_of(texts, st.sampled_from(["5,1", "1,,5", "0", "5;1"])),
+    "round_opens_working_days": numbers,
+    **REASON,
+}
 MEETING = {"committee": ids, **date("date"), "location": texts, **REASON}
 RECOMMENDATION = {
     "number": numbers,

@@ -641,3 +641,24 @@ def test_the_reply_page_by_link_reads_the_same_queries_for_more_items(client, se
             item=item, data=services.ReturnInput(text="Draft"), written_by=sent["bob"], submit=False
         )
     assert count() == small
+
+
+def test_the_committees_round_settings_are_edited_and_checked(client, committee, officer_user):
+    client.force_login(officer_user)
+    url = reverse("committee_edit", args=[committee.pk])
+    data = {
+        "name": committee.name,
+        "kind": committee.kind,
+        "returns_deadline_working_days": "8",
+        "reminder_working_days": "5, soon",
+        "round_opens_working_days": "",
+        "version": committee.version,
+    }
+    refused = client.post(url, data)
+    assert (
+        refused.status_code == 200 and "is not a number of working days" in refused.content.decode()
+    )
+    data["reminder_working_days"] = "3,1"
+    assert client.post(url, data).status_code == 302
+    committee.refresh_from_db()
+    assert committee.returns_deadline_working_days == 8 and committee.reminder_offsets() == [3, 1]

@@ -185,9 +185,17 @@ def round_add_item(
     owner: Officer,
     user,
     action: ActionPlanItem | None = None,
+    action_number: int | None = None,
 ) -> RequestItem:
-    """Add an item to the round, in ``owner``'s request (made if they have none yet)."""
+    """Add an item to the round, in ``owner``'s request (made if they have none yet): the
+    recommendation as a whole, or its ``action`` (or the action numbered ``action_number``)."""
     _open_round(update_round)
+    if action is None and action_number:
+        action = recommendation.actions.filter(number=action_number).first()
+        if action is None:
+            raise ValidationError(
+                {"action_number": "That recommendation has no action with that number."}
+            )
     if action is not None and action.recommendation_id != recommendation.pk:
         raise ValidationError({"action": "That action belongs to a different recommendation."})
     if RequestItem.objects.filter(
@@ -336,6 +344,17 @@ class ReturnInput:
     status_reason: str = ""
     proposed_target_date: datetime.date | None = None
     proposed_date_reason: str = ""
+
+    @classmethod
+    def from_form(cls, data: dict) -> "ReturnInput":
+        """From a reply form's (or the review form's) cleaned data."""
+        return cls(
+            text=data.get("text") or "",
+            reported_status=data.get("reported_status") or "",
+            status_reason=data.get("status_reason") or "",
+            proposed_target_date=data.get("proposed_target_date"),
+            proposed_date_reason=data.get("proposed_date_reason") or "",
+        )
 
 
 def _check_return(item: RequestItem, data: ReturnInput, *, submit: bool) -> None:

@@ -35,6 +35,22 @@ from .reads import ITEM_STATES, item_name, round_rows
 # --- the officer's pages -----------------------------------------------------------------
 
 
+def _write(request: HttpRequest, form, write, *, heading: str, done) -> HttpResponse | None:
+    """On a valid POST of ``form``: run ``write`` (a service) through ``attempt``, then
+    ``done(result)`` gives (the success message, where to go). None when the page is to be
+    shown (a GET, or a refusal whose messages are now on the form)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    result, refused = attempt(request, form, write, context={"heading": heading})
+    if refused is not None:
+        return refused
+    if result is None:
+        return None
+    message, url = done(result)
+    messages.success(request, message)
+    return redirect(url)
+
+
 @require_http_methods(["GET", "POST"])
 def round_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Open an update round for a meeting: the deadline, the covering message, and the items
@@ -45,26 +61,23 @@ def round_open(request: HttpRequest, pk: int) -> HttpResponse:
     if existing is not None:
         return redirect(existing)
     form = RoundForm(request.POST or None, initial={"deadline": services.default_deadline(meeting)})
-    if request.method == "POST" and form.is_valid():
-        opened, refused = attempt(
-            request,
-            form,
-            lambda: services.round_open(
-                meeting=meeting,
-                user=request.user,
-                deadline=form.cleaned_data["deadline"],
-                covering_text=form.cleaned_data["covering_text"],
-            ),
-            context={"heading": "Open an update round"},
-        )
-        if refused is not None:
-            return refused
-        if opened is not None:
-            messages.success(
-                request,
-                "The update round is open. Check the items, then preview and send the requests.",
-            )
-            return redirect(opened)
+    response = _write(
+        request,
+        form,
+        lambda: services.round_open(
+            meeting=meeting,
+            user=request.user,
+            deadline=form.cleaned_data["deadline"],
+            covering_text=form.cleaned_data["covering_text"],
+        ),
+        heading="Open an update round",
+        done=lambda opened: (
+            "The update round is open. Check the items, then preview and send the requests.",
+            opened.get_absolute_url(),
+        ),
+    )
+    if response is not None:
+        return response
     candidates = services.round_candidates(meeting)
     return render(
         request,
@@ -124,23 +137,23 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial={"deadline": update_round.deadline, "covering_text": update_round.covering_text},
     )
-    if request.method == "POST" and form.is_valid():
-        saved, refused = attempt(
-            request,
-            form,
-            lambda: services.round_update(
-                update_round=update_round,
-                deadline=form.cleaned_data["deadline"],
-                covering_text=form.cleaned_data["covering_text"],
-                user=request.user,
-            ),
-            context={"heading": "Deadline and covering message"},
-        )
-        if refused is not None:
-            return refused
-        if saved is not None:
-            messages.success(request, "The deadline and covering message are saved.")
-            return redirect(saved)
+    response = _write(
+        request,
+        form,
+        lambda: services.round_update(
+            update_round=update_round,
+            deadline=form.cleaned_data["deadline"],
+            covering_text=form.cleaned_data["covering_text"],
+            user=request.user,
+        ),
+        heading="Deadline and covering message",
+        done=lambda saved: (
+            "The deadline and covering message are saved.",
+            saved.get_absolute_url(),
+        ),
+    )
+    if response is not None:
+        return response
     first = update_round.requests.select_related("owner", "round__meeting").first()
     preview = render_message(first, EmailKind.REQUEST, "(the owner's own link)") if first else None
     return render(
@@ -148,6 +161,18 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "rounds/round_edit.html",
         {"round": update_round, "form": form, "preview": preview, "nav_section": "meetings"},
     )
+
+
+def _queue(request: HttpRequest, owner_request: UpdateRequest, kind: str) -> HttpResponse:
+    """Queue the email of ``kind`` to the owner of ``owner_request``; back to the round."""
+    try:
+        services.request_send(request=owner_request, user=request.user, kind=kind)
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        done = "Reminder" if kind == EmailKind.REMINDER else "Request"
+        messages.success(request, f"{done} sent to {owner_request.owner.name}.")
+    return redirect(owner_request.round)
 
 
 @require_POST
@@ -185,34 +210,21 @@ def round_item_add(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         recommendations=services.monitored_recommendations(update_round.meeting),
     )
-    if request.method == "POST" and form.is_valid():
-        recommendation = form.cleaned_data["recommendation"]
-        number = form.cleaned_data.get("action_number")
-        action = None
-        if number:
-            action = recommendation.actions.filter(number=number).first()
-            if action is None:
-                form.add_error(
-                    "action_number", "That recommendation has no action with that number."
-                )
-        if not form.errors:
-            added, refused = attempt(
-                request,
-                form,
-                lambda: services.round_add_item(
-                    update_round=update_round,
-                    recommendation=recommendation,
-                    action=action,
-                    owner=form.cleaned_data["owner"],
-                    user=request.user,
-                ),
-                context={"heading": "Add an item"},
-            )
-            if refused is not None:
-                return refused
-            if added is not None:
-                messages.success(request, f"Added: {added}.")
-                return redirect(update_round)
+    response = _write(
+        request,
+        form,
+        lambda: services.round_add_item(
+            update_round=update_round,
+            recommendation=form.cleaned_data["recommendation"],
+            action_number=form.cleaned_data.get("action_number"),
+            owner=form.cleaned_data["owner"],
+            user=request.user,
+        ),
+        heading="Add an item",
+        done=lambda added: (f"Added: {added}.", update_round.get_absolute_url()),
+    )
+    if response is not None:
+        return response
     return render(
         request,
         "forms/edit.html",
@@ -254,14 +266,7 @@ def request_preview(request: HttpRequest, pk: int) -> HttpResponse:
     owner_request = _request(pk)
     kind = EmailKind.REQUEST if owner_request.sent_at is None else EmailKind.REMINDER
     if request.method == "POST":
-        try:
-            services.request_send(request=owner_request, user=request.user, kind=kind)
-        except ValidationError as refused:
-            messages.error(request, " ".join(refused.messages))
-        else:
-            done = "Reminder" if kind == EmailKind.REMINDER else "Request"
-            messages.success(request, f"{done} sent to {owner_request.owner.name}.")
-        return redirect(owner_request.round)
+        return _queue(request, owner_request, kind)
     subject, text, _html = render_message(owner_request, kind, "(the owner's own link)")
     return render(
         request,
@@ -281,14 +286,7 @@ def request_preview(request: HttpRequest, pk: int) -> HttpResponse:
 def request_remind(request: HttpRequest, pk: int) -> HttpResponse:
     """Remind now: a reminder to this owner at once, logged."""
     require_register_editor(request.user)
-    owner_request = _request(pk)
-    try:
-        services.request_send(request=owner_request, user=request.user, kind=EmailKind.REMINDER)
-    except ValidationError as refused:
-        messages.error(request, " ".join(refused.messages))
-    else:
-        messages.success(request, f"Reminder sent to {owner_request.owner.name}.")
-    return redirect(owner_request.round)
+    return _queue(request, _request(pk), EmailKind.REMINDER)
 
 
 @require_POST
@@ -344,13 +342,7 @@ def return_review(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             edited = None
             if decision == "edit":
-                edited = services.ReturnInput(
-                    text=data["text"],
-                    reported_status=data["reported_status"],
-                    status_reason=data["status_reason"],
-                    proposed_target_date=data.get("proposed_target_date"),
-                    proposed_date_reason=data.get("proposed_date_reason", ""),
-                )
+                edited = services.ReturnInput.from_form(data)
             write = lambda: services.return_accept(  # noqa: E731
                 reply=reply,
                 user=request.user,
@@ -474,13 +466,7 @@ def _reply_page(request, owner_request: UpdateRequest, *, user, here: str) -> Ht
             with transaction.atomic():
                 for row in editable:
                     data = row["form"].cleaned_data
-                    entry = services.ReturnInput(
-                        text=data.get("text", ""),
-                        reported_status=data.get("reported_status", ""),
-                        status_reason=data.get("status_reason", ""),
-                        proposed_target_date=data.get("proposed_target_date"),
-                        proposed_date_reason=data.get("proposed_date_reason", ""),
-                    )
+                    entry = services.ReturnInput.from_form(data)
                     if not any(
                         [entry.text.strip(), entry.reported_status, entry.proposed_target_date]
                     ):
