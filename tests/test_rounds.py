@@ -144,6 +144,22 @@ def test_the_round_asks_each_owner_once_for_all_their_open_items(world, officer_
         services.round_open(meeting=world["meeting"], user=officer_user)
 
 
+def test_a_round_is_for_a_scrutiny_committees_meeting_to_come(world, officer_user, cabinet):
+    held = Meeting.objects.create(
+        committee=world["meeting"].committee, date=timezone.localdate() - datetime.timedelta(1)
+    )
+    with pytest.raises(ValidationError, match="has been held"):
+        services.round_open(meeting=held, user=officer_user)
+    executive = Meeting.objects.create(committee=cabinet, date=world["meeting"].date)
+    with pytest.raises(ValidationError, match="scrutiny committees"):
+        services.round_open(meeting=executive, user=officer_user)
+
+
+def test_the_reply_page_is_not_kept_by_caches(client, sent):
+    response = client.get(sent["links"]["bob@nhs.example"])
+    assert "no-store" in response["Cache-Control"] or "private" in response["Cache-Control"]
+
+
 def test_a_deadline_after_the_meeting_is_refused(world, officer_user):
     with pytest.raises(ValidationError):
         services.round_open(

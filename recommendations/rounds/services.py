@@ -124,6 +124,10 @@ def round_open(
     """Open the update round for ``meeting``: one request per owner listing all that owner's
     items (``round_candidates``). Items with no owner are not requested: the officer adds them
     with an owner (``round_add_item``). Nothing is sent yet."""
+    if not meeting.committee.is_scrutiny:
+        raise ValidationError("Update rounds are for meetings of scrutiny committees.")
+    if meeting.date < timezone.localdate():
+        raise ValidationError("This meeting has been held: open a round for a meeting to come.")
     deadline = deadline or default_deadline(meeting)
     if deadline > meeting.date:
         raise ValidationError({"deadline": "The deadline must be on or before the meeting."})

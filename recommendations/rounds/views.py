@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from recommendations.models import status_key
@@ -388,6 +389,7 @@ def _refused(request: HttpRequest, refusal: Refusal) -> HttpResponse:
 
 
 @login_not_required
+@never_cache  # the page is one owner's: no shared cache may keep it
 @require_http_methods(["GET", "POST"])
 def reply_by_link(request: HttpRequest, token: str) -> HttpResponse:
     """The reply page a link opens, with no account: that owner's items and nothing else."""
@@ -404,6 +406,7 @@ def _signed_in_request(request: HttpRequest, pk: int) -> UpdateRequest:
     return owner_request
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def reply_signed_in(request: HttpRequest, pk: int) -> HttpResponse:
     """The same reply page for an owner who signs in (from My actions)."""
