@@ -10,7 +10,6 @@ from recommendations.models import Recommendation
 from reviews.models import Committee
 from scrutiny.audit import acting_as
 
-
 # The committee's update round settings, as the admin form sends them.
 ROUND = {"returns_deadline_working_days": "10", "reminder_working_days": "5,1"}
 
