@@ -1,8 +1,10 @@
 """Date rules shared by reviews and recommendations: municipal years and the response period."""
 
 import datetime
+import functools
 from dataclasses import dataclass
 
+import holidays
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 
@@ -120,3 +122,64 @@ def response_period_in_words(received: datetime.date) -> str:
     """The rule behind ``response_deadline`` for a report received on ``received``, in words:
     "two months beginning with 14 November 2016"."""
     return f"{response_period().in_words()} beginning with {british_date(received)}"
+
+
+# --- working days --------------------------------------------------------------------------
+#
+# The update round counts in working days: Monday to Friday, less the bank holidays of England
+# and Wales (the ``holidays`` package's "GB"/"ENG" calendar, which England and Wales share).
+
+
+@functools.cache
+def _bank_holidays():
+    return holidays.country_holidays("GB", subdiv="ENG")
+
+
+def is_working_day(day: datetime.date) -> bool:
+    """Monday to Friday and not a bank holiday of England and Wales."""
+    return day.weekday() < 5 and day not in _bank_holidays()
+
+
+def working_days_before(day: datetime.date, count: int) -> datetime.date:
+    """The working day ``count`` working days before ``day`` (``day`` itself not counted, so
+    ten working days before a Thursday meeting is the Thursday two weeks earlier when no bank
+    holiday falls between). ``count`` 0 gives ``day`` itself."""
+    calendar = _bank_holidays()
+    found = day
+    while count > 0:
+        found -= datetime.timedelta(days=1)
+        if found.weekday() < 5 and found not in calendar:
+            count -= 1
+    return found
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    """Working days after ``start`` up to and including ``end`` (negative when ``end`` is
+    before ``start``)."""
+    if end < start:
+        return -working_days_between(end, start)
+    calendar = _bank_holidays()
+    days = 0
+    day = start
+    while day < end:
+        day += datetime.timedelta(days=1)
+        if day.weekday() < 5 and day not in calendar:
+            days += 1
+    return days
+
+
+def parse_working_day_offsets(text: str) -> list[int]:
+    """Offsets written "5,1" (working days before a deadline), largest first. Raises
+    ValueError, with a message people can read, for anything else."""
+    offsets = []
+    for part in (text or "").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not part.isdigit() or not (0 < int(part) <= 60):
+            raise ValueError(
+                f"“{part}” is not a number of working days: write whole numbers from 1 to 60 "
+                "separated by commas, such as 5,1."
+            )
+        offsets.append(int(part))
+    return sorted(set(offsets), reverse=True)

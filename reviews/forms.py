@@ -19,9 +19,19 @@ from .models import (
 
 
 class CommitteeForm(AuditedForm):
+    """A committee or body, and for a scrutiny committee the settings of its update round
+    (counted in working days: weekdays less the bank holidays of England and Wales)."""
+
     class Meta:
         model = Committee
-        fields = ["name", "short_name", "kind"]
+        fields = [
+            "name",
+            "short_name",
+            "kind",
+            "returns_deadline_working_days",
+            "reminder_working_days",
+            "round_opens_working_days",
+        ]
 
 
 class MeetingForm(AuditedForm):

@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "reviews",
     "recommendations",
     "recommendations.documents",
+    "recommendations.rounds",
 ]
 
 MIDDLEWARE = [
@@ -343,3 +344,12 @@ def email_settings(var_dir: Path, council_name: str) -> dict[str, object]:
 
 globals().update(email_settings(VAR_DIR, COUNCIL_NAME))
 # --- end of email ---------------------------------------------------------------------------
+# --- The update round (recommendations/rounds/) ---------------------------------------------
+# Emails carry links back to the product: SITE_URL is its address as owners reach it.
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
+# The reply page needs no account, so it is rate limited: requests per link and per address
+# within the window (a counter in the default cache).
+REPLY_RATE_LIMIT_PER_LINK = env_int("REPLY_RATE_LIMIT_PER_LINK", 60, minimum=1)
+REPLY_RATE_LIMIT_PER_ADDRESS = env_int("REPLY_RATE_LIMIT_PER_ADDRESS", 200, minimum=1)
+REPLY_RATE_LIMIT_WINDOW_SECONDS = env_int("REPLY_RATE_LIMIT_WINDOW_SECONDS", 600, minimum=1)
+# --- end of the update round ----------------------------------------------------------------

@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("recommendations.urls")),
     path("documents/", include("recommendations.documents.urls")),
+    path("", include("recommendations.rounds.urls")),
 ]

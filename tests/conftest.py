@@ -191,3 +191,10 @@ def _documents_made_in_memory(settings):
             "LOCATION": "documents-tests",
         },
     }
+
+
+@pytest.fixture(autouse=True)
+def _reply_links_not_rate_limited_across_tests(settings):
+    """The reply page's per-address counter lives in the cache, which outlives a test: each
+    test starts with room to spare (the rate limit's own test sets the limits it needs)."""
+    settings.REPLY_RATE_LIMIT_PER_ADDRESS = 100_000

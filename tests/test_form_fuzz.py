@@ -21,6 +21,7 @@ from hypothesis.extra.django import TestCase as HypothesisDjangoTestCase
 
 from recommendations.documents.models import PublishedDocument
 from recommendations.models import ActionPlanItem, Recommendation, Update
+from recommendations.rounds.models import Return, UpdateRequest
 from recommendations.statuses import Decision, ProgressStatus
 from reviews.models import (
     AgendaItem,
@@ -127,7 +128,15 @@ REVIEW = {
     "chair": ids,
     **REASON,
 }
-COMMITTEE = {"name": texts, "short_name": texts, "kind": choices(CommitteeKind.values), **REASON}
+COMMITTEE = {
+    "name": texts,
+    "short_name": texts,
+    "kind": choices(CommitteeKind.values),
+    "returns_deadline_working_days": numbers,
+    "reminder_working_days": st.one_of(texts, st.sampled_from(["5,1", "1,,5", "0", "5;1"])),
+    "round_opens_working_days": numbers,
+    **REASON,
+}
 MEETING = {"committee": ids, **date("date"), "location": texts, **REASON}
 RECOMMENDATION = {
     "number": numbers,
@@ -260,6 +269,20 @@ SPECS = {
     "councillor_edit": {**COUNCILLOR, **VERSION},
     "agenda_item_create": AGENDA_ITEM,
     "agenda_item_edit": {**AGENDA_ITEM, **VERSION},
+    "round_open": {**date("deadline"), "covering_text": texts},
+    "round_edit": {**date("deadline"), "covering_text": texts},
+    "round_item_add": {"recommendation": ids, "action_number": numbers, "owner": ids},
+    "round_return_review": {
+        "decision": choices(["accept", "edit", "send_back"]),
+        "text": texts,
+        "reported_status": choices(["", "closed", *ProgressStatus.values]),
+        "status_reason": texts,
+        **date("proposed_target_date"),
+        "proposed_date_reason": texts,
+        "edit_reason": texts,
+        "returned_comment": texts,
+        **VERSION,
+    },
 }
 assert set(SPECS) == {name for name, _ in WRITE_URLS.values()}, "every write form is fuzzed"
 
@@ -297,6 +320,7 @@ def target_of(key: str, w):
         ),
         "councillor_edit": (Councillor, Councillor.objects.get(name="Peter Southgate").pk),
         "agenda_item_edit": (AgendaItem, AgendaItem.objects.get(meeting_id=w.july_2017).pk),
+        "round_return_review": (Return, w.submitted_return),
     }.get(key)
 
 
@@ -360,6 +384,69 @@ def _fuzz_test(key: str):
 
 for _key in SPECS:
     setattr(TestFormFuzz, f"test_{_key}", _fuzz_test(_key))
+
+
+REPLY_ITEM = {
+    "text": texts,
+    "reported_status": choices(["", "closed", *ProgressStatus.values]),
+    "status_reason": texts,
+    **date("proposed_target_date"),
+    "proposed_date_reason": texts,
+    "version": numbers,
+}
+REPLY = {
+    "do": choices(["submit", "draft", "forward"]),
+    "forward-name": texts,
+    "forward-email": st.one_of(texts, st.sampled_from(["a@b.example", "no-at-sign"])),
+    **{f"first-{name}": strategy for name, strategy in REPLY_ITEM.items()},
+    **{f"second-{name}": strategy for name, strategy in REPLY_ITEM.items()},
+}
+
+
+class TestReplyFuzz(FuzzTestCase):
+    """The owner's reply page, through the link (no account) and signed in: generated input
+    is answered with the form and its messages, or saved; never a 500."""
+
+    def reply(self, mutation: dict, *, signed_in: bool):
+        from django.urls import reverse
+
+        w = self.w
+        items = list(UpdateRequest.objects.get(pk=w.own_request).items.order_by("pk"))
+        data = {"do": "draft", f"item-{items[1].pk}-text": "A draft."}
+        for name, value in mutation.items():
+            slot, _, field = name.partition("-")
+            key = {"first": f"item-{items[1].pk}-", "second": f"item-{items[2].pk}-"}.get(slot)
+            key = key + field if key else name
+            if value is MISSING:
+                data.pop(key, None)
+            else:
+                data[key] = value
+        if signed_in:
+            client = client_for("lead_owner", w)
+            url = reverse("round_reply_mine", args=[w.own_request])
+        else:
+            client = client_for("signed_out", w)
+            url = reverse("round_reply", args=[w.reply_token])
+        before = snapshot()
+        try:
+            response = client.post(url, data)
+        except Exception as error:
+            raise AssertionError(
+                f"500 from the reply page: {error}\nsubmitted: {data!r}"
+            ) from error
+        assert response.status_code in {200, 302, 409}, (response.status_code, data)
+        if response.status_code != 302 and data.get("do") != "forward":
+            assert not changed(before, snapshot()), f"refused but wrote: {data!r}"
+
+    @FUZZ
+    @given(mutation=mutations(REPLY))
+    def test_reply_by_link(self, mutation):
+        self.reply(mutation, signed_in=False)
+
+    @FUZZ
+    @given(mutation=mutations(REPLY))
+    def test_reply_signed_in(self, mutation):
+        self.reply(mutation, signed_in=True)
 
 
 class TestMoreFuzz(FuzzTestCase):

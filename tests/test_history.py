@@ -10,12 +10,15 @@ from recommendations.models import Recommendation
 from reviews.models import Committee
 from scrutiny.audit import acting_as
 
+# The committee's update round settings, as the admin form sends them.
+ROUND = {"returns_deadline_working_days": "10", "reminder_working_days": "5,1"}
+
 
 def test_admin_request_records_create_edit_and_delete_with_the_user(client, admin_user):
     client.force_login(admin_user)
     response = client.post(
         "/admin/reviews/committee/add/",
-        {"name": "Children's Scrutiny Panel", "short_name": "CSP", "kind": "scrutiny"},
+        {"name": "Children's Scrutiny Panel", "short_name": "CSP", "kind": "scrutiny", **ROUND},
     )
     assert response.status_code == 302
     committee = Committee.objects.get(name="Children's Scrutiny Panel")
@@ -25,6 +28,7 @@ def test_admin_request_records_create_edit_and_delete_with_the_user(client, admi
             "name": "Children and Young People Scrutiny Panel",
             "short_name": "CYP",
             "kind": "scrutiny",
+            **ROUND,
         },
     )
     assert response.status_code == 302

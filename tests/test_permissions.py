@@ -184,9 +184,12 @@ def audited_models() -> list:
     (with those of the many-to-many fields whose history is kept)."""
     models = []
     for model in apps.get_models():
-        if model._meta.app_label in {"reviews", "recommendations", "documents"} and hasattr(
-            model._meta, "simple_history_manager_attribute"
-        ):
+        if model._meta.app_label in {
+            "reviews",
+            "recommendations",
+            "documents",
+            "rounds",
+        } and hasattr(model._meta, "simple_history_manager_attribute"):
             history = model.history.model
             models += [model, history]
             models += [getattr(history, f.name).model for f in history._history_m2m_fields]
@@ -261,6 +264,16 @@ class World:
     own_update: int  # Sophie Ellis's update on her action, not yet reported to a meeting
     reported_update: int  # her update of the demonstration data, reported in July 2017
     published: int  # a document published to the July 2017 meeting
+    # The update round (issue 12): a round open for an OSC meeting to come, Sophie Ellis's
+    # request in it (a reply link sent, one return submitted), Ged Curran's item, and a
+    # meeting to come with no round yet.
+    round_meeting: int = 0
+    fresh_meeting: int = 0
+    update_round: int = 0
+    own_request: int = 0
+    submitted_return: int = 0
+    other_item: int = 0
+    reply_token: str = ""
 
     def user(self, role: str) -> User | None:
         return User.objects.get(pk=self.users[role]) if role in self.users else None
@@ -326,7 +339,9 @@ def build_world() -> World:
         user=User.objects.get(pk=users["lead_owner"]),
     )
     published = fake_published(User.objects.get(pk=users["officer"]), july_2017)
+    rounds = build_round(User.objects.get(pk=users["officer"]))
     return World(
+        **rounds,
         users=users,
         merton=merton.pk,
         harrow=harrow.pk,
@@ -344,6 +359,56 @@ def build_world() -> World:
         reported_update=reported_update.pk,
         published=published.pk,
     )
+
+
+def build_round(officer_user) -> dict:
+    """An update round for a meeting of the Merton OSC forty days ahead (see ``World``)."""
+    from django.utils import timezone
+
+    from recommendations.rounds import services as rounds
+    from recommendations.rounds.models import EmailSent, UpdateRequest, new_token
+
+    osc = Committee.objects.get(name="Merton Overview and Scrutiny Commission")
+    today = timezone.localdate()
+    meeting = Meeting(committee=osc, date=today + datetime.timedelta(days=40))
+    meeting.save(reason="Test data")
+    fresh = Meeting(committee=osc, date=today + datetime.timedelta(days=90))
+    fresh.save(reason="Test data")
+    for name in ("Sophie Ellis", "Ged Curran"):
+        officer = Officer.objects.get(name=name)
+        officer.email = name.lower().replace(" ", ".") + "@merton.example"
+        officer.save(reason="Test data")
+    update_round = rounds.round_open(meeting=meeting, user=officer_user)
+    own = UpdateRequest.objects.get(round=update_round, owner__name="Sophie Ellis")
+    token, digest = new_token()
+    with acting_as(officer_user):
+        EmailSent(
+            request=own,
+            round=update_round,
+            to="sophie.ellis@merton.example",
+            kind="request",
+            subject="Update needed",
+            token_hash=digest,
+        ).save(reason="Test data")
+    own.state, own.sent_at = "sent", timezone.now()
+    own.save(reason="Test data")
+    first, *_ = own.items.all()
+    submitted = rounds.return_save(
+        item=first,
+        data=rounds.ReturnInput(text="Progress from Sophie."),
+        written_by=own.owner,
+        submit=True,
+    )
+    other = UpdateRequest.objects.get(round=update_round, owner__name="Ged Curran")
+    return {
+        "round_meeting": meeting.pk,
+        "fresh_meeting": fresh.pk,
+        "update_round": update_round.pk,
+        "own_request": own.pk,
+        "submitted_return": submitted.pk,
+        "other_item": other.items.first().pk,
+        "reply_token": token,
+    }
 
 
 class WorldTestCase(TestCase):
@@ -415,6 +480,10 @@ WRITE_URLS = {
     "councillor_edit": ("councillor_edit", lambda w: [_southgate()]),
     "agenda_item_create": ("agenda_item_create", lambda w: [w.july_2017]),
     "agenda_item_edit": ("agenda_item_edit", lambda w: [_july_2017_item(w)]),
+    "round_open": ("round_open", lambda w: [w.fresh_meeting]),
+    "round_edit": ("round_edit", lambda w: [w.update_round]),
+    "round_item_add": ("round_item_add", lambda w: [w.update_round]),
+    "round_return_review": ("round_return_review", lambda w: [w.submitted_return]),
 }
 
 READ_URLS = {
@@ -560,6 +629,14 @@ def valid_submission(key: str, w: World) -> dict:
         data.update(reference="7", title="Work programme")
     elif name == "agenda_item_edit":
         data.update(reference="5")
+    elif name == "round_open":
+        data.update(covering_text="Opened in the permission matrix.")
+    elif name == "round_edit":
+        data.update(covering_text="Changed in the permission matrix.")
+    elif name == "round_item_add":
+        data.update(recommendation=str(w.r1), owner=str(_ged_curran()))
+    elif name == "round_return_review":
+        data.update(decision="accept")
     elif name == "update_create":
         data.update(text="Progress reported to the Commission.", reported_status="on_track")
         if not data.get("action"):
@@ -654,6 +731,7 @@ def test_the_matrix_covers_every_named_url():
 
     walk(get_resolver().url_patterns)
     covered = {name for name, _ in WRITE_URLS.values()} | {name for name, _ in READ_URLS.values()}
+    covered |= {name for name, _ in ROUND_URLS.values()}
     missing = found - covered
     assert not missing, f"named URLs missing from the permission matrix: {sorted(missing)}"
     assert covered <= found, f"the matrix names URLs that no longer exist: {covered - found}"
@@ -666,6 +744,118 @@ def test_documents_urls_are_the_ones_listed_as_excluded():
 
     names = sorted(p.name for p in documents_urls.urlpatterns if p.name)
     assert names and all(n.startswith("documents_") for n in names), names
+
+
+# --- the update round's buttons, owner's page and reply link -----------------------------------
+#
+# Beyond the edit forms above, the round has pages of other shapes: one only scrutiny
+# officers read; buttons that POST with nothing to fill in (the preview's "send" too); the
+# reply page of the signed-in owner (anyone else: 404, as if it did not exist); and the reply
+# page a link opens, which needs no account (a tampered link: 404).
+
+ROUND_URLS = {
+    "round_detail": ("round_detail", lambda w: [w.update_round]),
+    "round_send": ("round_send", lambda w: [w.update_round]),
+    "round_close": ("round_close", lambda w: [w.update_round]),
+    "round_item_remove": ("round_item_remove", lambda w: [w.other_item]),
+    "round_request_preview": ("round_request_preview", lambda w: [w.own_request]),
+    "round_request_remind": ("round_request_remind", lambda w: [w.own_request]),
+    "round_request_revoke": ("round_request_revoke", lambda w: [w.own_request]),
+    "round_reply_mine": ("round_reply_mine", lambda w: [w.own_request]),
+    "round_reply": ("round_reply", lambda w: [w.reply_token]),
+    "round_reply:tampered": ("round_reply", lambda w: [w.reply_token[:-3] + "abc"]),
+}
+ROUND_BUTTONS = {
+    "round_send",
+    "round_close",
+    "round_item_remove",
+    "round_request_remind",
+    "round_request_revoke",
+}
+
+
+def round_expected(role: str, key: str, method: str) -> int:
+    name = ROUND_URLS[key][0]
+    if key == "round_reply:tampered":
+        return 404
+    if name == "round_reply":  # no account needed
+        return {"GET": 200, "POST": 200, "POST-valid": 302}[method]
+    if role == "signed_out":
+        return 302
+    if name == "round_reply_mine":
+        if role != "lead_owner":
+            return 404
+        return {"GET": 200, "POST": 200, "POST-valid": 302}[method]
+    if name == "round_detail" and method != "GET":
+        return 405
+    if name in ROUND_BUTTONS and method == "GET":
+        return 405
+    if role not in EDITORS:
+        return 403
+    return 200 if method == "GET" else 302
+
+
+def round_submission(w: World, key: str, method: str) -> dict:
+    """For the reply pages: the form as the page stands (empty), or with an update typed in
+    the first box."""
+    name = ROUND_URLS[key][0]
+    if name not in {"round_reply", "round_reply_mine"} or key.endswith("tampered"):
+        return {}
+    from recommendations.rounds.models import UpdateRequest
+
+    items = UpdateRequest.objects.get(pk=w.own_request).items.filter(reply__isnull=True)
+    data = {"do": "submit"}
+    if method == "POST-valid":
+        data[f"item-{items.first().pk}-text"] = "Progress typed in the permission matrix."
+    return data
+
+
+def round_check(w: World, role: str, key: str, method: str) -> None:
+    name, args = ROUND_URLS[key]
+    url = reverse(name, args=args(w))
+    client = client_for(role, w)
+    before = snapshot()
+    if method == "GET":
+        response = client.get(url)
+    else:
+        response = client.post(url, round_submission(w, key, method))
+    want = round_expected(role, key, method)
+    assert response.status_code == want, f"{role} {method} {url}: {response.status_code} != {want}"
+    after = snapshot()
+    if want == 302 and role == "signed_out" and name != "round_reply":
+        assert response["Location"].startswith(reverse("login"))
+    if want in {403, 404, 405} or (role == "signed_out" and name != "round_reply"):
+        assert not changed(before, after), (
+            f"{role} {method} {url} changed: {changed(before, after)}"
+        )
+    if method == "POST" and want == 200:
+        assert "There is a problem" in response.content.decode()
+        assert not {k: v for k, v in changed(before, after).items() if "Return" in k}
+    if want == 302 and role != "signed_out" and method != "GET":
+        assert changed(before, after), "a valid submission must save something"
+
+
+class TestRoundMatrix(WorldTestCase):
+    """The update round's other pages, for every role and method."""
+
+
+def _round_test(role: str, key: str, method: str):
+    def test(self):
+        round_check(self.w, role, key, method)
+
+    test.__doc__ = f"{role}: {method} {key} answers {round_expected(role, key, method)}"
+    return test
+
+
+for _role in ROLES:
+    for _key in ROUND_URLS:
+        name = ROUND_URLS[_key][0]
+        methods = ["GET", "POST"]
+        if name in {"round_reply", "round_reply_mine"} and not _key.endswith("tampered"):
+            methods.append("POST-valid")
+        for _method in methods:
+            _name = f"test_{_role}__{_key.replace(':', '_')}__{_method.replace('-', '_')}"
+            setattr(TestRoundMatrix, _name, _round_test(_role, _key, _method))
 
 
 # --- beyond the matrix ---------------------------------------------------------------------

@@ -1,11 +1,23 @@
 """Committees and bodies, their meetings, and the agenda items of a meeting."""
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
 from scrutiny.formats import british_date
 from scrutiny.models import AuditedModel
+
+from ..dates import parse_working_day_offsets
+
+
+def working_day_offsets_check(value: str) -> None:
+    """A list of working days such as "5,1"."""
+    try:
+        parse_working_day_offsets(value)
+    except ValueError as problem:
+        raise ValidationError(str(problem)) from None
 
 
 class CommitteeKind(models.TextChoices):
@@ -31,6 +43,31 @@ class Committee(AuditedModel):
     )
     kind = models.CharField(max_length=20, choices=CommitteeKind.choices)
 
+    # The update round before each monitoring meeting (recommendations/rounds/), counted in
+    # working days (reviews.dates: weekdays less the bank holidays of England and Wales).
+    returns_deadline_working_days = models.PositiveSmallIntegerField(
+        "deadline for returns, working days before the meeting",
+        default=10,
+        db_default=10,  # rows written by code that predates the field get it too
+        validators=[MaxValueValidator(60)],
+    )
+    reminder_working_days = models.CharField(
+        "reminders, working days before the deadline",
+        max_length=40,
+        blank=True,
+        default="5,1",
+        db_default="5,1",
+        validators=[working_day_offsets_check],
+        help_text="Numbers separated by commas, such as 5,1. Leave blank for no reminders.",
+    )
+    round_opens_working_days = models.PositiveSmallIntegerField(
+        "open the round automatically, working days before the meeting",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(120)],
+        help_text="Leave blank to open each round yourself.",
+    )
+
     class Meta:
         ordering = ["name", "pk"]
         verbose_name = "committee or body"
@@ -38,6 +75,10 @@ class Committee(AuditedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def reminder_offsets(self) -> list[int]:
+        """The working days before a round's deadline on which reminders go, largest first."""
+        return parse_working_day_offsets(self.reminder_working_days)
 
     def get_absolute_url(self) -> str:
         return reverse("committee_detail", args=[self.pk])
