@@ -121,7 +121,10 @@ def lock_for_edit(model, pk, version: int | None = None):
     (the version the user saw; None for a write that saw none, such as a command) is not the
     saved one. Call it inside ``transaction.atomic()``.
     """
-    current = model._default_manager.select_for_update().filter(pk=pk).first()
+    # Only the record's own row: a manager that joins nullable relations (select_related)
+    # could not be locked on PostgreSQL ("FOR UPDATE cannot be applied to the nullable side
+    # of an outer join").
+    current = model._default_manager.select_for_update(of=("self",)).filter(pk=pk).first()
     if current is None:
         raise RecordGone(model)
     if version is not None and current.is_stale(version):
