@@ -193,7 +193,7 @@ def main() -> int:
         if args.profile:
             profiler.disable()
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(
-                "wt-reminders|simple_history", 30
+                "recommendations|scrutiny|simple_history", 30
             )
         update_round = UpdateRound.objects.get(meeting=meeting)
         items = RequestItem.objects.filter(request__round=update_round).count()
