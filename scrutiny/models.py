@@ -1,12 +1,44 @@
 """The audited base of every record of the register (an abstract model: the project package
 is not an app and has no tables of its own)."""
 
+import functools
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from simple_history.manager import HistoryDescriptor
 from simple_history.models import HistoricalRecords
 
 from .audit import history_user
+
+
+class _HistoryDescriptor(HistoryDescriptor):
+    """django-simple-history's ``Model.history``, its manager class made once rather than on
+    every access. The library builds it anew (``from_queryset``, which inspects every method
+    of the queryset) each time, and reads it on every save to write the history row: a
+    quarter of the time of opening an update round for a large council went there."""
+
+    @functools.cached_property
+    def _manager_class(self):
+        return self.manager_class.from_queryset(self.queryset_class)
+
+    def __get__(self, instance, owner):
+        return self._manager_class(self.model, instance)
+
+
+class _HistoricalRecords(HistoricalRecords):
+    """``HistoricalRecords`` with the descriptor above: the same history rows, made faster."""
+
+    def finalize(self, sender, **kwargs):
+        super().finalize(sender, **kwargs)
+        descriptor = sender.__dict__.get(self.manager_name)
+        if type(descriptor) is HistoryDescriptor:
+            cached = _HistoryDescriptor(
+                descriptor.model,
+                manager=descriptor.manager_class,
+                queryset=descriptor.queryset_class,
+            )
+            setattr(sender, self.manager_name, cached)
 
 
 class AuditedModel(models.Model):
@@ -20,7 +52,7 @@ class AuditedModel(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    history = HistoricalRecords(inherit=True, get_user=history_user)
+    history = _HistoricalRecords(inherit=True, get_user=history_user)
 
     class Meta:
         abstract = True

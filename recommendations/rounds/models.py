@@ -245,11 +245,33 @@ class EmailSent(AuditedModel):
     subject = models.CharField(max_length=300)
     sent_at = models.DateTimeField(default=timezone.now, editable=False)
     token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    due_on = models.DateField(
+        "due on",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="For a scheduled email (reminder, chaser): the day it was due. The scheduler "
+        "sends each one once.",
+    )
 
     class Meta:
         ordering = ["-sent_at", "-pk"]
         verbose_name = "email sent"
         verbose_name_plural = "emails sent"
+        constraints = [
+            # Run twice on the same day (or two schedulers at once), the scheduled email
+            # goes once: the second insert is refused.
+            models.UniqueConstraint(
+                fields=["request", "kind", "due_on"],
+                condition=Q(due_on__isnull=False),
+                name="scheduled_email_once_per_request",
+            ),
+            models.UniqueConstraint(
+                fields=["round", "to"],
+                condition=Q(kind="all_in"),
+                name="all_in_email_once_per_round_and_person",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.to}, {self.sent_at:%d/%m/%Y %H:%M}"

@@ -260,14 +260,17 @@ def round_send_all(*, update_round: UpdateRound, user) -> tuple[int, list[Update
     """Queue the request to every owner not yet sent one. Returns how many were queued and
     the requests that could not be (no email address)."""
     queued, skipped = 0, []
-    for request in update_round.requests.select_related("owner", "round").filter(
-        state=RequestState.DRAFT
-    ):
-        if not request.owner.email:
-            skipped.append(request)
-            continue
-        request_send(request=request, user=user)
-        queued += 1
+    # One transaction: the tasks are queued together (one commit, not one per owner: 500
+    # commits took seconds on a busy disk) and a worker sees all of them or none.
+    with transaction.atomic():
+        for request in update_round.requests.select_related("owner", "round").filter(
+            state=RequestState.DRAFT
+        ):
+            if not request.owner.email:
+                skipped.append(request)
+                continue
+            request_send(request=request, user=user)
+            queued += 1
     return queued, skipped
 
 

@@ -1,10 +1,13 @@
 """The update round in the browser (issue 12): the scrutiny officer opens a round from the
 meeting page and sends the requests; an owner with no account replies through the link in
-their email (a draft, then submitted); the officer reminds the owner who has not replied,
-then accepts the return, which becomes the update reported to the meeting. The reply page
-and the round's page are scanned by axe on the way."""
+their email (a draft, then submitted); the officer reminds the owner who has not replied;
+the scheduler (``send_round_reminders --date``, the clock moved by the date given) reminds
+her on the committee's working days before the deadline and chases her after it, once each,
+and never the owner who replied; the officer accepts the return, which becomes the update
+reported to the meeting. The reply page and the round's page are scanned by axe on the way."""
 
 import datetime
+import io
 import re
 
 import pytest
@@ -76,6 +79,30 @@ def test_an_update_round_from_request_to_accepted_update(browser, page, url, sig
     expect(page.get_by_text("Reminder sent to Sophie Ellis.")).to_be_visible()
     assert [m.to for m in mail.outbox] == [["sophie@merton.example"]]
     assert mail.outbox[0].subject.startswith("Reminder:")
+
+    # The scheduler, days later: reminders 5 and 1 working days before the deadline and the
+    # chaser after it go to Sophie only (Ged has submitted), each once though run twice a day.
+    from django.core.management import call_command
+
+    from recommendations.rounds.schedule import next_working_day
+    from reviews.dates import working_days_before
+
+    update_round = meeting.update_round
+    deadline = update_round.deadline
+    due = {working_days_before(deadline, n): "Reminder:" for n in (5, 1)}
+    due[next_working_day(deadline)] = "Overdue:"
+    quiet = working_days_before(deadline, 6)
+    for day in [quiet, *sorted(due)]:
+        mail.outbox = []
+        for _ in range(2):
+            call_command("send_round_reminders", "--date", day.isoformat(), stdout=io.StringIO())
+        if day == quiet:
+            assert mail.outbox == []
+            continue
+        assert [m.to for m in mail.outbox] == [["sophie@merton.example"]]
+        assert mail.outbox[0].subject.startswith(due[day])
+    page.reload()
+    expect(page.get_by_role("cell", name="Chaser", exact=True)).to_have_count(1)
 
     # The officer accepts Ged's return.
     page.get_by_role("link", name=re.compile("^Review the update on")).click()
