@@ -389,6 +389,7 @@ NOTED_REASONS = [
     "Noted and referred to the Health and Wellbeing Board, which leads on this work.",
     "Noted: this is a matter for the police, to whom the recommendation has been passed.",
 ]
+PAUSE_REASON = "Waiting for the new contract to be let."
 REVISION_REASONS = [
     "Vacancies in the team delayed the work.",
     "The consultation period was extended at the request of partners.",
@@ -1034,12 +1035,15 @@ class _Builder:
                     author=author,
                     entered_by=author.user if author is not None and author.user_id else self.clerk,
                     reported_status=value,
+                    status_reason=PAUSE_REASON if value == ProgressStatus.PAUSED else "",
                     reported_to=self.next_meeting(review.commissioning_committee, day),
                     created_at=_clock.moment(_clock.day),
                 )
                 update.save()
                 if action is not None and value and action.status != value:
                     action.status = value
+                    # The council's key asks why a status such as Paused is given.
+                    action.status_reason = update.status_reason
                     action.save(
                         reason=f"Status reported in the update of {day:%d/%m/%Y}",
                         update_recommendation=False,

@@ -24,6 +24,7 @@ from .models import (
 )
 from .plan import end_of_day
 from .querysets import MEETING_LINE, UpdateLine
+from .statuses import ProgressStatus
 
 
 class Change(NamedTuple):
@@ -226,18 +227,58 @@ class ActionLists(NamedTuple):
 NEXT_MEETING = ("next_meeting_id", "next_meeting_date", "next_meeting_committee")
 
 
-def overdue_and_due(today: datetime.date, rows, length: int) -> ActionLists:
+def overdue_and_due(today: datetime.date, rows, length: int, upcoming: list) -> ActionLists:
     """The overdue actions (most overdue first) and those due by the next meeting of a
     committee monitoring their review (soonest first), the first ``length`` of each, and how
     many of each there are: two queries, the keys of both lists, then the lines shown (read
-    from ``rows``, a plain query of what a line shows)."""
-    matches = list(
-        ActionPlanItem.objects.overdue_or_due_before_next_meeting(today)
+    from ``rows``, a plain query of what a line shows).
+
+    ``upcoming`` is the meetings from today on, soonest first, with their committees (the
+    dashboard reads them anyway). The next meeting of each action's review is worked out here
+    from them: the rule of ``ActionPlanItemQuerySet.due_before_next_meeting``, whose correlated
+    subqueries, run for every open action of a ten-year council, took 110 ms of SQLite's time
+    for the dashboard (bench/pages.py), where this takes a few."""
+    next_by_committee: dict[int, Meeting] = {}
+    for meeting in upcoming:
+        next_by_committee.setdefault(meeting.committee_id, meeting)
+    latest = max((m.date for m in next_by_committee.values()), default=None)
+    window = Q(target_date__lt=today)
+    if latest is not None:
+        window |= Q(target_date__gte=today, target_date__lte=latest)
+    candidates = (
+        ActionPlanItem.objects.filter(
+            window,
+            target_date__isnull=False,
+            recommendation__closed_at_meeting__isnull=True,
+            recommendation__archived_at__isnull=True,
+        )
+        .exclude(status__in=status_key().codes_in(ProgressStatus.ACHIEVED))
         .order_by("target_date", "pk")
-        .values_list("pk", "target_date", *NEXT_MEETING)
+        .values_list(
+            "pk",
+            "target_date",
+            "recommendation__review__commissioning_committee_id",
+            "recommendation__review__monitoring_committees",  # a row for each
+        )
     )
-    overdue = [match for match in matches if match[1] < today]
-    due = [match for match in matches if match[1] >= today]
+    committees: dict[int, set] = {}
+    order: list[tuple[int, datetime.date]] = []
+    for pk, target, commissioning, monitoring in candidates:
+        if pk not in committees:
+            committees[pk] = set()
+            order.append((pk, target))
+        committees[pk].update({commissioning, monitoring} - {None})
+    overdue, due = [], []
+    for pk, target in order:
+        if target < today:
+            overdue.append((pk, target))
+            continue
+        meetings = [next_by_committee[c] for c in committees[pk] if c in next_by_committee]
+        if not meetings:
+            continue
+        meeting = min(meetings, key=lambda m: (m.date, m.pk))
+        if target <= meeting.date:
+            due.append((pk, target, meeting.pk, meeting.date, meeting.committee.name))
     records = rows.in_bulk([match[0] for match in overdue[:length] + due[:length]])
 
     def lines(found: list, values: tuple[str, ...] = ()) -> list:

@@ -52,6 +52,27 @@ def osc(demo):
 # --- actions due by the next meeting --------------------------------------------------------
 
 
+def dashboard_due() -> dict:
+    """The dashboard's list of actions due by the next meeting (``reads.overdue_and_due``,
+    worked out from the upcoming meetings), by action: it must agree with the queryset's
+    rule (``due_before_next_meeting``)."""
+    today = timezone.localdate()
+    upcoming = list(Meeting.objects.filter(date__gte=today).order_by("date", "pk"))
+    lists = reads.overdue_and_due(today, ActionPlanItem.objects.all(), 1000, upcoming)
+    assert lists.due_count == len(lists.due)
+    assert all(a.target_date < today for a in lists.overdue)
+    return {
+        a.pk: (a.next_meeting_id, a.next_meeting_date, a.next_meeting_committee) for a in lists.due
+    }
+
+
+def as_the_queryset_says() -> dict:
+    return {
+        a.pk: (a.next_meeting_id, a.next_meeting_date, a.next_meeting_committee)
+        for a in ActionPlanItem.objects.due_before_next_meeting()
+    }
+
+
 def test_actions_due_by_the_next_meeting_of_a_committee_monitoring_the_review(osc, officer_user):
     next_meeting = meeting(osc, days(30), officer_user)
     meeting(osc, days(90), officer_user)  # a later meeting: not the next one
@@ -67,6 +88,7 @@ def test_actions_due_by_the_next_meeting_of_a_committee_monitoring_the_review(os
     line = found[due.pk]
     assert (line.next_meeting_id, line.next_meeting_date) == (next_meeting.pk, days(30))
     assert line.next_meeting_committee == osc.name
+    assert dashboard_due() == as_the_queryset_says()
 
 
 def test_a_committee_named_as_also_monitoring_the_review_counts(demo, officer_user):
@@ -81,6 +103,8 @@ def test_a_committee_named_as_also_monitoring_the_review_counts(demo, officer_us
     due = action_on(reference, target=days(15), user=officer_user)
     found = {a.pk: a for a in ActionPlanItem.objects.due_before_next_meeting()}
     assert found[due.pk].next_meeting_committee == "Harrow Resources Panel"
+    assert dashboard_due() == as_the_queryset_says()
+    assert dashboard_due()[due.pk][2] == "Harrow Resources Panel"
 
 
 def test_the_dashboard_lists_them_with_the_meeting(client, osc, officer_user, councillor_user):

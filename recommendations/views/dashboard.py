@@ -52,10 +52,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     for review in awaiting:
         review.days_left = review.days_to_response_deadline(today)
     awaiting.sort(key=lambda r: r.response_deadline)
+    # Every meeting from today on: the first few are listed, and the next of each committee
+    # tells which actions fall due before it.
+    upcoming = list(
+        Meeting.objects.filter(date__gte=today).select_related("committee").order_by("date", "pk")
+    )
     actions = reads.overdue_and_due(
         today,
         ActionPlanItem.objects.select_related("recommendation__review", "owner").only(*ACTION_LINE),
         reads.DASHBOARD_LIST_LENGTH,
+        upcoming,
     )
     not_updated, not_updated_count = reads.first_and_count(
         Recommendation.objects.not_updated_since_last_meeting(today).order_by(
@@ -87,9 +93,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "chart": (chart := reads.status_chart(status_counts)),
         "chart_height": len(chart) * reads.CHART_ROW_HEIGHT,
         "recommendation_total": sum(status_counts.values()),
-        "upcoming_meetings": Meeting.objects.filter(date__gte=today)
-        .select_related("committee")
-        .order_by("date", "pk")[:8],
+        "upcoming_meetings": upcoming[:8],
         "due_before_meeting": actions.due,
         "due_before_meeting_count": actions.due_count,
     }
