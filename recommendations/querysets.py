@@ -142,52 +142,6 @@ class ActionPlanItemQuerySet(models.QuerySet):
             recommendation__archived_at__isnull=True,
         ).exclude(status__in=_status_key().codes_in(ProgressStatus.ACHIEVED))
 
-    def due_before_next_meeting(self, today: datetime.date | None = None):
-        """Actions not achieved (on an open recommendation) whose target date falls from today
-        up to the next meeting of a committee monitoring their review (its commissioning
-        committee, or one named as also monitoring it): what that meeting will ask about.
-        Each has the meeting's ``next_meeting_id``, ``next_meeting_date`` and
-        ``next_meeting_committee`` (its committee's name). Overdue actions are not here."""
-        today = today or timezone.localdate()
-        return self._with_next_meeting(today).filter(
-            target_date__gte=today, target_date__lte=models.F("next_meeting_date")
-        )
-
-    def overdue_or_due_before_next_meeting(self, today: datetime.date | None = None):
-        """``overdue`` and ``due_before_next_meeting`` together, for a page that lists both
-        from one query (tell them apart by the target date: before today is overdue)."""
-        today = today or timezone.localdate()
-        return self._with_next_meeting(today).filter(
-            Q(target_date__lt=today)
-            | Q(target_date__gte=today, target_date__lte=models.F("next_meeting_date"))
-        )
-
-    def _with_next_meeting(self, today: datetime.date):
-        """Actions not achieved on open recommendations, with the next meeting (from today)
-        of a committee monitoring their review."""
-        review = "recommendation__review"
-        next_meeting = (
-            Meeting.objects.filter(date__gte=today)
-            .filter(
-                Q(committee=models.OuterRef(f"{review}__commissioning_committee"))
-                | Q(committee__monitored_reviews=models.OuterRef(review))
-            )
-            .order_by("date", "pk")
-        )
-        return (
-            self.filter(
-                target_date__isnull=False,
-                recommendation__closed_at_meeting__isnull=True,
-                recommendation__archived_at__isnull=True,
-            )
-            .exclude(status__in=_status_key().codes_in(ProgressStatus.ACHIEVED))
-            .annotate(
-                next_meeting_id=models.Subquery(next_meeting.values("pk")[:1]),
-                next_meeting_date=models.Subquery(next_meeting.values("date")[:1]),
-                next_meeting_committee=models.Subquery(next_meeting.values("committee__name")[:1]),
-            )
-        )
-
 
 # --- a meeting page's lines ------------------------------------------------------------------
 

@@ -234,10 +234,11 @@ def overdue_and_due(today: datetime.date, rows, length: int, upcoming: list) -> 
     from ``rows``, a plain query of what a line shows).
 
     ``upcoming`` is the meetings from today on, soonest first, with their committees (the
-    dashboard reads them anyway). The next meeting of each action's review is worked out here
-    from them: the rule of ``ActionPlanItemQuerySet.due_before_next_meeting``, whose correlated
-    subqueries, run for every open action of a ten-year council, took 110 ms of SQLite's time
-    for the dashboard (bench/pages.py), where this takes a few."""
+    dashboard reads them anyway); an action is due by the first of them held by its review's
+    commissioning committee or a committee named as also monitoring it, up to and including
+    that meeting's day. Worked out here rather than by a subquery per open action in SQL,
+    which took 110 ms of SQLite's time for the dashboard of a ten-year council
+    (bench/pages.py)."""
     next_by_committee: dict[int, Meeting] = {}
     for meeting in upcoming:
         next_by_committee.setdefault(meeting.committee_id, meeting)
