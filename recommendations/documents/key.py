@@ -29,8 +29,8 @@ from functools import lru_cache
 
 from django.db.models import QuerySet
 
+from . import render
 from .content import build_content
-from .render import PDF_VARIANT, POSTPROCESS_VERSION, document_html
 from .spec import DocumentSpec, Selection
 
 # Bump when a change to our code changes the documents made from the same HTML.
@@ -48,7 +48,8 @@ def weasyprint_version() -> str:
 
 def _pdf_renderer() -> str:
     return (
-        f"weasyprint {weasyprint_version()}; {PDF_VARIANT}; post-processing {POSTPROCESS_VERSION}"
+        f"weasyprint {weasyprint_version()}; {render.PDF_VARIANT}; "
+        f"post-processing {render.POSTPROCESS_VERSION}"
     )
 
 
@@ -107,8 +108,8 @@ def prepare(
         selection = Selection(selection)
     content = build_content(spec, selection)
     content["created"] = CREATED_MARK
-    html = document_html(content)
-    padded = document_html(content, pad_page=True) if spec.pad_to_even else None
+    html = render.document_html(content)
+    padded = render.document_html(content, pad_page=True) if spec.pad_to_even else None
     filename, title = content["filename"], content["document_title"]
     recommendations, actions, updates = _counts(content["blocks"])
     key = content_hash([html, padded or "", filename, title], output=output)
