@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from recommendations import services
 from recommendations.documents import service as documents_service
-from recommendations.documents.models import PublishedDocument
 from recommendations.documents.key import prepare
+from recommendations.documents.models import PublishedDocument
 from recommendations.documents.spec import DocumentSpec, select_recommendations
 from recommendations.models import ActionPlanItem, Recommendation, RecommendationStatus, Update
 from recommendations.plan import load_plan

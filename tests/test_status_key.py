@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from recommendations.documents.content import build_content
-from recommendations.documents.render import document_html
 from recommendations.documents.key import prepare
+from recommendations.documents.render import document_html
 from recommendations.documents.spec import DocumentSpec, select_recommendations
 from recommendations.models import (
     ActionPlanItem,
