@@ -90,7 +90,8 @@ class Prepared:
         """The HTML with its creation time (the hashed HTML has a mark in its place)."""
         html = self.padded_html if padded else self.html
         now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        return html.replace(CREATED_MARK, now, 1)
+        # As an attribute value, quoted: typed text cannot hold it (its quotes are escaped).
+        return html.replace(f'content="{CREATED_MARK}"', f'content="{now}"', 1)
 
 
 def _counts(blocks) -> tuple[int, int, int]:
