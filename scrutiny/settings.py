@@ -255,7 +255,11 @@ CACHES["documents"] = {
     "OPTIONS": {"MAX_ENTRIES": env_int("DOCUMENTS_CACHE_ENTRIES", 500, minimum=10)},
 }
 DOCUMENTS_CACHE_SECONDS = env_int("DOCUMENTS_CACHE_DAYS", 30, minimum=1) * 24 * 3600
+# A document of more recommendations than this is made in the background ...
 DOCUMENTS_SYNC_MAX_RECOMMENDATIONS = env_int("DOCUMENTS_SYNC_MAX_RECOMMENDATIONS", 30)
+# ... and so is one estimated (from the recent background tasks) to take longer than this many
+# seconds: the user sees a page saying it is being made rather than a blank screen.
+DOCUMENTS_SYNC_MAX_SECONDS = env_int("DOCUMENTS_SYNC_MAX_SECONDS", 4, minimum=1)
 # --- end of committee documents -------------------------------------------------------------
 
 # --- Email (scrutiny/mail.py sends; the README's "Email" says how a council chooses) --------

@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from recommendations import services
 from recommendations.documents import service as documents_service
+from recommendations.documents.key import prepare
 from recommendations.documents.models import PublishedDocument
-from recommendations.documents.spec import DocumentSpec, content_key, select_recommendations
+from recommendations.documents.spec import DocumentSpec, select_recommendations
 from recommendations.models import ActionPlanItem, Recommendation, RecommendationStatus, Update
 from recommendations.plan import load_plan
 from reviews.models import Meeting, Officer
@@ -312,7 +313,7 @@ def test_a_withdrawn_update_leaves_the_current_pages_and_documents(
     client.force_login(councillor_user)
     assert text[:40] in client.get(r1().get_absolute_url()).content.decode()
     assert text[:40] in client.get(july_2017().get_absolute_url()).content.decode()
-    rec_key = content_key(
+    rec_key = prepare(
         DocumentSpec(kind="action_plan", review_id=r1().review_id),
         select_recommendations(DocumentSpec(kind="action_plan", review_id=r1().review_id)).queryset,
     ).key
@@ -337,7 +338,7 @@ def test_a_withdrawn_update_leaves_the_current_pages_and_documents(
     assert plan.recommendations[0].update_list == []
     assert plan.recommendations[0].action_list[0].update_list == []
     spec = DocumentSpec(kind="action_plan", review_id=r1().review_id)
-    assert content_key(spec, select_recommendations(spec).queryset).key != rec_key
+    assert prepare(spec, select_recommendations(spec).queryset).key != rec_key
     # Not a delete: the history keeps it, with the reason.
     assert Update.objects.filter(pk=update.pk).exists()
     history = client.get(reverse("recommendation_history", args=[r1().pk])).content.decode()

@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from recommendations.documents.content import build_content
+from recommendations.documents.key import prepare
 from recommendations.documents.render import document_html
-from recommendations.documents.spec import DocumentSpec, content_key, select_recommendations
+from recommendations.documents.spec import DocumentSpec, select_recommendations
 from recommendations.models import (
     ActionPlanItem,
     Recommendation,
@@ -273,7 +274,7 @@ def test_a_council_key_is_shown_on_the_pages_and_in_the_documents(demo, client, 
     ongoing.label, ongoing.colour, ongoing.meaning = "Ongoing", "turquoise", "Ongoing: in hand"
     rec = Recommendation.objects.get(reference="2016/17 R2")
     spec = DocumentSpec(kind="action_plan", review_id=rec.review_id)
-    before = content_key(spec, select_recommendations(spec).queryset).key
+    before = prepare(spec, select_recommendations(spec).queryset).key
     status_key_entry_save(entry=ongoing, user=officer_user, reason="Our own words")
     status_key_entry_save(
         entry=StatusKeyEntry(
@@ -282,7 +283,7 @@ def test_a_council_key_is_shown_on_the_pages_and_in_the_documents(demo, client, 
         ),
         user=officer_user,
     )  # fmt: skip
-    assert content_key(spec, select_recommendations(spec).queryset).key != before
+    assert prepare(spec, select_recommendations(spec).queryset).key != before
 
     client.force_login(officer_user)
     rec.status_set_by_officer = "on_track"

@@ -1,10 +1,11 @@
 """Making a committee document's PDF and keeping it: the cache of made PDFs, and the copy
 published to a meeting. Used by the requests (``service``) and the background task (``tasks``).
 
-A made PDF is kept in the ``documents`` cache under its content key (``spec.content_key``),
-which changes whenever a record it shows changes. So a document is rendered once per
-content version: a second download of an unchanged plan reads the key (four small
-queries) and the cache, and renders nothing.
+A made PDF is kept in the ``documents`` cache under its content key (``key.py``: the SHA-256
+of the HTML it was made from and of the renderer), with the SHA-256 of its bytes. So a document
+is rendered once per content: a second download of an unchanged plan builds the HTML again
+(milliseconds), finds the PDF under its key and checks the bytes against their recorded digest
+before giving them out; an entry that does not match is dropped and the document made again.
 """
 
 import datetime
@@ -12,7 +13,7 @@ import gc
 import hashlib
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.core.cache import caches
@@ -23,9 +24,9 @@ from django.utils import timezone
 from scrutiny.audit import acting_as
 from scrutiny.formats import british_date
 
-from .content import build_content
+from .key import Prepared
 from .models import DocumentFile, PublishedDocument
-from .render import document_html, html_to_pdf
+from .render import html_to_pdf
 from .spec import DocumentSpec, InvalidDocument
 
 logger = logging.getLogger(__name__)
@@ -57,44 +58,50 @@ def documents_cache():
 
 
 def cached_pdf(key: str) -> MadePdf | None:
-    """The PDF made earlier for ``key``, if the cache still has it."""
+    """The PDF made earlier for ``key``, if the cache still has it and its bytes are the ones
+    recorded with it (their SHA-256); an entry that is not is dropped, so it is made again."""
     if not key:
         return None
-    value = documents_cache().get(CACHE_PREFIX + key)
+    cache = documents_cache()
+    value = cache.get(CACHE_PREFIX + key)
     if not isinstance(value, dict):
         return None
     try:
-        return MadePdf(key=key, **value)
+        made = MadePdf(**value)
     except TypeError:  # an entry written by an older version of this code
+        made = None
+    if made is None or made.key != key or hashlib.sha256(made.pdf).hexdigest() != made.sha256:
+        logger.warning("Cached document %s does not match its key or digest: made again", key)
+        cache.delete(CACHE_PREFIX + key)
         return None
+    return made
 
 
-def make_pdf(spec: DocumentSpec, selection, key: str) -> MadePdf:
-    """Render the document now and keep it in the cache under ``key``. Logs (INFO) the
-    time it took, and how much of it was WeasyPrint's."""
+def make_pdf(prepared: Prepared) -> MadePdf:
+    """Render the prepared document now and keep it in the cache under its content key. Logs
+    (INFO) the time it took, and how much of it was WeasyPrint's."""
     started = time.process_time()
-    content = build_content(spec, selection)
-    filename, title = content["filename"], content["document_title"]
-    html = document_html(content)
-    padded = document_html(content, pad_page=True) if spec.pad_to_even else None
-    # Let the content go before WeasyPrint starts: objects kept alive through the layout
-    # slow it down (the garbage collector walks them again and again), by about a tenth for
-    # a 300-recommendation tracker.
-    del content
+    spec = prepared.spec
+    html = prepared.html_to_render()
+    padded = prepared.html_to_render(padded=True) if prepared.padded_html else None
     if len(html) > LARGE_HTML:
-        gc.collect()  # and the reference cycles left by reading the plan (tens of ms)
+        # Objects kept alive through the layout slow WeasyPrint down (the garbage collector
+        # walks them again and again): let the reference cycles left by reading the plan go
+        # before it starts (tens of ms; about a tenth of a 300-recommendation tracker).
+        gc.collect()
     rendered = html_to_pdf(html, pad_to_even=spec.pad_to_even, padded_html=lambda: padded)
     made = MadePdf(
-        key=key,
+        key=prepared.key,
         pdf=rendered.pdf,
         pages=rendered.pages,
-        filename=filename,
-        title=title,
+        filename=prepared.filename,
+        title=prepared.title,
         position=spec.position_date,
         sha256=hashlib.sha256(rendered.pdf).hexdigest(),
     )
-    value = {k: v for k, v in made.__dict__.items() if k != "key"}
-    documents_cache().set(CACHE_PREFIX + key, value, timeout=settings.DOCUMENTS_CACHE_SECONDS)
+    documents_cache().set(
+        CACHE_PREFIX + made.key, asdict(made), timeout=settings.DOCUMENTS_CACHE_SECONDS
+    )
     total = time.process_time() - started
     made.weasyprint_cpu = rendered.weasyprint_cpu  # not cached: for the log and bench/pdf.py
     logger.info(

@@ -28,6 +28,9 @@ from django.template.loader import render_to_string
 
 TEMPLATE = "documents/pdf.html"
 PDF_VARIANT = "pdf/ua-1"
+# The version of what is done to WeasyPrint's PDF after it is written ("none": nothing yet).
+# Part of every document's content key (``key.py``): bump it when that step changes the bytes.
+POSTPROCESS_VERSION = "none"
 FALLBACK_FAMILY = "Document Fallback"
 
 # Characters every system we run on can draw with Liberation Sans or DejaVu Sans (Latin,

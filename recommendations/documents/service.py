@@ -1,15 +1,18 @@
 """Getting a committee document: from the cache, made now, or made by a background task; and
 publishing the copy that goes to a meeting.
 
-A made PDF is kept in the ``documents`` cache under its content key (``spec.content_key``),
-which changes whenever a record it shows changes. So a document is rendered once per
-content version: a second download of an unchanged plan reads the key (four small
-queries) and the cache, and renders nothing. A document too large to make within the request
-is made by the :func:`~.tasks.make_document` task; :class:`DocumentTask` is what its page
-shows.
+A made PDF is kept in the ``documents`` cache under its content key (``key.py``: the SHA-256
+of its HTML and of the renderer), which changes whenever anything it shows changes. So a
+document is rendered once per content: a second download of an unchanged plan builds the HTML
+again (milliseconds, the queries of the content) and reads the cache, and renders nothing. A
+document too large or too slow to make within the request is made by the
+:func:`~.tasks.make_document` task; :class:`DocumentTask` is what its page shows, with an
+estimate of the time it takes measured from the recent tasks (:func:`estimate_seconds`).
 """
 
 import datetime
+import math
+import statistics
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -24,12 +27,15 @@ from reviews.models import Meeting, Review
 from scrutiny.audit import acting_as
 from scrutiny.editing import lock_for_edit
 
+from .key import Prepared, prepare
 from .models import DocumentKind, PublishedDocument
 from .pdfs import MadePdf, cached_pdf, documents_cache, make_pdf, publish_pdf, replaced_document
-from .spec import ContentKey, DocumentSpec, InvalidDocument, content_key, select_recommendations
+from .spec import DocumentSpec, InvalidDocument, select_recommendations
 from .tasks import make_document
 
 TASK_PREFIX = "document-task:"
+# An estimate is measured from this many of the latest document tasks that rendered a document.
+RECENT_TASKS = 20
 FAILED = (
     "The document could not be made. The error has been logged for the administrator; try "
     "again, and tell them if it happens again."
@@ -46,12 +52,14 @@ class DocumentTask:
     publish: bool
     estimated_seconds: int
     enqueued_at: datetime.datetime | None
+    started_at: datetime.datetime | None = None
     key: str = ""
     pages: int = 0
     size: int = 0
     published_document_id: int | None = None
     error: str = ""
-    ahead: int = field(default=0)
+    ahead: int = field(default=0)  # documents waiting or being made before this one
+    ahead_seconds: int = 0  # their estimates, added up
 
     @classmethod
     def from_result(cls, result: TaskResult) -> "DocumentTask":
@@ -67,6 +75,7 @@ class DocumentTask:
             publish=bool(kwargs.get("publish")),
             estimated_seconds=int(kwargs.get("estimated_seconds") or 0),
             enqueued_at=result.enqueued_at,
+            started_at=result.started_at,
         )
         if task.state == "failed":
             task.error = FAILED
@@ -84,6 +93,23 @@ class DocumentTask:
     @property
     def is_pending(self) -> bool:
         return self.state in ("queued", "running")
+
+    @property
+    def wait_seconds(self) -> int:
+        """Roughly how long until it is ready, counted from when it was queued: the documents
+        before it, then itself."""
+        return self.ahead_seconds + self.estimated_seconds
+
+    @property
+    def running_seconds(self) -> int:
+        if self.state != "running" or self.started_at is None:
+            return 0
+        return max(0, round((timezone.now() - self.started_at).total_seconds()))
+
+    @property
+    def is_late(self) -> bool:
+        """Still being made well after the estimate (twice it, and ten seconds more)."""
+        return self.running_seconds > 2 * self.estimated_seconds + 10
 
     def get_absolute_url(self) -> str:
         return reverse("documents_job_detail", args=[self.id])
@@ -115,26 +141,90 @@ def find_task(task_id) -> DocumentTask | None:
         return None
     task = DocumentTask.from_result(result)
     if task.state == "queued":
-        task.ahead = _tasks_ahead(result)
+        estimates = _tasks_ahead(result)
+        task.ahead, task.ahead_seconds = len(estimates), sum(estimates)
     return task
 
 
-def _tasks_ahead(result: TaskResult) -> int:
-    """How many documents are waiting or being made before this one (database backend)."""
+def _tasks_ahead(result: TaskResult) -> list[int]:
+    """The estimated seconds of each document waiting or being made before this one (database
+    backend): one query."""
     from django_tasks_db.models import DBTaskResult
 
-    return DBTaskResult.objects.filter(
+    rows = DBTaskResult.objects.filter(
         task_path=make_document.module_path,
         status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
         enqueued_at__lt=result.enqueued_at,
-    ).count()
+    ).values_list("args_kwargs", flat=True)
+    return [int((row.get("kwargs") or {}).get("estimated_seconds") or 0) for row in rows]
+
+
+# --- how long a document takes --------------------------------------------------------------
+
+
+def _keeps_tasks_in_database() -> bool:
+    from django_tasks_db import DatabaseBackend
+
+    return isinstance(make_document.get_backend(), DatabaseBackend)
+
+
+def seconds_per_recommendation() -> float | None:
+    """The median seconds per recommendation of the latest ``RECENT_TASKS`` document tasks that
+    rendered their document (from start to finish, as the workers ran them, under the load they
+    had), or None when there are none to measure (or the backend keeps no results). One
+    query."""
+    if not _keeps_tasks_in_database():
+        return None
+    from django_tasks_db.models import DBTaskResult
+
+    rows = (
+        DBTaskResult.objects.filter(
+            task_path=make_document.module_path,
+            status=TaskResultStatus.SUCCESSFUL,
+            started_at__isnull=False,
+            finished_at__isnull=False,
+            return_value__rendered=True,
+        )
+        .order_by("-finished_at")
+        .values_list("started_at", "finished_at", "return_value")[:RECENT_TASKS]
+    )
+    rates = [
+        (finished - started).total_seconds() / value["recommendations"]
+        for started, finished, value in rows
+        if isinstance(value.get("recommendations"), int) and value["recommendations"] > 0
+    ]
+    return statistics.median(rates) if rates else None
+
+
+def _formula_seconds(prepared: Prepared) -> float:
+    """Roughly how long WeasyPrint takes on an unloaded machine, when no task has been
+    measured yet: a recommendation with its action and update fills about half a landscape
+    page, and WeasyPrint lays out about eight such pages a second (bench/pdf.py)."""
+    return 0.5 + 0.06 * prepared.recommendations + 0.005 * (prepared.actions + prepared.updates)
+
+
+def estimate_seconds(prepared: Prepared) -> int:
+    """About how many seconds making ``prepared`` takes: measured from the recent tasks
+    (:func:`seconds_per_recommendation`) or, before there are any, from the formula. At
+    least a second."""
+    rate = seconds_per_recommendation()
+    if rate is None:
+        seconds = _formula_seconds(prepared)
+    else:
+        seconds = rate * max(1, prepared.recommendations)
+    return max(1, math.ceil(seconds))
 
 
 def _start(
-    spec: DocumentSpec, key: ContentKey, *, user, publish: bool, replaces_id: int | None = None
+    prepared: Prepared,
+    estimate: int,
+    *,
+    user,
+    publish: bool,
+    replaces_id: int | None = None,
 ) -> TaskResult:
     """Start the task that makes the document, or find the one already making it."""
-    marker = TASK_PREFIX + key.key
+    marker = TASK_PREFIX + prepared.key
     if not publish:
         known = documents_cache().get(marker)
         try:
@@ -144,10 +234,10 @@ def _start(
         if running is not None and not running.is_finished:
             return running
     result = make_document.enqueue(
-        spec.to_json(),
+        prepared.spec.to_json(),
         publish=publish,
         user_id=user.pk if getattr(user, "is_authenticated", False) else None,
-        estimated_seconds=round(key.estimated_seconds + 0.5),
+        estimated_seconds=estimate,
         **({"replaces_id": replaces_id} if replaces_id else {}),
     )
     if not publish:
@@ -155,21 +245,28 @@ def _start(
     return result
 
 
-def _renders_in_request(key: ContentKey) -> bool:
-    return key.recommendations <= settings.DOCUMENTS_SYNC_MAX_RECOMMENDATIONS
+def _renders_in_request(prepared: Prepared, estimate: int) -> bool:
+    """Small and quick enough to make while the user waits for the download: at most
+    ``DOCUMENTS_SYNC_MAX_RECOMMENDATIONS`` recommendations, and (measured from the recent
+    tasks, so a loaded machine counts) at most ``DOCUMENTS_SYNC_MAX_SECONDS``. Anything else
+    is made in the background, with a page that says so."""
+    return (
+        prepared.recommendations <= settings.DOCUMENTS_SYNC_MAX_RECOMMENDATIONS
+        and estimate <= settings.DOCUMENTS_SYNC_MAX_SECONDS
+    )
 
 
 def obtain(spec: DocumentSpec, *, user) -> MadePdf | DocumentTask:
     """The document's PDF (cached, or made now if it is small), or the background task that
     is making it. Raises :class:`InvalidDocument` for parameters that describe no document."""
-    selection = select_recommendations(spec)
-    key = content_key(spec, selection.queryset)
-    made = cached_pdf(key.key)
+    prepared = prepare(spec, select_recommendations(spec))
+    made = cached_pdf(prepared.key)
     if made is not None:
         return made
-    if _renders_in_request(key):
-        return make_pdf(spec, selection, key.key)
-    task = DocumentTask.from_result(_start(spec, key, user=user, publish=False))
+    estimate = estimate_seconds(prepared)
+    if _renders_in_request(prepared, estimate):
+        return make_pdf(prepared)
+    task = DocumentTask.from_result(_start(prepared, estimate, user=user, publish=False))
     if task.state == "done":  # made already (a backend that runs tasks at once)
         made = cached_pdf(task.key)
         if made is not None:
@@ -197,15 +294,19 @@ def publish(
                     f"({replaced.meeting}): choose that meeting."
                 ]
             )
-    selection = select_recommendations(spec)
-    key = content_key(spec, selection.queryset)
-    made = cached_pdf(key.key)
-    if made is None and _renders_in_request(key):
-        made = make_pdf(spec, selection, key.key)
+    # What is published is what this HTML renders to: the PDF cached under its key (the
+    # SHA-256 of the HTML just built, the bytes checked against their recorded digest), or
+    # made from it now.
+    prepared = prepare(spec, select_recommendations(spec))
+    made = cached_pdf(prepared.key)
+    if made is None:
+        estimate = estimate_seconds(prepared)
+        if _renders_in_request(prepared, estimate):
+            made = make_pdf(prepared)
     if made is not None:
         return publish_pdf(spec, made, user=user, replaces_id=replaces_id)
     task = DocumentTask.from_result(
-        _start(spec, key, user=user, publish=True, replaces_id=replaces_id)
+        _start(prepared, estimate, user=user, publish=True, replaces_id=replaces_id)
     )
     if task.state == "done" and task.published_document_id:
         return PublishedDocument.objects.get(pk=task.published_document_id)

@@ -1,5 +1,6 @@
-"""What a committee document is: its kind, its recommendations and its options; its URL; and
-the content key that says whether a PDF made earlier is still the same document.
+"""What a committee document is: its kind, its recommendations and its options; and its URL.
+(Whether a PDF made earlier is still the same document is the content key's to say: ``key.py``,
+a digest of the HTML it is made from.)
 
 A document is one of:
 
@@ -15,30 +16,19 @@ meeting and agenda item it goes to, the appendix label, the wards).
 """
 
 import datetime
-import hashlib
-import importlib.metadata
-import json
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
-from pathlib import Path
 from urllib.parse import urlencode
 
-from django.conf import settings
-from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
 from recommendations.filtersets import RecommendationFilterSet
-from recommendations.models import ActionPlanItem, Recommendation, StatusKeyEntry, Update
-from reviews.models import AgendaItem, Committee, Councillor, Meeting, Officer, Review
+from recommendations.models import Recommendation
+from reviews.models import Meeting
 
 from .models import DocumentKind
-
-# Bump when a change to the code changes the documents it makes (templates and CSS are
-# hashed on their own, see ``_template_fingerprint``).
-FORMAT_VERSION = "1"
 
 # The query parameters of a document URL. Anything else on a tracker URL is a filter of the
 # recommendations register and is passed to its filter set unchanged.
@@ -215,107 +205,3 @@ def select_recommendations(spec: DocumentSpec) -> Selection:
             value = "Yes"
         described.append((str(form_field.label or name).capitalize(), str(value)))
     return Selection(filterset.qs.order_by(), described)
-
-
-# --- the content key ------------------------------------------------------------------------
-
-
-_fingerprint_cache: dict[tuple, str] = {}
-
-
-def _template_fingerprint() -> str:
-    """A digest of the document templates and stylesheet, so an edit to them makes new PDFs.
-    Read once per process for each set of modification times."""
-    folder = Path(__file__).resolve().parent / "templates" / "documents"
-    files = sorted(p for p in folder.glob("pdf*") if p.is_file())
-    stamp = tuple((p.name, p.stat().st_mtime_ns) for p in files)
-    if stamp not in _fingerprint_cache:
-        digest = hashlib.sha256()
-        for path in files:
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
-        _fingerprint_cache.clear()
-        _fingerprint_cache[stamp] = digest.hexdigest()
-    return _fingerprint_cache[stamp]
-
-
-def _names_and_review_version(review_id: int | None) -> list:
-    """The last history row of each table that gives names (committees, meetings, agenda
-    items, officers, councillors) or the words and colours of statuses (the council's status
-    key), and the version of the review: one read-only query."""
-    quote = connection.ops.quote_name
-    parts = [
-        f"SELECT {n}, MAX(history_id) FROM {quote(model.history.model._meta.db_table)}"
-        for n, model in enumerate(
-            (Committee, Meeting, AgendaItem, Officer, Councillor, StatusKeyEntry)
-        )
-    ]
-    params = []
-    if review_id is not None:  # its title and dates, even with no recommendation
-        parts.append(f"SELECT 9, MAX(version) FROM {quote(Review._meta.db_table)} WHERE id = %s")
-        params.append(review_id)
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        return sorted(cursor.fetchall())
-
-
-@lru_cache(maxsize=1)
-def _weasyprint_version() -> str:
-    return importlib.metadata.version("weasyprint")  # without importing it
-
-
-@dataclass
-class ContentKey:
-    """The content key of a document, and its size (to decide where to make it)."""
-
-    key: str
-    recommendations: int
-    actions: int
-    updates: int
-
-    @property
-    def estimated_seconds(self) -> float:
-        """Roughly how long WeasyPrint takes on an unloaded machine: a recommendation with its
-        action and update fills about half a landscape page, and WeasyPrint lays out about
-        eight such pages a second (bench/pdf.py: 151 pages in 18 s of CPU)."""
-        return 0.5 + 0.06 * self.recommendations + 0.005 * (self.actions + self.updates)
-
-
-def content_key(spec: DocumentSpec, recommendations: QuerySet) -> ContentKey:
-    """The key of the document's content: it changes when any record it shows is saved,
-    created or deleted, or when the options, the templates or the day ("now" documents)
-    change. A fixed number of queries, whatever the size of the document: the versions of
-    the recommendations (with their reviews), actions and updates, and the last history row
-    of the small tables that give names (committees, meetings, agenda items, officers,
-    councillors; the status key) with the review's version: four queries."""
-    rec_rows = list(
-        recommendations.order_by("pk").values_list("pk", "version", "review_id", "review__version")
-    )
-    rec_ids = recommendations.order_by().values("pk")
-    action_rows = list(
-        ActionPlanItem.objects.filter(recommendation_id__in=rec_ids)
-        .order_by("pk")
-        .values_list("pk", "version")
-    )
-    update_rows = list(
-        Update.objects.current()
-        .filter(recommendation_id__in=rec_ids)
-        .order_by("pk")
-        .values_list("pk", "version")
-    )
-    names = _names_and_review_version(
-        spec.review_id if spec.kind == DocumentKind.ACTION_PLAN else None
-    )
-    payload = {
-        "format": FORMAT_VERSION,
-        "templates": _template_fingerprint(),
-        "weasyprint": _weasyprint_version(),
-        "council": settings.COUNCIL_NAME,
-        "spec": spec.to_json(),
-        "position": spec.position_date.isoformat(),
-        "recommendations": rec_rows,
-        "actions": action_rows,
-        "updates": update_rows,
-        "names": names,
-    }
-    digest = hashlib.sha256(json.dumps(payload, default=str).encode()).hexdigest()
-    return ContentKey(digest, len(rec_rows), len(action_rows), len(update_rows))

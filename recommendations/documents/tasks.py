@@ -16,8 +16,9 @@ from django_tasks import task
 
 from recommendations.models import forget_status_key
 
+from .key import prepare
 from .pdfs import cached_pdf, make_pdf, publish_pdf
-from .spec import DocumentSpec, InvalidDocument, content_key, select_recommendations
+from .spec import DocumentSpec, InvalidDocument, select_recommendations
 
 
 @task()
@@ -36,14 +37,19 @@ def make_document(
     Returns what the task's page shows: the content key of the PDF made (to read it from the
     cache), its pages and size and the published document's id; or, when the records changed
     so that the parameters no longer describe a document, the ``problem`` to tell the user.
+    With them, for the estimates of the next tasks (``service.seconds_per_recommendation``):
+    the number of recommendations and whether the PDF was rendered (not found in the cache).
     ``estimated_seconds`` is not used here: it is kept with the task for its page.
     """
     forget_status_key()  # a worker lives long: read the council's key as it is now
     document = DocumentSpec.from_json(spec)
     try:
         selection = select_recommendations(document)
-        key = content_key(document, selection.queryset)
-        made = cached_pdf(key.key) or make_pdf(document, selection, key.key)
+        prepared = prepare(document, selection)
+        made = cached_pdf(prepared.key)
+        rendered = made is None
+        if rendered:
+            made = make_pdf(prepared)
         published = None
         if publish:
             user = get_user_model().objects.get(pk=user_id)
@@ -55,4 +61,6 @@ def make_document(
         "pages": made.pages,
         "size": made.size,
         "published_document": published.pk if published else None,
+        "recommendations": prepared.recommendations,
+        "rendered": rendered,
     }

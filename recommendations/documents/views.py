@@ -24,7 +24,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, parse_etags
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from reviews.models import AgendaItem, Meeting
@@ -36,7 +36,7 @@ from scrutiny.permissions import can_publish
 from . import service
 from .forms import DocumentOptionsForm, ExportForm
 from .models import DocumentKind, PublishedDocument
-from .pdfs import cached_pdf
+from .pdfs import MadePdf, cached_pdf
 from .service import DocumentTask
 from .spec import DocumentSpec, InvalidDocument, select_recommendations
 from .targets import Target, meeting_target, review_target, tracker_target
@@ -48,11 +48,23 @@ logger = logging.getLogger(__name__)
 
 
 def pdf_response(
-    request: HttpRequest, *, pdf: bytes, filename: str, sha256: str, immutable: bool = False
+    request: HttpRequest,
+    *,
+    pdf: bytes,
+    filename: str,
+    sha256: str,
+    content_key: str = "",
+    immutable: bool = False,
 ) -> HttpResponse:
-    """The PDF as a download, with its SHA-256 as the ETag and the Repr-Digest."""
-    etag = f'"{sha256}"'
-    if etag in request.headers.get("If-None-Match", ""):
+    """The PDF as a download, with the SHA-256 of its bytes as the Repr-Digest. The ETag is
+    the document's content key for a document made from the register (a weak one: made again
+    from the same HTML, its bytes differ in their creation time only), or the SHA-256 of the
+    bytes for a published copy."""
+    etag = f'W/"{content_key}"' if content_key else f'"{sha256}"'
+    asked = [
+        tag.removeprefix("W/") for tag in parse_etags(request.headers.get("If-None-Match", ""))
+    ]
+    if etag.removeprefix("W/") in asked or "*" in asked:
         response = HttpResponseNotModified()
         response["ETag"] = etag
         return response
@@ -66,6 +78,12 @@ def pdf_response(
         "private, max-age=31536000, immutable" if immutable else "private, no-cache"
     )
     return response
+
+
+def made_response(request: HttpRequest, made: MadePdf) -> HttpResponse:
+    return pdf_response(
+        request, pdf=made.pdf, filename=made.filename, sha256=made.sha256, content_key=made.key
+    )
 
 
 def _problem(request: HttpRequest, target: Target, problems: list[str]) -> HttpResponse:
@@ -89,7 +107,7 @@ def _send(request: HttpRequest, target: Target, spec: DocumentSpec) -> HttpRespo
         return _problem(request, target, problem.messages)
     if isinstance(outcome, DocumentTask):
         return _task_redirect(request, outcome)
-    return pdf_response(request, pdf=outcome.pdf, filename=outcome.filename, sha256=outcome.sha256)
+    return made_response(request, outcome)
 
 
 def _download(request: HttpRequest, target: Target) -> HttpResponse:
@@ -434,4 +452,4 @@ def job_download(request: HttpRequest, pk) -> HttpResponse:
     if made is None:
         messages.info(request, "That copy is no longer kept: it is being made again.")
         return redirect(task.spec.url())
-    return pdf_response(request, pdf=made.pdf, filename=made.filename, sha256=made.sha256)
+    return made_response(request, made)

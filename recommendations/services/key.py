@@ -14,7 +14,7 @@ def status_key_entry_save(
     """Save a new or changed status of the key (validated by ``StatusKeyEntry.clean``: its
     code stays, and its category while records hold it; each category keeps an offered
     status), with history and ``reason``. The key is read again from then on, and the content
-    key of every document changes with it (``documents.spec.content_key``).
+    key of every document changes with it (``documents.key``).
 
     A status the rules give is shown as the first offered status of its category: so the
     recommendations whose status is in a category this change touches are derived again,
