@@ -493,6 +493,11 @@ READ_URLS = {
     "review_detail": ("review_detail", lambda w: [w.merton]),
     "review_history": ("review_history", lambda w: [w.merton]),
     "recommendation_list": ("recommendation_list", lambda w: []),
+    # The registers' exports: whoever reads a register may download it.
+    "review_export_xlsx": ("review_export_xlsx", lambda w: []),
+    "review_export_csv": ("review_export_csv", lambda w: []),
+    "recommendation_export_xlsx": ("recommendation_export_xlsx", lambda w: []),
+    "recommendation_export_csv": ("recommendation_export_csv", lambda w: []),
     "recommendation_detail": ("recommendation_detail", lambda w: [w.r1]),
     "recommendation_history": ("recommendation_history", lambda w: [w.r1]),
     "meeting_list": ("meeting_list", lambda w: []),
