@@ -4,6 +4,7 @@ from django.urls import path
 
 from .views import (
     actions,
+    backup,
     dashboard,
     exports,
     meetings,
@@ -98,6 +99,9 @@ urlpatterns = [
     ),
     path("updates/<int:pk>/edit/", actions.update_edit, name="update_edit"),
     path("updates/<int:pk>/withdraw/", actions.update_withdraw, name="update_withdraw"),
+    # The administrator's full backup of the register (a zip of CSVs, streamed).
+    path("backup/", backup.backup, name="backup"),
+    path("backup/download/", backup.backup_download, name="backup_download"),
     # Meetings.
     path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),
     # The history of people and agenda items (their lists and forms: reviews.people).
