@@ -153,6 +153,54 @@ class Database:
                 conn.execute(f'DROP DATABASE IF EXISTS "{self.pg_name}"')
 
 
+# --- the council ------------------------------------------------------------------------------
+
+
+def prepare_council(args, database: Database):
+    """After ``django.setup()``: migrate the database and build the council in it (or, with
+    ``--reuse``, read the one an earlier run kept), printing what it holds. Shared by the
+    benchmarks that measure a ten-year council (pages, exports)."""
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    from bench.council import Council, build_council, count_rows
+
+    # As in production: no query log (which also makes the build faster) and no template
+    # debug data. The query counts are captured explicitly (CaptureQueriesContext).
+    settings.DEBUG = False
+
+    print(f"Database: {connection.vendor} ({database.describe()})")
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    print(f"Migrated in {time.perf_counter() - started:.1f} s")
+    if args.reuse:
+        from django.contrib.auth.models import User
+
+        council = Council(councillor_user=User.objects.get(username="bench-councillor"))
+        council.counts, council.history_counts = count_rows()
+        print("Reused the council built by an earlier run:")
+    else:
+        council = build_council(
+            reviews=args.reviews,
+            recommendations_per_review=args.recommendations_per_review,
+            actions_per_recommendation=args.actions_per_recommendation,
+            updates_per_recommendation=args.updates_per_recommendation,
+            seed=args.seed,
+        )
+        print(f"Built the council in {council.seconds:.1f} s:")
+    for name, count in council.counts.items():
+        history = council.history_counts.get(name)
+        extra = f" ({history:,} history rows)" if history is not None else ""
+        print(f"  {count:>7,} {name}{extra}")
+    if connection.vendor == "postgresql":
+        # Autovacuum would have analysed the new tables on a live server; SQLite is left
+        # as Django leaves it: nothing runs ANALYZE there.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return council
+
+
 # --- the pages --------------------------------------------------------------------------------
 
 
@@ -279,45 +327,9 @@ def main() -> int:
         import django
 
         django.setup()
-        from django.conf import settings
-        from django.core.management import call_command
-        from django.db import connection
         from django.test import Client
 
-        from bench.council import Council, build_council, count_rows
-
-        # As in production: no query log (which also makes the build faster) and no template
-        # debug data. The query counts are captured explicitly (CaptureQueriesContext).
-        settings.DEBUG = False
-
-        print(f"Database: {connection.vendor} ({database.describe()})")
-        started = time.perf_counter()
-        call_command("migrate", verbosity=0)
-        print(f"Migrated in {time.perf_counter() - started:.1f} s")
-        if args.reuse:
-            from django.contrib.auth.models import User
-
-            council = Council(councillor_user=User.objects.get(username="bench-councillor"))
-            council.counts, council.history_counts = count_rows()
-            print("Reused the council built by an earlier run:")
-        else:
-            council = build_council(
-                reviews=args.reviews,
-                recommendations_per_review=args.recommendations_per_review,
-                actions_per_recommendation=args.actions_per_recommendation,
-                updates_per_recommendation=args.updates_per_recommendation,
-                seed=args.seed,
-            )
-            print(f"Built the council in {council.seconds:.1f} s:")
-        for name, count in council.counts.items():
-            history = council.history_counts.get(name)
-            extra = f" ({history:,} history rows)" if history is not None else ""
-            print(f"  {count:>7,} {name}{extra}")
-        if connection.vendor == "postgresql":
-            # Autovacuum would have analysed the new tables on a live server; SQLite is left
-            # as Django leaves it: nothing runs ANALYZE there.
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+        council = prepare_council(args, database)
 
         logging.getLogger("django.request").setLevel(logging.CRITICAL)  # errors: one line below
         client = Client(SERVER_NAME="localhost")

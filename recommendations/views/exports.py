@@ -40,15 +40,19 @@ def _csv(sheet) -> StreamingHttpResponse:
     return response
 
 
+def _selection(request: HttpRequest, filterset_class, queryset):
+    """The register's rows for the request's filters, in its order (None if the page would
+    refuse the filters)."""
+    filterset = filterset_class(request.GET, queryset=queryset)
+    return filterset.qs if filterset.is_valid() else None
+
+
 def _recommendations(request: HttpRequest):
-    """The register's selection for the request's filters (None if they are refused)."""
     today = timezone.localdate()
-    filterset = RecommendationFilterSet(
-        request.GET, queryset=Recommendation.objects.for_register(today)
+    selection = _selection(
+        request, RecommendationFilterSet, Recommendation.objects.for_register(today)
     )
-    if not filterset.is_valid():
-        return None
-    return recommendation_sheets(filterset.qs, today)
+    return None if selection is None else recommendation_sheets(selection, today)
 
 
 @require_safe
@@ -82,12 +86,9 @@ def recommendation_export_csv(request: HttpRequest) -> HttpResponse:
 
 
 def _reviews(request: HttpRequest):
-    today = timezone.localdate()
     fields = ("scope_agreed_on", "report_agreed_on")
-    filterset = ReviewFilterSet(request.GET, queryset=reviews_register(*fields))
-    if not filterset.is_valid():
-        return None
-    return review_sheet(filterset.qs, today)
+    selection = _selection(request, ReviewFilterSet, reviews_register(*fields))
+    return None if selection is None else review_sheet(selection, timezone.localdate())
 
 
 @require_safe
