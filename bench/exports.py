@@ -61,7 +61,7 @@ def rows_in(url: str, body: bytes) -> str:
         import openpyxl
 
         book = openpyxl.load_workbook(io.BytesIO(body), read_only=True)
-        counts = [f"{ws.title} {ws.max_row - 1:,}" for ws in book.worksheets]
+        counts = [f"{ws.title} {sum(1 for _ in ws.iter_rows()) - 1:,}" for ws in book.worksheets]
         return ", ".join(counts)
     import csv
 

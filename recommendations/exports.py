@@ -21,11 +21,14 @@ under ``VAR_DIR``. The CSV is streamed row by row.
 import csv
 import datetime
 import os
+import re
 import tempfile
 import warnings
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
@@ -366,62 +369,51 @@ def working_folder() -> Path:
     return folder
 
 
-class _Styles:
-    """The cells' styles, made once a workbook: openpyxl keeps one copy of each style, and
-    making a style for every cell of 30,000 rows would cost more than writing them."""
+class _StyleIds:
+    """The cells' styles, registered once a workbook with openpyxl (which writes them into
+    the workbook's styles), by the index a cell names them with."""
 
-    def __init__(self):
-        self.top = Alignment(vertical="top")
-        self.wrap = Alignment(vertical="top", wrap_text=True)
-        self.header_font = Font(bold=True)
-        self.fills: dict[str, tuple[PatternFill, Font]] = {
-            colour: (PatternFill("solid", fgColor=fill), Font(color=text))
+    def __init__(self, ws):
+        def style_id(**style) -> int:
+            cell = WriteOnlyCell(ws)
+            for name, value in style.items():
+                setattr(cell, name, value)
+            return cell.style_id
+
+        top, wrap = Alignment(vertical="top"), Alignment(vertical="top", wrap_text=True)
+        self.header = {"font": Font(bold=True), "alignment": wrap}
+        self.top = style_id(alignment=top)
+        self.wrap = style_id(alignment=wrap)
+        self.date = style_id(alignment=top, number_format=DATE_FORMAT)
+        self.status = {
+            colour: style_id(
+                alignment=top, fill=PatternFill("solid", fgColor=fill), font=Font(color=text)
+            )
             for colour, (fill, text) in STATUS_FILLS.items()
         }
 
 
-def _cell(ws, styles: _Styles, column: Column, value, key) -> object:
-    if column.kind == STATUS:
-        cell = WriteOnlyCell(ws, key.label(value) if value else "")
-        if value:
-            cell.fill, cell.font = styles.fills.get(key.colour(value), styles.fills["grey"])
-        cell.alignment = styles.top
-        return cell
-    if column.kind == DATE:
-        cell = WriteOnlyCell(ws, value)
-        cell.number_format = DATE_FORMAT
-        cell.alignment = styles.top
-        return cell
-    if column.kind == LONG and value:
-        cell = WriteOnlyCell(ws, value)
-        cell.alignment = styles.wrap
-        return cell
-    return value
-
-
-def _add_sheet(workbook: Workbook, sheet: Sheet, styles: _Styles, folder: str) -> None:
+def _add_sheet(workbook: Workbook, sheet: Sheet, count: int, folder: str) -> _StyleIds:
+    """The sheet as openpyxl writes it: column widths, the frozen header row, and the table
+    over the ``count`` rows to come (written by ``_rows_xml``)."""
     ws = workbook.create_sheet(title=sheet.name)
     for i, column in enumerate(sheet.columns, start=1):
         ws.column_dimensions[get_column_letter(i)].width = column.column_width
     ws.freeze_panes = "A2"  # the header row stays in view
-    # The sheet's rows are written to a file under VAR_DIR (what openpyxl's ``_get_writer``
-    # does, with the system's temporary folder): set before the first row is appended.
+    # The sheet is written to a file under VAR_DIR (what openpyxl's ``_get_writer`` does,
+    # with the system's temporary folder): set before the first row is appended.
     handle, path = tempfile.mkstemp(dir=folder, suffix=".xml")
     os.close(handle)
     ALL_TEMP_FILES.append(path)  # openpyxl deletes it, and forgets it, once saved
     ws._writer = WorksheetWriter(ws, out=path)
     ws._writer.write_top()
+    ids = _StyleIds(ws)
     header = []
     for column in sheet.columns:
         cell = WriteOnlyCell(ws, column.heading)
-        cell.font, cell.alignment = styles.header_font, styles.wrap
+        cell.font, cell.alignment = ids.header["font"], ids.header["alignment"]
         header.append(cell)
     ws.append(header)
-    key = status_key()
-    count = 0
-    for row in sheet.rows:
-        ws.append([_cell(ws, styles, c, c.value(row), key) for c in sheet.columns])
-        count += 1
     last = get_column_letter(len(sheet.columns))
     ref = f"A1:{last}{max(count, 1) + 1}"
     table = Table(displayName=sheet.name, ref=ref, autoFilter=AutoFilter(ref=ref))
@@ -432,17 +424,83 @@ def _add_sheet(workbook: Workbook, sheet: Sheet, styles: _Styles, folder: str) -
     with warnings.catch_warnings():  # "add table columns manually": they are, above
         warnings.simplefilter("ignore", UserWarning)
         ws.add_table(table)  # a table: the header row has its filter buttons
+    return ids
+
+
+# Characters XML 1.0 cannot hold (control characters pasted from elsewhere): left out.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+EXCEL_EPOCH = datetime.date(1899, 12, 30)  # Excel's day 0 (its dates are days since)
+ROWS_A_CHUNK = 500
+
+
+def _text_cell(ref: str, style: int, text: str) -> str:
+    text = escape(NOT_XML.sub("", text))
+    return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+
+
+def _rows_xml(sheet: Sheet, rows: list[dict], ids: _StyleIds) -> Iterator[str]:
+    """The sheet's rows after the header, as the worksheet's XML: each cell its value and
+    style (openpyxl writes every cell through several objects, a second for 30,000 rows:
+    this writes the same XML directly, ten times as fast)."""
+    key = status_key()
+    columns = [(get_column_letter(i), c) for i, c in enumerate(sheet.columns, start=1)]
+    chunk = []
+    for number, row in enumerate(rows, start=2):
+        cells = [f'<row r="{number}">']
+        for letter, column in columns:
+            value = column.value(row)
+            if value is None or value == "":
+                continue
+            ref = f"{letter}{number}"
+            if column.kind == STATUS:
+                entry = key.entry(value)
+                style = ids.status.get(entry.colour, ids.status["grey"])
+                cells.append(_text_cell(ref, style, entry.label))
+            elif column.kind == DATE:
+                cells.append(f'<c r="{ref}" s="{ids.date}"><v>{(value - EXCEL_EPOCH).days}</v></c>')
+            elif isinstance(value, int) and not isinstance(value, bool):
+                cells.append(f'<c r="{ref}" s="{ids.top}"><v>{value}</v></c>')
+            else:
+                style = ids.wrap if column.kind == LONG else ids.top
+                cells.append(_text_cell(ref, style, str(value)))
+        cells.append("</row>")
+        chunk.append("".join(cells))
+        if len(chunk) == ROWS_A_CHUNK:
+            yield "".join(chunk)
+            chunk = []
+    yield "".join(chunk)
 
 
 def write_workbook(sheets: list[Sheet], out) -> None:
     """Write the lists as an Excel workbook, a sheet and a table each, to the open binary
-    file ``out``."""
+    file ``out``. openpyxl writes the workbook (its sheets, styles, tables, frozen headers);
+    the rows are then written into each sheet's ``sheetData`` by ``_rows_xml``."""
     workbook = Workbook(write_only=True)
-    styles = _Styles()
     with tempfile.TemporaryDirectory(dir=working_folder()) as folder:
+        written = []
         for sheet in sheets:
-            _add_sheet(workbook, sheet, styles, folder)
-        workbook.save(out)
+            rows = list(sheet.rows)
+            written.append((sheet, rows, _add_sheet(workbook, sheet, len(rows), folder)))
+        skeleton = Path(folder) / "skeleton.xlsx"
+        workbook.save(skeleton)  # which names each sheet's file
+        filled = {ws.path[1:]: w for ws, w in zip(workbook.worksheets, written, strict=True)}
+        if len(filled) != len(written):
+            raise ValueError("two sheets were given the same file")
+        with (
+            zipfile.ZipFile(skeleton) as source,
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+        ):
+            for info in source.infolist():
+                content = source.read(info.filename)
+                if info.filename not in filled:
+                    target.writestr(info, content)
+                    continue
+                head, tail = content.split(b"</sheetData>", 1)
+                with target.open(info.filename, "w", force_zip64=True) as member:
+                    member.write(head)
+                    for xml in _rows_xml(*filled[info.filename]):
+                        member.write(xml.encode())
+                    member.write(b"</sheetData>" + tail)
 
 
 def workbook_file(sheets: list[Sheet]):

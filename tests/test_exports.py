@@ -208,3 +208,14 @@ def test_the_excel_working_files_stay_under_var_dir(reader, settings, tmp_path):
     assert (tmp_path / "tmp" / "exports").is_dir()
     assert not list((tmp_path / "tmp" / "exports").iterdir()), "nothing left behind"
     assert reverse("recommendation_export_xlsx") == "/recommendations/export.xlsx"
+
+
+def test_markup_and_control_characters_in_the_text_are_written_safely(reader, officer_user):
+    rec = Recommendation.objects.get(reference="2016/17 R3")
+    rec.text = "Costs <£1m> & savings\x0b:\n• first bullet\n• second"
+    rec.save(reason="Test: characters Excel cannot hold")
+    book = workbook(reader.get("/recommendations/export.xlsx?q=savings"))
+    (row,) = sheet_rows(book["Recommendations"])
+    assert row["Recommendation"] == "Costs <£1m> & savings:\n• first bullet\n• second"
+    (listed,) = csv_rows(reader.get("/recommendations/export.csv?q=savings"))
+    assert listed["Recommendation"] == rec.text  # CSV holds any character
