@@ -13,9 +13,10 @@ target date, update, status): ``HEADINGS`` maps each to the field it holds, for 
 to read.
 
 Each list is read with a fixed number of queries whatever its size (plain values, no model
-instances), in the register's order for the same filters. The Excel file is written with
-openpyxl's write-only workbook (rows go to disk as they are written); its working files are
-under ``VAR_DIR``. The CSV is streamed row by row.
+instances), in the register's order for the same filters. The Excel workbook is written by
+openpyxl (sheets, styles, tables, frozen header rows), its rows straight into each sheet's
+XML (``_rows_xml``); its working files are under ``VAR_DIR``. The CSV is streamed row by
+row.
 """
 
 import csv
