@@ -48,7 +48,9 @@ from .models import ActionPlanItem, Update, status_key
 from .statuses import Decision
 
 # What each heading holds, for the import (issue 14, point 1) to recognise an exported file:
-# heading -> (record, field). The exported lists use these words as their headings.
+# heading -> (record, field), as on the Recommendations sheet. The Actions and Updates sheets
+# use the same words for their own records: there "Status" is the action's, or the status the
+# update reported. Every sheet starts with the columns that join it (``JOIN``).
 HEADINGS: dict[str, tuple[str, str]] = {
     "Reference": ("recommendation", "reference"),
     "Origin committee": ("review", "commissioning_committee"),
