@@ -188,10 +188,11 @@ def backup_chunks() -> Iterator[bytes]:
     """The backup as a zip file, in chunks as it is written (for a file or a streamed
     download): the tables one after another, then the published PDFs' bytes, the manifest and
     the README. On PostgreSQL it reads one snapshot of the database (a repeatable-read,
-    read-only transaction), so a backup taken while people work is consistent. SQLite reads
+    read-only transaction; within a transaction already open, that one's), so a backup taken
+    while people work is consistent. SQLite reads
     each table as it stands (a transaction there would hold up every writer until the end)."""
     connection = connections[DEFAULT_DB_ALIAS]
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
         with transaction.atomic():
             with connection.cursor() as cursor:  # must come first in the transaction
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
