@@ -70,19 +70,9 @@ def rows_in(url: str, body: bytes) -> str:
 
 def main() -> int:
     args = parse_args()
-    from bench.pages import Database, prepare_council
+    from bench.pages import council_client
 
-    database = Database(args)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scrutiny.settings")
-    try:
-        import django
-
-        django.setup()
-        from django.test import Client
-
-        council = prepare_council(args, database)
-        client = Client(SERVER_NAME="localhost")
-        client.force_login(council.councillor_user)
+    with council_client(args) as (council, client):
         exports = [
             ("workbook (.xlsx), 3 sheets", "/recommendations/export.xlsx"),
             ("CSV, recommendations", "/recommendations/export.csv"),
@@ -125,8 +115,6 @@ def main() -> int:
         )
         print(f"\nLoad average (1, 5, 15 min) at the end: {os.getloadavg()}")
         print("All exports within the target." if not missed else f"{missed} MISSED.")
-    finally:
-        database.drop()
     return 0
 
 
