@@ -153,6 +153,75 @@ class Database:
                 conn.execute(f'DROP DATABASE IF EXISTS "{self.pg_name}"')
 
 
+# --- the council ------------------------------------------------------------------------------
+
+
+def prepare_council(args, database: Database):
+    """After ``django.setup()``: migrate the database and build the council in it (or, with
+    ``--reuse``, read the one an earlier run kept), printing what it holds. Shared by the
+    benchmarks that measure a ten-year council (pages, exports)."""
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    from bench.council import Council, build_council, count_rows
+
+    # As in production: no query log (which also makes the build faster) and no template
+    # debug data. The query counts are captured explicitly (CaptureQueriesContext).
+    settings.DEBUG = False
+
+    print(f"Database: {connection.vendor} ({database.describe()})")
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    print(f"Migrated in {time.perf_counter() - started:.1f} s")
+    if args.reuse:
+        from django.contrib.auth.models import User
+
+        council = Council(councillor_user=User.objects.get(username="bench-councillor"))
+        council.counts, council.history_counts = count_rows()
+        print("Reused the council built by an earlier run:")
+    else:
+        council = build_council(
+            reviews=args.reviews,
+            recommendations_per_review=args.recommendations_per_review,
+            actions_per_recommendation=args.actions_per_recommendation,
+            updates_per_recommendation=args.updates_per_recommendation,
+            seed=args.seed,
+        )
+        print(f"Built the council in {council.seconds:.1f} s:")
+    for name, count in council.counts.items():
+        history = council.history_counts.get(name)
+        extra = f" ({history:,} history rows)" if history is not None else ""
+        print(f"  {count:>7,} {name}{extra}")
+    if connection.vendor == "postgresql":
+        # Autovacuum would have analysed the new tables on a live server; SQLite is left
+        # as Django leaves it: nothing runs ANALYZE there.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return council
+
+
+@contextlib.contextmanager
+def council_client(args):
+    """What each benchmark of a ten-year council starts from: a fresh database (dropped at the
+    end, unless kept), Django set up, the council built (or reused) in it, and a test client
+    signed in as its councillor. Yields (council, client)."""
+    database = Database(args)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scrutiny.settings")
+    try:
+        import django
+
+        django.setup()
+        from django.test import Client
+
+        council = prepare_council(args, database)
+        client = Client(SERVER_NAME="localhost")
+        client.force_login(council.councillor_user)
+        yield council, client
+    finally:
+        database.drop()
+
+
 # --- the pages --------------------------------------------------------------------------------
 
 
@@ -273,55 +342,8 @@ def measure(client, url: str, repeat: int, warmup: int, show_queries: bool) -> d
 
 def main() -> int:
     args = parse_args()
-    database = Database(args)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scrutiny.settings")
-    try:
-        import django
-
-        django.setup()
-        from django.conf import settings
-        from django.core.management import call_command
-        from django.db import connection
-        from django.test import Client
-
-        from bench.council import Council, build_council, count_rows
-
-        # As in production: no query log (which also makes the build faster) and no template
-        # debug data. The query counts are captured explicitly (CaptureQueriesContext).
-        settings.DEBUG = False
-
-        print(f"Database: {connection.vendor} ({database.describe()})")
-        started = time.perf_counter()
-        call_command("migrate", verbosity=0)
-        print(f"Migrated in {time.perf_counter() - started:.1f} s")
-        if args.reuse:
-            from django.contrib.auth.models import User
-
-            council = Council(councillor_user=User.objects.get(username="bench-councillor"))
-            council.counts, council.history_counts = count_rows()
-            print("Reused the council built by an earlier run:")
-        else:
-            council = build_council(
-                reviews=args.reviews,
-                recommendations_per_review=args.recommendations_per_review,
-                actions_per_recommendation=args.actions_per_recommendation,
-                updates_per_recommendation=args.updates_per_recommendation,
-                seed=args.seed,
-            )
-            print(f"Built the council in {council.seconds:.1f} s:")
-        for name, count in council.counts.items():
-            history = council.history_counts.get(name)
-            extra = f" ({history:,} history rows)" if history is not None else ""
-            print(f"  {count:>7,} {name}{extra}")
-        if connection.vendor == "postgresql":
-            # Autovacuum would have analysed the new tables on a live server; SQLite is left
-            # as Django leaves it: nothing runs ANALYZE there.
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
-
+    with council_client(args) as (_council, client):
         logging.getLogger("django.request").setLevel(logging.CRITICAL)  # errors: one line below
-        client = Client(SERVER_NAME="localhost")
-        client.force_login(council.councillor_user)
         pages = choose_pages()
         if args.only:
             pages = [p for p in pages if args.only.lower() in p[0].lower()]
@@ -369,8 +391,6 @@ def main() -> int:
             f"{len(pages) - missed} of {len(pages)} page types meet the targets"
             + (f"; {missed} MISSED." if missed else ".")
         )
-    finally:
-        database.drop()
     return 0
 
 

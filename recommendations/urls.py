@@ -2,7 +2,18 @@
 
 from django.urls import path
 
-from .views import actions, dashboard, meetings, mine, paste, people, recommendations, reviews
+from .views import (
+    actions,
+    backup,
+    dashboard,
+    exports,
+    meetings,
+    mine,
+    paste,
+    people,
+    recommendations,
+    reviews,
+)
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -11,6 +22,8 @@ urlpatterns = [
     # Reviews: the register, a review and its history; setting one up; its recommendations
     # pasted from the report; the executive's response to all of them.
     path("reviews/", reviews.review_list, name="review_list"),
+    path("reviews/export.xlsx", exports.review_export_xlsx, name="review_export_xlsx"),
+    path("reviews/export.csv", exports.review_export_csv, name="review_export_csv"),
     path("reviews/new/", reviews.review_edit, name="review_create"),
     path("reviews/<int:pk>/", reviews.review_detail, name="review_detail"),
     path("reviews/<int:pk>/edit/", reviews.review_edit, name="review_edit"),
@@ -24,6 +37,17 @@ urlpatterns = [
     # Recommendations: the register, a recommendation and its history; add, edit, close,
     # reopen, archive.
     path("recommendations/", recommendations.recommendation_list, name="recommendation_list"),
+    # The registers as spreadsheets, with the page's filters (the CSV: ?list=actions|updates).
+    path(
+        "recommendations/export.xlsx",
+        exports.recommendation_export_xlsx,
+        name="recommendation_export_xlsx",
+    ),
+    path(
+        "recommendations/export.csv",
+        exports.recommendation_export_csv,
+        name="recommendation_export_csv",
+    ),
     path(
         "reviews/<int:review_pk>/recommendations/new/",
         recommendations.recommendation_create,
@@ -75,6 +99,9 @@ urlpatterns = [
     ),
     path("updates/<int:pk>/edit/", actions.update_edit, name="update_edit"),
     path("updates/<int:pk>/withdraw/", actions.update_withdraw, name="update_withdraw"),
+    # The administrator's full backup of the register (a zip of CSVs, streamed).
+    path("backup/", backup.backup, name="backup"),
+    path("backup/download/", backup.backup_download, name="backup_download"),
     # Meetings.
     path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),
     # The history of people and agenda items (their lists and forms: reviews.people).

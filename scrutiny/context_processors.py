@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from scrutiny.permissions import has_officer_record, is_register_editor
+from scrutiny.permissions import has_officer_record, is_administrator, is_register_editor
 
 
 def council(request):
@@ -12,4 +12,5 @@ def council(request):
         "COUNCIL_NAME": settings.COUNCIL_NAME,
         "can_edit_register": SimpleLazyObject(lambda: is_register_editor(request.user)),
         "has_officer_record": SimpleLazyObject(lambda: has_officer_record(request.user)),
+        "is_administrator": SimpleLazyObject(lambda: is_administrator(request.user)),
     }

@@ -28,6 +28,19 @@ def is_register_editor(user) -> bool:
     return bool(_groups(user) & {roles.SCRUTINY_OFFICER, roles.ADMINISTRATOR})
 
 
+def is_administrator(user) -> bool:
+    """A superuser or a member of the Administrators role, while the account is active."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or roles.ADMINISTRATOR in _groups(user)
+
+
+def require_administrator(user) -> None:
+    """Raise PermissionDenied (403) unless ``user`` is an administrator."""
+    if not is_administrator(user):
+        raise PermissionDenied("Only administrators can do this.")
+
+
 def is_lead_officer(user) -> bool:
     return user.is_authenticated and roles.LEAD_OFFICER in _groups(user)
 

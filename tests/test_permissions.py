@@ -493,6 +493,11 @@ READ_URLS = {
     "review_detail": ("review_detail", lambda w: [w.merton]),
     "review_history": ("review_history", lambda w: [w.merton]),
     "recommendation_list": ("recommendation_list", lambda w: []),
+    # The registers' exports: whoever reads a register may download it.
+    "review_export_xlsx": ("review_export_xlsx", lambda w: []),
+    "review_export_csv": ("review_export_csv", lambda w: []),
+    "recommendation_export_xlsx": ("recommendation_export_xlsx", lambda w: []),
+    "recommendation_export_csv": ("recommendation_export_csv", lambda w: []),
     "recommendation_detail": ("recommendation_detail", lambda w: [w.r1]),
     "recommendation_history": ("recommendation_history", lambda w: [w.r1]),
     "meeting_list": ("meeting_list", lambda w: []),
@@ -508,6 +513,12 @@ READ_URLS = {
     "agenda_item_history": ("agenda_item_history", lambda w: [_july_2017_item(w)]),
 }
 
+# Pages only administrators read (a superuser, or the Administrators role): the full backup.
+ADMIN_URLS = {
+    "backup": ("backup", lambda w: []),
+    "backup_download": ("backup_download", lambda w: []),
+}
+
 # What a lead officer who owns the action may do (and correct their own update before it is
 # reported to a meeting).
 LEAD_OWNER_MAY = {"action_edit", "action_revise_target", "update_create", "update_edit"}
@@ -521,7 +532,7 @@ DOCUMENTS_IN_THE_MATRIX = {"documents_published_withdraw"}
 
 
 def url_for(key: str, w: World) -> str:
-    name, args = {**WRITE_URLS, **READ_URLS}[key]
+    name, args = {**WRITE_URLS, **READ_URLS, **ADMIN_URLS}[key]
     return reverse(name, args=args(w))
 
 
@@ -649,6 +660,10 @@ def expected_status(role: str, key: str, method: str) -> int:
         return 302  # to sign-in
     if key in READ_URLS:
         return 200 if method == "GET" else 405
+    if key in ADMIN_URLS:
+        if method != "GET":
+            return 405
+        return 200 if role == "admin" else 403
     allowed = role in EDITORS or (role == "lead_owner" and key in LEAD_OWNER_MAY)
     if not allowed:
         return 403
@@ -706,7 +721,7 @@ def _matrix_test(role: str, key: str, method: str):
 
 
 for _role in ROLES:
-    for _key in [*WRITE_URLS, *READ_URLS]:
+    for _key in [*WRITE_URLS, *READ_URLS, *ADMIN_URLS]:
         for _method in ["GET", "POST", "POST-valid"] if _key in WRITE_URLS else ["GET", "POST"]:
             _name = f"test_{_role}__{_key.replace(':', '_')}__{_method.replace('-', '_')}"
             setattr(TestMatrix, _name, _matrix_test(_role, _key, _method))
@@ -732,6 +747,7 @@ def test_the_matrix_covers_every_named_url():
     walk(get_resolver().url_patterns)
     covered = {name for name, _ in WRITE_URLS.values()} | {name for name, _ in READ_URLS.values()}
     covered |= {name for name, _ in ROUND_URLS.values()}
+    covered |= {name for name, _ in ADMIN_URLS.values()}
     missing = found - covered
     assert not missing, f"named URLs missing from the permission matrix: {sorted(missing)}"
     assert covered <= found, f"the matrix names URLs that no longer exist: {covered - found}"

@@ -219,3 +219,36 @@ def test_an_officers_and_a_councillors_own_pages_do_not_grow_with_the_data(
     large = counts()
     assert small == large, f"query counts that grew with the data: {small} then {large}"
     assert max(small.values()) <= 15, small
+
+
+EXPORTS = {
+    "reviews workbook": "/reviews/export.xlsx",
+    "reviews CSV": "/reviews/export.csv?status=monitoring",
+    "recommendations workbook": "/recommendations/export.xlsx",
+    "recommendations workbook filtered": "/recommendations/export.xlsx?q=council&sort=-updated",
+    "recommendations CSV": "/recommendations/export.csv",
+    "actions CSV": "/recommendations/export.csv?list=actions",
+    "updates CSV": "/recommendations/export.csv?list=updates&decision=accepted",
+}
+
+
+def count_download_queries(client, url: str) -> int:
+    """Queries of a download, its body read to the end (a streamed CSV reads as it goes)."""
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        b"".join(response.streaming_content)
+    return len(ctx.captured_queries)
+
+
+def test_exports_read_the_same_queries_whatever_the_size(client, councillor_user, bigger):
+    """The registers' exports read a fixed number of queries: the workbook of the
+    recommendations register one a list (recommendations, actions, updates)."""
+    client.force_login(councillor_user)
+    for url in EXPORTS.values():
+        count_download_queries(client, url)  # warm per-process caches
+    small = {name: count_download_queries(client, url) for name, url in EXPORTS.items()}
+    bigger(18)
+    large = {name: count_download_queries(client, url) for name, url in EXPORTS.items()}
+    assert small == large, f"query counts that grew with the data: {small} then {large}"
+    assert max(small.values()) <= 10, small

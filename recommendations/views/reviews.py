@@ -62,8 +62,9 @@ REVIEW_ROW = (
 )
 
 
-@require_safe
-def review_list(request: HttpRequest) -> HttpResponse:
+def reviews_register(*fields: str):
+    """The reviews register's rows in its order, each with its number of recommendations
+    (``fields``: what is read besides ``REVIEW_ROW``). The page and its export read this."""
     counts = (
         Recommendation.objects.filter(review=OuterRef("pk"))
         .order_by()
@@ -71,12 +72,17 @@ def review_list(request: HttpRequest) -> HttpResponse:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    reviews = (
+    return (
         Review.objects.select_related("commissioning_committee")
-        .only(*REVIEW_ROW)
+        .only(*REVIEW_ROW, *fields)
         .annotate(recommendation_count=Coalesce(Subquery(counts), 0))
         .order_by("-municipal_year", "title", "pk")
     )
+
+
+@require_safe
+def review_list(request: HttpRequest) -> HttpResponse:
+    reviews = reviews_register()
     filterset = ReviewFilterSet(request.GET, queryset=reviews)
     filterset.read_choices_once()
     valid = filterset.is_valid()
