@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from recommendations.filtersets import RecommendationFilterSet
 from recommendations.models import ActionPlanItem, Recommendation, StatusKeyEntry, Update
+from recommendations.rounds.reads import round_key_rows
 from reviews.models import AgendaItem, Committee, Councillor, Meeting, Officer, Review
 
 from .models import DocumentKind
@@ -286,7 +287,8 @@ def content_key(spec: DocumentSpec, recommendations: QuerySet) -> ContentKey:
     change. A fixed number of queries, whatever the size of the document: the versions of
     the recommendations (with their reviews), actions and updates, and the last history row
     of the small tables that give names (committees, meetings, agenda items, officers,
-    councillors; the status key) with the review's version: four queries."""
+    councillors; the status key) with the review's version: four queries, and for a meeting's
+    tracker a fifth, for its update round."""
     rec_rows = list(
         recommendations.order_by("pk").values_list("pk", "version", "review_id", "review__version")
     )
@@ -305,6 +307,11 @@ def content_key(spec: DocumentSpec, recommendations: QuerySet) -> ContentKey:
     names = _names_and_review_version(
         spec.review_id if spec.kind == DocumentKind.ACTION_PLAN else None
     )
+    # A meeting's tracker lists what its update round asked and did not get back: the
+    # round's items, requests, returns and emails are part of its content (one query).
+    round_rows = []
+    if spec.kind == DocumentKind.MEETING_TRACKER:
+        round_rows = round_key_rows(spec.meeting_id)
     payload = {
         "format": FORMAT_VERSION,
         "templates": _template_fingerprint(),
@@ -316,6 +323,7 @@ def content_key(spec: DocumentSpec, recommendations: QuerySet) -> ContentKey:
         "actions": action_rows,
         "updates": update_rows,
         "names": names,
+        "round": round_rows,
     }
     digest = hashlib.sha256(json.dumps(payload, default=str).encode()).hexdigest()
     return ContentKey(digest, len(rec_rows), len(action_rows), len(update_rows))

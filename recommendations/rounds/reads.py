@@ -147,3 +147,147 @@ def open_requests_for(officer) -> list:
         )
         .order_by("round__deadline", "pk")
     )
+
+
+# --- what the meeting's tracker says of the round ------------------------------------------
+
+# The emails that asked an owner: the request, then reminders and chasers.
+ASKING = ("request", "reminder", "chaser")
+
+
+def _dates(days) -> str:
+    from scrutiny.formats import british_date
+
+    return ", ".join(british_date(day) for day in days)
+
+
+def _states_as_at(item_ids, as_at):
+    """Each item's return state at the end of ``as_at``, from the returns' history (one
+    query): {item id: (state, when it was last decided)}."""
+    import datetime
+
+    from .models import Return
+
+    end = timezone.make_aware(datetime.datetime.combine(as_at, datetime.time.max))
+    states = {}
+    for item_id, state, decided in (
+        Return.history.filter(item_id__in=item_ids, history_date__lte=end)
+        .order_by("history_date", "history_id")
+        .values_list("item_id", "state", "decided_at")
+    ):
+        states[item_id] = (state, decided)
+    return states
+
+
+def missing_returns(meeting_id: int, as_at=None) -> dict | None:
+    """What the update round of the meeting ``meeting_id`` asked and did not get back, as the
+    meeting's tracker and page list it: each item requested (its request emailed) with no
+    return submitted or accepted, grouped by owner, with the days the owner was asked
+    (requested on, reminded on). ``as_at`` a date: the position at the end of that day (from
+    the returns' history; emails sent later left out). None when the meeting has no round.
+    Three queries (four as at a date), whatever the size of the round."""
+    from .models import EmailSent, RequestItem, UpdateRound
+
+    update_round = (
+        UpdateRound.objects.filter(meeting_id=meeting_id).only("pk", "deadline", "state").first()
+    )
+    if update_round is None:
+        return None
+    items = list(
+        RequestItem.objects.filter(request__round=update_round)
+        .exclude(request__state=RequestState.FORWARDED)
+        .select_related("request__owner", "recommendation", "action", "reply")
+        .order_by(
+            "request__owner__name",
+            "request_id",
+            "recommendation__review_id",
+            "recommendation__number",
+            "action__number",
+            "pk",
+        )
+    )
+    emails = EmailSent.objects.filter(round=update_round, kind__in=ASKING)
+    if as_at is not None:
+        emails = emails.filter(sent_at__date__lte=as_at)
+    asked: dict[int, dict] = {}
+    for request_id, kind, sent_at in emails.order_by("sent_at", "pk").values_list(
+        "request_id", "kind", "sent_at"
+    ):
+        days = asked.setdefault(request_id, {"requested": [], "reminded": []})
+        day = timezone.localdate(sent_at)
+        which = days["requested"] if kind == "request" else days["reminded"]
+        if day not in which:
+            which.append(day)
+    if as_at is not None:
+        states = _states_as_at([item.pk for item in items], as_at)
+    else:
+        states = {
+            item.pk: (item.reply.state, item.reply.decided_at)
+            for item in items
+            if getattr(item, "reply", None) is not None
+        }
+    returned = {ReturnState.SUBMITTED, ReturnState.ACCEPTED}
+    owners: dict[int, dict] = {}
+    counts = {"requested": 0, "returned": 0, "waiting": 0}
+    for item in items:
+        days = asked.get(item.request_id)
+        if not days or not days["requested"]:
+            continue  # never emailed (as at that day): not requested
+        counts["requested"] += 1
+        state, decided = states.get(item.pk, ("", None))
+        if state in returned:
+            counts["returned"] += 1
+            counts["waiting"] += state == ReturnState.SUBMITTED
+            continue
+        owner = item.request.owner
+        row = owners.setdefault(
+            item.request_id,
+            {
+                "owner": owner.name,
+                "requested_on": _dates(days["requested"][:1]),
+                "reminded_on": _dates(days["reminded"]),
+                "items": [],
+            },
+        )
+        note = "Not returned"
+        if state == ReturnState.RETURNED:
+            from scrutiny.formats import british_date
+
+            sent_back = f" on {british_date(timezone.localdate(decided))}" if decided else ""
+            note = f"Sent back to the owner{sent_back}; not returned again"
+        elif state == ReturnState.DRAFT:
+            note = "Not returned (a draft was started)"
+        row["items"].append({"name": item_name(item), "note": note})
+    return {
+        "deadline": update_round.deadline,
+        "deadline_text": _dates([update_round.deadline]),
+        "owners": list(owners.values()),
+        "missing": sum(len(row["items"]) for row in owners.values()),
+        **counts,
+    }
+
+
+def round_key_rows(meeting_id: int) -> list:
+    """What of the round of meeting ``meeting_id`` its tracker shows, as versions for the
+    document's content key: each item with its request's and its return's versions and the
+    last email sent for its request (one query)."""
+    from django.db.models import OuterRef, Subquery
+
+    from .models import EmailSent, RequestItem
+
+    last_email = EmailSent.objects.filter(request=OuterRef("request")).order_by("-pk")
+    return list(
+        RequestItem.objects.filter(request__round__meeting_id=meeting_id)
+        .annotate(last_email=Subquery(last_email.values("pk")[:1]))
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "version",
+            "request_id",
+            "request__version",
+            "request__round__version",
+            "reply__id",
+            "reply__version",
+            "last_email",
+        )
+    )
