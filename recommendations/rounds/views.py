@@ -16,7 +16,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from recommendations.models import status_key
 from reviews.models import Meeting
-from scrutiny.editing import StaleEdit, add_errors, attempt, render_conflict
+from scrutiny.editing import (
+    StaleEdit,
+    add_errors,
+    confirm_form,
+    render_conflict,
+    submit_form,
+)
 from scrutiny.permissions import require_register_editor
 
 from . import services
@@ -36,22 +42,6 @@ from .reads import ITEM_STATES, item_name, round_rows
 # --- the officer's pages -----------------------------------------------------------------
 
 
-def _write(request: HttpRequest, form, write, *, heading: str, done) -> HttpResponse | None:
-    """On a valid POST of ``form``: run ``write`` (a service) through ``attempt``, then
-    ``done(result)`` gives (the success message, where to go). None when the page is to be
-    shown (a GET, or a refusal whose messages are now on the form)."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    result, refused = attempt(request, form, write, context={"heading": heading})
-    if refused is not None:
-        return refused
-    if result is None:
-        return None
-    message, url = done(result)
-    messages.success(request, message)
-    return redirect(url)
-
-
 @require_http_methods(["GET", "POST"])
 def round_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Open an update round for a meeting: the deadline, the covering message, and the items
@@ -62,10 +52,10 @@ def round_open(request: HttpRequest, pk: int) -> HttpResponse:
     if existing is not None:
         return redirect(existing)
     form = RoundForm(request.POST or None, initial={"deadline": services.default_deadline(meeting)})
-    response = _write(
+    response = submit_form(
         request,
-        form,
-        lambda: services.round_open(
+        form=form,
+        write=lambda: services.round_open(
             meeting=meeting,
             user=request.user,
             deadline=form.cleaned_data["deadline"],
@@ -138,10 +128,10 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial={"deadline": update_round.deadline, "covering_text": update_round.covering_text},
     )
-    response = _write(
+    response = submit_form(
         request,
-        form,
-        lambda: services.round_update(
+        form=form,
+        write=lambda: services.round_update(
             update_round=update_round,
             deadline=form.cleaned_data["deadline"],
             covering_text=form.cleaned_data["covering_text"],
@@ -211,32 +201,24 @@ def round_item_add(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         recommendations=services.monitored_recommendations(update_round.meeting),
     )
-    response = _write(
+    return confirm_form(
         request,
-        form,
-        lambda: services.round_add_item(
+        form=form,
+        write=lambda: services.round_add_item(
             update_round=update_round,
             recommendation=form.cleaned_data["recommendation"],
             action_number=form.cleaned_data.get("action_number"),
             owner=form.cleaned_data["owner"],
             user=request.user,
         ),
-        heading="Add an item",
-        done=lambda added: (f"Added: {added}.", update_round.get_absolute_url()),
-    )
-    if response is not None:
-        return response
-    return render(
-        request,
-        "forms/edit.html",
-        {
-            "form": form,
+        context={
             "heading": "Add an item to the update round",
             "caption": str(update_round.meeting),
             "back_url": update_round.get_absolute_url(),
             "submit_label": "Add item",
             "nav_section": "meetings",
         },
+        done=lambda added: (f"Added: {added}.", update_round.get_absolute_url()),
     )
 
 
@@ -303,6 +285,24 @@ def request_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(owner_request.round)
 
 
+def _decide(request: HttpRequest, reply: Return, data: dict) -> Return:
+    """The officer's decision on ``reply`` from the review form's cleaned ``data``."""
+    if data["decision"] == "send_back":
+        return services.return_send_back(
+            reply=reply,
+            comment=data["returned_comment"],
+            user=request.user,
+            version=data["version"],
+        )
+    return services.return_accept(
+        reply=reply,
+        user=request.user,
+        version=data["version"],
+        edited=services.ReturnInput.from_form(data) if data["decision"] == "edit" else None,
+        edit_reason=data["edit_reason"],
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def return_review(request: HttpRequest, pk: int) -> HttpResponse:
     """The officer's review of one return: accept, edit and accept, or send back."""
@@ -330,37 +330,22 @@ def return_review(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, initial=initial, keep=reply.reported_status, has_action=has_action
     )
     decidable = reply.state == ReturnState.SUBMITTED
-    if request.method == "POST" and decidable and form.is_valid():
-        data = form.cleaned_data
-        decision = data["decision"]
-        if decision == "send_back":
-            write = lambda: services.return_send_back(  # noqa: E731
-                reply=reply,
-                comment=data["returned_comment"],
-                user=request.user,
-                version=data["version"],
-            )
-        else:
-            edited = None
-            if decision == "edit":
-                edited = services.ReturnInput.from_form(data)
-            write = lambda: services.return_accept(  # noqa: E731
-                reply=reply,
-                user=request.user,
-                version=data["version"],
-                edited=edited,
-                edit_reason=data["edit_reason"],
-            )
-        done, refused = attempt(request, form, write, context={"heading": "Review the update"})
-        if refused is not None:
-            return refused
-        if done is not None:
-            if decision == "send_back":
-                messages.success(request, f"Sent back to {reply.written_by.name}, who is emailed.")
-            else:
-                messages.success(request, "Accepted: it is now the update reported to the meeting.")
-            return redirect(update_round)
-    elif request.method == "POST" and not decidable:
+    if decidable:
+        response = submit_form(
+            request,
+            form=form,
+            write=lambda: _decide(request, reply, form.cleaned_data),
+            heading="Review the update",
+            done=lambda decided: (
+                f"Sent back to {reply.written_by.name}, who is emailed."
+                if decided.state == ReturnState.RETURNED
+                else "Accepted: it is now the update reported to the meeting.",
+                update_round.get_absolute_url(),
+            ),
+        )
+        if response is not None:
+            return response
+    elif request.method == "POST":
         form.add_error(None, "This update has already been decided.")
     return render(
         request,
