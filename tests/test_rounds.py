@@ -516,6 +516,26 @@ def test_the_round_page_shows_each_owners_items_filters_and_reminds(client, sent
     assert "Reminder" in html.split('id="emails"')[1]
 
 
+def test_the_round_page_shows_its_owners_a_page_at_a_time_keeping_the_filter(
+    client, sent, officer_user
+):
+    client.force_login(officer_user)
+    url = sent["round"].get_absolute_url()
+    bob_request = UpdateRequest.objects.get(owner=sent["bob"])
+    with mock.patch("recommendations.rounds.reads.OWNERS_PER_PAGE", 1):
+        first = client.get(url + "?state=requested").content.decode()
+        assert "Ann Owner" in first and "Bob Partner</h3>" not in first
+        assert "Requested (4)" in first  # the counts are the whole round's
+        assert "?state=requested&amp;page=2" in first and "Owners 1 to 1 of 2." in first
+        second = client.get(url + "?state=requested&page=2").content.decode()
+        assert "Bob Partner</h3>" in second and "Ann Owner</h3>" not in second
+        # After acting for an owner, the officer is back on that owner's page.
+        response = client.post(reverse("round_request_remind", args=[bob_request.pk]))
+        assert response["Location"] == f"{url}?page=2#request-{bob_request.pk}"
+        assert "Reminded " in client.get(url + "?page=2").content.decode()  # when, by owner
+        assert client.get(url + "?page=99").status_code == 200  # the last page
+
+
 def test_the_officer_accepts_a_return_through_the_review_page(client, sent, officer_user):
     item = UpdateRequest.objects.get(owner=sent["bob"]).items.get(action=None)
     reply = services.return_save(

@@ -1,6 +1,11 @@
 """What the round's pages read: each owner's request with its items and where each stands."""
 
+from django.core.paginator import Paginator
+from django.db.models import Case, CharField, Count, F, Prefetch, Q, Value, When
+from django.urls import reverse
 from django.utils import timezone
+
+from scrutiny.formats import british_datetime
 
 from .models import RequestState, ReturnState, UpdateRound
 
@@ -17,17 +22,6 @@ ITEM_STATES = {
 }
 
 
-def item_state(item, request) -> str:
-    reply = getattr(item, "reply", None)
-    if reply is not None:
-        return reply.state
-    if request.first_opened_at:
-        return "opened"
-    if request.sent_at:
-        return "requested"
-    return "not_sent"
-
-
 def item_name(item) -> str:
     """ "2016/17 R1, action 2": an item as the round's pages name it (no query once the
     recommendation is read)."""
@@ -36,49 +30,160 @@ def item_name(item) -> str:
     return f"{name}, action {item.action.number}" if item.action_id else name
 
 
-def round_rows(update_round: UpdateRound, today=None) -> list[dict]:
-    """One row per live request (forwarded ones are named on their successor), each with its
-    items and their states. Two queries, whatever the size of the round."""
-    from django.db.models import Prefetch
+# Where an item stands, in SQL: its return's state, else whether its request was opened or
+# sent. The round's page counts, filters and shows items by it.
+ITEM_STATE = Case(
+    When(reply__isnull=False, then=F("reply__state")),
+    When(request__first_opened_at__isnull=False, then=Value("opened")),
+    When(request__sent_at__isnull=False, then=Value("requested")),
+    default=Value("not_sent"),
+    output_field=CharField(),
+)
+RETURNED = (ReturnState.SUBMITTED, ReturnState.ACCEPTED)
+OWNERS_PER_PAGE = 50
 
+
+def _live_items(update_round: UpdateRound):
     from .models import RequestItem
+
+    return (
+        RequestItem.objects.filter(request__round=update_round)
+        .exclude(request__state=RequestState.FORWARDED)
+        .annotate(item_state=ITEM_STATE)
+    )
+
+
+def _in_state(items, state: str):
+    if state == "outstanding":
+        return items.exclude(item_state__in=RETURNED)
+    return items.filter(item_state=state)
+
+
+def round_state_counts(update_round: UpdateRound) -> dict:
+    """How many of the round's items are in each state (``ITEM_STATES``), outstanding (not
+    submitted or accepted) among them: one query."""
+    counts = dict.fromkeys(ITEM_STATES, 0)
+    for state, count in (
+        _live_items(update_round)
+        .values("item_state")
+        .annotate(count=Count("pk"))
+        .order_by()
+        .values_list("item_state", "count")
+    ):
+        counts[state] = count
+        if state not in RETURNED:
+            counts["outstanding"] += count
+    return counts
+
+
+def live_requests(update_round: UpdateRound):
+    """The round's requests still asking (forwarded ones are named on their successor), in
+    the order of the round's page: by owner."""
+    return update_round.requests.exclude(state=RequestState.FORWARDED).order_by("owner__name", "pk")
+
+
+def round_page(update_round: UpdateRound, *, state: str = "", page=None, today=None):
+    """One page of the round's owners (``OWNERS_PER_PAGE`` of them; with ``state``, only those
+    with an item in it, and only those items), each request with ``rows``: its items, where
+    each stands and whether it is late, and ``reminded``: when reminders and chasers went. Four
+    queries (the count, the requests, their items, their reminders), whatever the size of the
+    round."""
+    from .models import EmailKind, EmailSent, RequestItem
 
     today = today or timezone.localdate()
     past_deadline = today > update_round.deadline
-    requests = (
-        update_round.requests.exclude(state=RequestState.FORWARDED)
-        .select_related("owner", "forwarded_from__owner")
-        .prefetch_related(
-            Prefetch(
-                "items",
-                queryset=RequestItem.objects.select_related(
-                    "recommendation__review", "action", "reply"
-                ).order_by(
-                    "recommendation__review_id", "recommendation__number", "action__number", "pk"
-                ),
-            )
+    items = RequestItem.objects.annotate(item_state=ITEM_STATE)
+    requests = live_requests(update_round)
+    if state:
+        items = _in_state(items, state)
+        requests = requests.filter(
+            pk__in=_in_state(_live_items(update_round), state).values("request_id")
         )
-        .order_by("owner__name", "pk")
+    requests = requests.select_related("owner", "forwarded_from__owner").prefetch_related(
+        Prefetch(
+            "items",
+            queryset=items.select_related("recommendation", "action", "reply")
+            .only(*ROW_FIELDS)
+            .order_by(
+                "recommendation__review_id", "recommendation__number", "action__number", "pk"
+            ),
+        )
     )
-    rows = []
-    for request in requests:
-        items = []
+    found = Paginator(requests, OWNERS_PER_PAGE).get_page(page)
+    reminded = {}
+    for request_id, sent_at in (
+        EmailSent.objects.filter(
+            request__in=[request.pk for request in found.object_list],
+            kind__in=(EmailKind.REMINDER, EmailKind.CHASER),
+        )
+        .order_by("sent_at", "pk")
+        .values_list("request_id", "sent_at")
+    ):
+        reminded.setdefault(request_id, []).append(british_datetime(sent_at))
+    recommendation_url = url_maker("recommendation_detail")
+    review_url = url_maker("round_return_review")
+    remove_url = url_maker("round_item_remove")
+    for request in found.object_list:
+        request.reminded = "; ".join(reminded.get(request.pk, []))
+        request.rows = []
         for item in request.items.all():
-            state = item_state(item, request)
-            items.append(
+            reply = getattr(item, "reply", None)
+            request.rows.append(
                 {
                     "item": item,
                     "name": item_name(item),
-                    "reply": getattr(item, "reply", None),
-                    "state": state,
-                    "label": ITEM_STATES[state],
-                    "outstanding": state not in (ReturnState.SUBMITTED, ReturnState.ACCEPTED),
-                    "late": past_deadline
-                    and state not in (ReturnState.SUBMITTED, ReturnState.ACCEPTED),
+                    "link": recommendation_url(item.recommendation_id),
+                    "reply": reply,
+                    "review_url": review_url(reply.pk) if reply else "",
+                    "remove_url": remove_url(item.pk),
+                    "state": item.item_state,
+                    "label": ITEM_STATES[item.item_state],
+                    "late": past_deadline and item.item_state not in RETURNED,
                 }
             )
-        rows.append({"request": request, "items": items})
-    return rows
+    return found
+
+
+# What the round's page reads of each item (``round_page``): no more.
+ROW_FIELDS = (
+    "id",
+    "request_id",
+    "recommendation__id",
+    "recommendation__number",
+    "recommendation__reference",
+    "recommendation__review_id",
+    "action__id",
+    "action__number",
+    "reply__id",
+    "reply__state",
+    "reply__submitted_at",
+    "reply__decided_at",
+    "reply__updated_at",
+)
+_SENTINEL = 987654321
+
+
+def url_maker(name: str):
+    """``pk -> reverse(name, args=[pk])``, reversing once: the round's page links hundreds of
+    items, and each ``reverse`` costs more than the rest of the row."""
+    sample = reverse(name, args=[_SENTINEL])
+    return lambda pk: sample.replace(str(_SENTINEL), str(pk))
+
+
+def request_page_url(request) -> str:
+    """The round's page showing ``request``'s owner (the page they are on, at their section):
+    where the officer goes back to after acting for one owner. One query."""
+    before = (
+        live_requests(request.round)
+        .filter(
+            Q(owner__name__lt=request.owner.name)
+            | Q(owner__name=request.owner.name, pk__lt=request.pk)
+        )
+        .count()
+    )
+    number = before // OWNERS_PER_PAGE + 1
+    query = f"?page={number}" if number > 1 else ""
+    return f"{request.round.get_absolute_url()}{query}#request-{request.pk}"
 
 
 def round_summary(meeting):

@@ -2,6 +2,7 @@
 of each return, and the reply page (by link, with no account, or signed in from My actions)."""
 
 from types import SimpleNamespace
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -37,7 +38,13 @@ from .models import (
     UpdateRequest,
     UpdateRound,
 )
-from .reads import ITEM_STATES, item_name, round_rows
+from .reads import (
+    ITEM_STATES,
+    item_name,
+    request_page_url,
+    round_page,
+    round_state_counts,
+)
 
 # --- the officer's pages -----------------------------------------------------------------
 
@@ -81,6 +88,9 @@ def _round(pk: int) -> UpdateRound:
     return get_object_or_404(UpdateRound.objects.select_related("meeting__committee"), pk=pk)
 
 
+RECENT_EMAILS = 50  # the log at the foot of the round's page; each owner's dates are above
+
+
 @require_http_methods(["GET", "HEAD"])
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The round: per owner and item, where each stands, filterable by state; the emails sent."""
@@ -89,31 +99,19 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     state = request.GET.get("state", "")
     if state not in ITEM_STATES:
         state = ""
-    rows = round_rows(update_round)
-    counts = dict.fromkeys(ITEM_STATES, 0)
-    for row in rows:
-        for item in row["items"]:
-            counts[item["state"]] += 1
-            if item["outstanding"]:
-                counts["outstanding"] += 1
-    if state:
-        for row in rows:
-            row["items"] = [
-                i
-                for i in row["items"]
-                if i["state"] == state or (state == "outstanding" and i["outstanding"])
-            ]
-        rows = [row for row in rows if row["items"]]
+    counts = round_state_counts(update_round)
     return render(
         request,
         "rounds/round_detail.html",
         {
             "round": update_round,
             "meeting": update_round.meeting,
-            "rows": rows,
+            "page": round_page(update_round, state=state, page=request.GET.get("page")),
+            "query": urlencode({"state": state}) if state else "",
             "state": state,
             "states": [(key, label, counts[key]) for key, label in ITEM_STATES.items()],
-            "emails": update_round.emails.select_related("request__owner")[:200],
+            "emails": update_round.emails.select_related("request__owner")[:RECENT_EMAILS],
+            "email_count": update_round.emails.count(),
             "nav_section": "meetings",
         },
     )
@@ -163,7 +161,7 @@ def _queue(request: HttpRequest, owner_request: UpdateRequest, kind: str) -> Htt
     else:
         done = "Reminder" if kind == EmailKind.REMINDER else "Request"
         messages.success(request, f"{done} sent to {owner_request.owner.name}.")
-    return redirect(owner_request.round)
+    return redirect(request_page_url(owner_request))
 
 
 @require_POST
@@ -225,15 +223,16 @@ def round_item_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def round_item_remove(request: HttpRequest, pk: int) -> HttpResponse:
     require_register_editor(request.user)
-    item = get_object_or_404(RequestItem.objects.select_related("request__round"), pk=pk)
-    update_round = item.request.round
+    item = get_object_or_404(
+        RequestItem.objects.select_related("request__round", "request__owner"), pk=pk
+    )
     try:
         services.round_remove_item(item=item, user=request.user)
     except ValidationError as refused:
         messages.error(request, " ".join(refused.messages))
     else:
         messages.success(request, f"Taken out of the round: {item}.")
-    return redirect(update_round)
+    return redirect(request_page_url(item.request))
 
 
 def _request(pk: int) -> UpdateRequest:
@@ -282,7 +281,7 @@ def request_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         f"The links sent to {owner_request.owner.name} no longer work. The next email sent "
         "to them carries a new one.",
     )
-    return redirect(owner_request.round)
+    return redirect(request_page_url(owner_request))
 
 
 def _decide(request: HttpRequest, reply: Return, data: dict) -> Return:
@@ -310,6 +309,7 @@ def return_review(request: HttpRequest, pk: int) -> HttpResponse:
     reply = get_object_or_404(
         Return.objects.select_related(
             "item__request__round__meeting__committee",
+            "item__request__owner",
             "item__recommendation__review",
             "item__action",
             "written_by",
@@ -340,7 +340,7 @@ def return_review(request: HttpRequest, pk: int) -> HttpResponse:
                 f"Sent back to {reply.written_by.name}, who is emailed."
                 if decided.state == ReturnState.RETURNED
                 else "Accepted: it is now the update reported to the meeting.",
-                update_round.get_absolute_url(),
+                request_page_url(reply.item.request),
             ),
         )
         if response is not None:
