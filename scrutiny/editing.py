@@ -290,15 +290,34 @@ def confirm_form(
     through :func:`attempt`, then ``done(result)`` gives (the success message, where to go);
     otherwise the form is shown with ``context`` (``heading``, ``caption``, ``intro``,
     ``back_url``, ``submit_label``)."""
-    if request.method == "POST" and form.is_valid():
-        result, refused = attempt(request, form, write, context={"heading": context["heading"]})
-        if refused is not None:
-            return refused
-        if result is not None:
-            message, url = done(result)
-            messages.success(request, message)
-            return redirect(url)
+    response = submit_form(request, form=form, write=write, heading=context["heading"], done=done)
+    if response is not None:
+        return response
     return render(request, "forms/edit.html", {**context, "form": form})
+
+
+def submit_form(
+    request: HttpRequest,
+    *,
+    form,
+    write: Callable[[], Any],
+    heading: str,
+    done: Callable[[Any], tuple[str, str]],
+) -> HttpResponse | None:
+    """The write half of :func:`confirm_form`, for a view with a page of its own: on a valid
+    POST, ``write`` runs through :func:`attempt` and ``done(result)`` gives (the success
+    message, where to redirect), or the 409/410 page is returned. None when the view is to show
+    its page: a GET, an invalid form, or a refusal whose message is now on the form."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    result, refused = attempt(request, form, write, context={"heading": heading})
+    if refused is not None:
+        return refused
+    if result is None:
+        return None
+    message, url = done(result)
+    messages.success(request, message)
+    return redirect(url)
 
 
 class _MessageFormatter(string.Formatter):

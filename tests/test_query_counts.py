@@ -252,3 +252,77 @@ def test_exports_read_the_same_queries_whatever_the_size(client, councillor_user
     large = {name: count_download_queries(client, url) for name, url in EXPORTS.items()}
     assert small == large, f"query counts that grew with the data: {small} then {large}"
     assert max(small.values()) <= 10, small
+
+
+def add_round_owners(update_round, officer_user, start: int, count: int) -> None:
+    """``count`` more owners in ``update_round``, each asked about two actions of a
+    recommendation of their own, their request sent and one return submitted."""
+    from recommendations.rounds import services
+
+    review = Review.objects.get(title="Shared services")
+    cabinet = Committee.objects.get(name="Cabinet")
+    for n in range(start, start + count):
+        owner = Officer.objects.create(name=f"Owner {n:03d}", email=f"owner{n}@council.example")
+        rec = Recommendation.objects.create(
+            review=review,
+            number=n + 1,
+            text="That the council acts.",
+            decision="accepted",
+            responsible_body=cabinet,
+            lead_officer=owner,
+        )
+        for number in (1, 2):
+            action = ActionPlanItem.objects.create(recommendation=rec, number=number, owner=owner)
+            item = services.round_add_item(
+                update_round=update_round,
+                recommendation=rec,
+                action=action,
+                owner=owner,
+                user=officer_user,
+            )
+        services.request_send(request=item.request, user=officer_user)
+        services.return_save(
+            item=item, data=services.ReturnInput(text="Done"), written_by=owner, submit=True
+        )
+
+
+def test_the_round_page_reads_the_same_queries_a_page_of_owners_at_a_time(
+    client, officer_user, committee, review, cabinet, mailoutbox
+):
+    """The round's page at 3 owners (one page) and at 13 (three pages of five): the state
+    counts in one query, one page of owners and their items, whatever the round's size;
+    filtered by state, and on its last page, the same."""
+    from unittest import mock
+
+    from recommendations.rounds import services
+
+    meeting = Meeting.objects.create(
+        committee=committee, date=timezone.localdate() + datetime.timedelta(days=40)
+    )
+    update_round = services.round_open(meeting=meeting, user=officer_user)
+    url = update_round.get_absolute_url()
+    pages = {
+        "round": url,
+        "round filtered": url + "?state=submitted",
+        "round, last page": url + "?page=3",
+        "round filtered, outstanding": url + "?state=outstanding&page=2",
+    }
+    client.force_login(officer_user)
+
+    def counts():
+        found = {}
+        for page, page_url in pages.items():
+            count_queries(client, page_url)  # warm per-process caches
+            found[page] = count_queries(client, page_url)
+        return found
+
+    with mock.patch("recommendations.rounds.reads.OWNERS_PER_PAGE", 5):
+        add_round_owners(update_round, officer_user, 0, 3)
+        small = counts()
+        add_round_owners(update_round, officer_user, 3, 10)
+        large = counts()
+        assert "Owners 11 to 13 of 13." in client.get(url + "?page=3").content.decode()
+    assert small == large, f"query counts that grew with the round: {small} then {large}"
+    # The session and user, the round, its counts by state, the page's count of owners, their
+    # requests, items and reminders, and the emails sent (the latest, and how many).
+    assert set(small.values()) == {10}, small

@@ -9,7 +9,9 @@ import datetime
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from recommendations.models import Recommendation
 from recommendations.rounds import services
@@ -224,3 +226,50 @@ def test_a_closed_round_sends_nothing(round_sent, officer, mailoutbox):
     rounds_send_due_reminders(today=D(2030, 4, 30))
     rounds_send_due_reminders(today=D(2030, 5, 9))
     assert mailoutbox == []
+
+
+def test_a_round_cannot_be_set_to_open_itself_after_its_own_deadline(committee, officer):
+    committee.returns_deadline_working_days = 10
+    for opens in (5, 10):
+        committee.round_opens_working_days = opens
+        with pytest.raises(ValidationError) as refused:
+            committee.full_clean()
+        (message,) = refused.value.message_dict["round_opens_working_days"]
+        assert "on or after its own deadline for returns (10 working days" in message
+    for opens in (11, None):
+        committee.round_opens_working_days = opens
+        committee.full_clean()
+
+
+def test_the_committee_form_refuses_a_round_opening_after_its_deadline(client, committee, officer):
+    client.force_login(officer)
+    url = reverse("committee_edit", args=[committee.pk])
+    data = {
+        "name": committee.name,
+        "kind": committee.kind,
+        "returns_deadline_working_days": "10",
+        "reminder_working_days": "5,1",
+        "round_opens_working_days": "8",
+        "version": committee.version,
+    }
+    refused = client.post(url, data)
+    assert refused.status_code == 200
+    assert "Open it more than 10 working days before the meeting" in refused.content.decode()
+    committee.refresh_from_db()
+    assert committee.round_opens_working_days is None
+    data["round_opens_working_days"] = "15"
+    assert client.post(url, data).status_code == 302
+    committee.refresh_from_db()
+    assert committee.round_opens_working_days == 15
+
+
+def test_the_scheduler_says_why_a_committee_saved_before_the_rule_gets_no_round(
+    committee, review, owners, mailoutbox
+):
+    committee.round_opens_working_days = 5  # saved before the rule (save() does not clean)
+    committee.save(reason="Rounds open themselves")
+    meeting = Meeting.objects.create(committee=committee, date=MEETING_DAY)
+    report = rounds_send_due_reminders(today=working_days_before(MEETING_DAY, 5))
+    assert not report.opened and not UpdateRound.objects.exists() and mailoutbox == []
+    (problem,) = report.problems
+    assert problem.startswith(f"No update round opened for {meeting}: The round would open")

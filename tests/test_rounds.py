@@ -3,6 +3,7 @@ links, the owner's returns, and the officer's review."""
 
 import datetime
 import hashlib
+from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -22,6 +23,7 @@ from recommendations.rounds.models import (
 )
 from reviews.dates import parse_working_day_offsets, working_days_before, working_days_between
 from reviews.models import Committee, CommitteeKind, Meeting, Officer, Review
+from scrutiny.formats import british_date
 
 from .conftest import make_user
 
@@ -514,6 +516,26 @@ def test_the_round_page_shows_each_owners_items_filters_and_reminds(client, sent
     assert "Reminder" in html.split('id="emails"')[1]
 
 
+def test_the_round_page_shows_its_owners_a_page_at_a_time_keeping_the_filter(
+    client, sent, officer_user
+):
+    client.force_login(officer_user)
+    url = sent["round"].get_absolute_url()
+    bob_request = UpdateRequest.objects.get(owner=sent["bob"])
+    with mock.patch("recommendations.rounds.reads.OWNERS_PER_PAGE", 1):
+        first = client.get(url + "?state=requested").content.decode()
+        assert "Ann Owner" in first and "Bob Partner</h3>" not in first
+        assert "Requested (4)" in first  # the counts are the whole round's
+        assert "?state=requested&amp;page=2" in first and "Owners 1 to 1 of 2." in first
+        second = client.get(url + "?state=requested&page=2").content.decode()
+        assert "Bob Partner</h3>" in second and "Ann Owner</h3>" not in second
+        # After acting for an owner, the officer is back on that owner's page.
+        response = client.post(reverse("round_request_remind", args=[bob_request.pk]))
+        assert response["Location"] == f"{url}?page=2#request-{bob_request.pk}"
+        assert "Reminded " in client.get(url + "?page=2").content.decode()  # when, by owner
+        assert client.get(url + "?page=99").status_code == 200  # the last page
+
+
 def test_the_officer_accepts_a_return_through_the_review_page(client, sent, officer_user):
     item = UpdateRequest.objects.get(owner=sent["bob"]).items.get(action=None)
     reply = services.return_save(
@@ -678,3 +700,123 @@ def test_the_committees_round_settings_are_edited_and_checked(client, committee,
     assert client.post(url, data).status_code == 302
     committee.refresh_from_db()
     assert committee.returns_deadline_working_days == 8 and committee.reminder_offsets() == [3, 1]
+
+
+# --- the meeting's tracker -------------------------------------------------------------------
+
+
+def _tracker(meeting, as_at=None):
+    from recommendations.documents.content import build_content
+    from recommendations.documents.key import prepare
+    from recommendations.documents.spec import DocumentSpec, select_recommendations
+
+    spec = DocumentSpec(kind="meeting_tracker", meeting_id=meeting.pk, as_at=as_at)
+    selection = select_recommendations(spec)
+    return build_content(spec, selection), prepare(spec, selection).key
+
+
+def _missing(content) -> dict:
+    """{owner: [(item, note)]} of the tracker's list of updates requested and not returned."""
+    return {
+        row["owner"]: [(item["name"], item["note"]) for item in row["items"]]
+        for row in content["update_round"]["owners"]
+    }
+
+
+def _updates(content) -> list[str]:
+    return [
+        str(update.text)
+        for block in content["blocks"]
+        for row in block.rows
+        for update in row.updates
+    ]
+
+
+def test_the_meeting_tracker_lists_what_was_requested_and_not_returned(sent, officer_user):
+    content, key = _tracker(sent["meeting"])
+    missing = _missing(content)
+    assert sorted(missing) == ["Ann Owner", "Bob Partner"]
+    assert [note for _, note in missing["Bob Partner"]] == ["Not returned", "Not returned"]
+    today = british_date(timezone.localdate())
+    bob = next(r for r in content["update_round"]["owners"] if r["owner"] == "Bob Partner")
+    assert bob["requested_on"] == today and bob["reminded_on"] == ""
+    assert "The 4 not returned are listed after the table" in " ".join(content["background"])
+
+    # Bob returns the recommendation as a whole: it leaves the list (awaiting review).
+    bob_request = UpdateRequest.objects.get(owner=sent["bob"])
+    item = bob_request.items.get(action=None)
+    reply = services.return_save(
+        item=item,
+        data=services.ReturnInput(text="The register is drafted."),
+        written_by=sent["bob"],
+        submit=True,
+    )
+    content, submitted_key = _tracker(sent["meeting"])
+    assert submitted_key != key
+    assert len(_missing(content)["Bob Partner"]) == 1
+    assert content["update_round"]["waiting"] == 1
+    assert "The register is drafted." not in " ".join(_updates(content))
+
+    # Accepted, it is an update reported to the meeting, printed in the table.
+    services.return_accept(reply=reply, user=officer_user)
+    content, accepted_key = _tracker(sent["meeting"])
+    assert accepted_key != submitted_key
+    assert "The register is drafted." in " ".join(_updates(content))
+    assert content["update_round"]["returned"] == 1 and content["update_round"]["waiting"] == 0
+
+    # A reminder to Ann, and Bob's other return sent back: both are on the list as they are.
+    ann_request = UpdateRequest.objects.get(owner=sent["ann"])
+    services.request_send(request=ann_request, user=officer_user, kind=EmailKind.REMINDER)
+    action_item = bob_request.items.get(action=sent["a2"])
+    reply = services.return_save(
+        item=action_item, data=services.ReturnInput(text="?"), written_by=sent["bob"], submit=True
+    )
+    services.return_send_back(reply=reply, comment="Say more.", user=officer_user)
+    content, reminded_key = _tracker(sent["meeting"])
+    assert reminded_key != accepted_key
+    ann = next(r for r in content["update_round"]["owners"] if r["owner"] == "Ann Owner")
+    assert ann["reminded_on"] == today
+    ((_, note),) = _missing(content)["Bob Partner"]
+    assert note == f"Sent back to the owner on {today}; not returned again"
+
+    # As at a day before the round, nothing had been asked.
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    content, _ = _tracker(sent["meeting"], as_at=yesterday)
+    assert content["update_round"]["owners"] == [] and content["update_round"]["requested"] == 0
+
+
+def test_the_meeting_tracker_as_at_a_date_reads_the_returns_history(sent, officer_user):
+    """As at a date, a return is where its history had it that day."""
+    bob_request = UpdateRequest.objects.get(owner=sent["bob"])
+    item = bob_request.items.get(action=None)
+    reply = services.return_save(
+        item=item, data=services.ReturnInput(text="Done"), written_by=sent["bob"], submit=True
+    )
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    # Sent back "tomorrow": as at today the return was in, as at tomorrow it is not.
+    later = timezone.now() + datetime.timedelta(days=1)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        services.return_send_back(reply=reply, comment="More.", user=officer_user)
+    today_content, _ = _tracker(sent["meeting"], as_at=timezone.localdate())
+    assert len(_missing(today_content)["Bob Partner"]) == 1
+    tomorrow_content, _ = _tracker(sent["meeting"], as_at=tomorrow)
+    assert len(_missing(tomorrow_content)["Bob Partner"]) == 2
+
+
+def test_the_meeting_tracker_pdf_and_the_meeting_page_list_the_missing_returns(
+    client, sent, officer_user, councillor_user
+):
+    import io
+
+    from pypdf import PdfReader
+
+    client.force_login(councillor_user)
+    page = client.get(sent["meeting"].get_absolute_url()).content.decode()
+    assert "Requested and not returned (4)" in page and "Bob Partner" in page
+    response = client.get(reverse("documents_meeting_tracker", args=[sent["meeting"].pk]))
+    assert response.status_code == 200
+    text = " ".join(
+        " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(response.content)).pages
+    )
+    assert "UPDATES REQUESTED AND NOT RETURNED" in text.upper()  # headings are in capitals
+    assert "Ann Owner" in text and "Not returned" in text

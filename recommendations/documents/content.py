@@ -14,6 +14,7 @@ from django.utils.text import slugify
 
 from recommendations.models import status_key
 from recommendations.plan import load_plan
+from recommendations.rounds.reads import missing_returns
 from reviews.models import AgendaItem, Meeting, Review
 from scrutiny.formats import british_date
 
@@ -60,6 +61,10 @@ def build_content(spec: DocumentSpec, selection: Selection) -> dict:
             .first()
         )
         since = previous.date if previous else datetime.date.min
+    # The meeting's update round: what was asked and not returned (a section after the table).
+    update_round = None
+    if spec.kind == DocumentKind.MEETING_TRACKER:
+        update_round = missing_returns(to_meeting.pk, as_at=spec.as_at)
     since_text = (
         f"the committee's previous meeting on {british_date(previous.date)}"
         if previous
@@ -158,6 +163,26 @@ def build_content(spec: DocumentSpec, selection: Selection) -> dict:
         + ("updates" if since is not None else "latest update")
         + " and the status. Statuses are always given in words; the key is at the end."
     )
+    if update_round and update_round["requested"]:
+        asked = update_round["requested"]
+        missing = update_round["missing"]
+        background.append(
+            f"Before this meeting the lead officers were asked for updates on {asked} "
+            f"item{'s' if asked != 1 else ''}, by {british_date(update_round['deadline'])}: "
+            f"{update_round['returned']} returned"
+            + (
+                f" ({update_round['waiting']} awaiting the scrutiny officer's review)"
+                if update_round["waiting"]
+                else ""
+            )
+            + (
+                f". The {missing} not returned are listed after the table."
+                if missing > 1
+                else ". The one not returned is listed after the table."
+                if missing
+                else "."
+            )
+        )
     if overdue_count:
         background.append(
             f"{overdue_count} recommendation{'s have' if overdue_count != 1 else ' has'} "
@@ -212,6 +237,7 @@ def build_content(spec: DocumentSpec, selection: Selection) -> dict:
         "status_key_rows": key_rows,
         "is_tracker": spec.kind != DocumentKind.ACTION_PLAN,
         "since_meeting": since is not None,
+        "update_round": update_round,
         "created": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "filename": _filename(appendix, short, "as at", position.isoformat()),
         "pad_page": False,

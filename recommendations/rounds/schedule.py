@@ -118,6 +118,10 @@ def open_due_rounds(today: datetime.date, report: ScheduleReport) -> None:
         .order_by("date", "pk")
     )
     for meeting in meetings:
+        problem = meeting.committee.round_opening_problem()
+        if problem:  # saved before the rule: said every day, never skipped in silence
+            report.problems.append(f"No update round opened for {meeting}: {problem}")
+            continue
         opens_on = working_days_before(meeting.date, meeting.committee.round_opens_working_days)
         if today < opens_on or default_deadline(meeting) < today:
             continue

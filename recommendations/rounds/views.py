@@ -2,6 +2,7 @@
 of each return, and the reply page (by link, with no account, or signed in from My actions)."""
 
 from types import SimpleNamespace
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -16,7 +17,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from recommendations.models import status_key
 from reviews.models import Meeting
-from scrutiny.editing import StaleEdit, add_errors, attempt, render_conflict
+from scrutiny.editing import (
+    StaleEdit,
+    add_errors,
+    confirm_form,
+    render_conflict,
+    submit_form,
+)
 from scrutiny.permissions import require_register_editor
 
 from . import services
@@ -31,25 +38,15 @@ from .models import (
     UpdateRequest,
     UpdateRound,
 )
-from .reads import ITEM_STATES, item_name, round_rows
+from .reads import (
+    ITEM_STATES,
+    item_name,
+    request_page_url,
+    round_page,
+    round_state_counts,
+)
 
 # --- the officer's pages -----------------------------------------------------------------
-
-
-def _write(request: HttpRequest, form, write, *, heading: str, done) -> HttpResponse | None:
-    """On a valid POST of ``form``: run ``write`` (a service) through ``attempt``, then
-    ``done(result)`` gives (the success message, where to go). None when the page is to be
-    shown (a GET, or a refusal whose messages are now on the form)."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    result, refused = attempt(request, form, write, context={"heading": heading})
-    if refused is not None:
-        return refused
-    if result is None:
-        return None
-    message, url = done(result)
-    messages.success(request, message)
-    return redirect(url)
 
 
 @require_http_methods(["GET", "POST"])
@@ -62,10 +59,10 @@ def round_open(request: HttpRequest, pk: int) -> HttpResponse:
     if existing is not None:
         return redirect(existing)
     form = RoundForm(request.POST or None, initial={"deadline": services.default_deadline(meeting)})
-    response = _write(
+    response = submit_form(
         request,
-        form,
-        lambda: services.round_open(
+        form=form,
+        write=lambda: services.round_open(
             meeting=meeting,
             user=request.user,
             deadline=form.cleaned_data["deadline"],
@@ -91,6 +88,9 @@ def _round(pk: int) -> UpdateRound:
     return get_object_or_404(UpdateRound.objects.select_related("meeting__committee"), pk=pk)
 
 
+RECENT_EMAILS = 50  # the log at the foot of the round's page; each owner's dates are above
+
+
 @require_http_methods(["GET", "HEAD"])
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The round: per owner and item, where each stands, filterable by state; the emails sent."""
@@ -99,31 +99,19 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     state = request.GET.get("state", "")
     if state not in ITEM_STATES:
         state = ""
-    rows = round_rows(update_round)
-    counts = dict.fromkeys(ITEM_STATES, 0)
-    for row in rows:
-        for item in row["items"]:
-            counts[item["state"]] += 1
-            if item["outstanding"]:
-                counts["outstanding"] += 1
-    if state:
-        for row in rows:
-            row["items"] = [
-                i
-                for i in row["items"]
-                if i["state"] == state or (state == "outstanding" and i["outstanding"])
-            ]
-        rows = [row for row in rows if row["items"]]
+    counts = round_state_counts(update_round)
     return render(
         request,
         "rounds/round_detail.html",
         {
             "round": update_round,
             "meeting": update_round.meeting,
-            "rows": rows,
+            "page": round_page(update_round, state=state, page=request.GET.get("page")),
+            "query": urlencode({"state": state}) if state else "",
             "state": state,
             "states": [(key, label, counts[key]) for key, label in ITEM_STATES.items()],
-            "emails": update_round.emails.select_related("request__owner")[:200],
+            "emails": update_round.emails.select_related("request__owner")[:RECENT_EMAILS],
+            "email_count": update_round.emails.count(),
             "nav_section": "meetings",
         },
     )
@@ -138,10 +126,10 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial={"deadline": update_round.deadline, "covering_text": update_round.covering_text},
     )
-    response = _write(
+    response = submit_form(
         request,
-        form,
-        lambda: services.round_update(
+        form=form,
+        write=lambda: services.round_update(
             update_round=update_round,
             deadline=form.cleaned_data["deadline"],
             covering_text=form.cleaned_data["covering_text"],
@@ -173,7 +161,7 @@ def _queue(request: HttpRequest, owner_request: UpdateRequest, kind: str) -> Htt
     else:
         done = "Reminder" if kind == EmailKind.REMINDER else "Request"
         messages.success(request, f"{done} sent to {owner_request.owner.name}.")
-    return redirect(owner_request.round)
+    return redirect(request_page_url(owner_request))
 
 
 @require_POST
@@ -211,47 +199,40 @@ def round_item_add(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         recommendations=services.monitored_recommendations(update_round.meeting),
     )
-    response = _write(
+    return confirm_form(
         request,
-        form,
-        lambda: services.round_add_item(
+        form=form,
+        write=lambda: services.round_add_item(
             update_round=update_round,
             recommendation=form.cleaned_data["recommendation"],
             action_number=form.cleaned_data.get("action_number"),
             owner=form.cleaned_data["owner"],
             user=request.user,
         ),
-        heading="Add an item",
-        done=lambda added: (f"Added: {added}.", update_round.get_absolute_url()),
-    )
-    if response is not None:
-        return response
-    return render(
-        request,
-        "forms/edit.html",
-        {
-            "form": form,
+        context={
             "heading": "Add an item to the update round",
             "caption": str(update_round.meeting),
             "back_url": update_round.get_absolute_url(),
             "submit_label": "Add item",
             "nav_section": "meetings",
         },
+        done=lambda added: (f"Added: {added}.", update_round.get_absolute_url()),
     )
 
 
 @require_POST
 def round_item_remove(request: HttpRequest, pk: int) -> HttpResponse:
     require_register_editor(request.user)
-    item = get_object_or_404(RequestItem.objects.select_related("request__round"), pk=pk)
-    update_round = item.request.round
+    item = get_object_or_404(
+        RequestItem.objects.select_related("request__round", "request__owner"), pk=pk
+    )
     try:
         services.round_remove_item(item=item, user=request.user)
     except ValidationError as refused:
         messages.error(request, " ".join(refused.messages))
     else:
         messages.success(request, f"Taken out of the round: {item}.")
-    return redirect(update_round)
+    return redirect(request_page_url(item.request))
 
 
 def _request(pk: int) -> UpdateRequest:
@@ -300,7 +281,25 @@ def request_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         f"The links sent to {owner_request.owner.name} no longer work. The next email sent "
         "to them carries a new one.",
     )
-    return redirect(owner_request.round)
+    return redirect(request_page_url(owner_request))
+
+
+def _decide(request: HttpRequest, reply: Return, data: dict) -> Return:
+    """The officer's decision on ``reply`` from the review form's cleaned ``data``."""
+    if data["decision"] == "send_back":
+        return services.return_send_back(
+            reply=reply,
+            comment=data["returned_comment"],
+            user=request.user,
+            version=data["version"],
+        )
+    return services.return_accept(
+        reply=reply,
+        user=request.user,
+        version=data["version"],
+        edited=services.ReturnInput.from_form(data) if data["decision"] == "edit" else None,
+        edit_reason=data["edit_reason"],
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -310,6 +309,7 @@ def return_review(request: HttpRequest, pk: int) -> HttpResponse:
     reply = get_object_or_404(
         Return.objects.select_related(
             "item__request__round__meeting__committee",
+            "item__request__owner",
             "item__recommendation__review",
             "item__action",
             "written_by",
@@ -330,37 +330,22 @@ def return_review(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, initial=initial, keep=reply.reported_status, has_action=has_action
     )
     decidable = reply.state == ReturnState.SUBMITTED
-    if request.method == "POST" and decidable and form.is_valid():
-        data = form.cleaned_data
-        decision = data["decision"]
-        if decision == "send_back":
-            write = lambda: services.return_send_back(  # noqa: E731
-                reply=reply,
-                comment=data["returned_comment"],
-                user=request.user,
-                version=data["version"],
-            )
-        else:
-            edited = None
-            if decision == "edit":
-                edited = services.ReturnInput.from_form(data)
-            write = lambda: services.return_accept(  # noqa: E731
-                reply=reply,
-                user=request.user,
-                version=data["version"],
-                edited=edited,
-                edit_reason=data["edit_reason"],
-            )
-        done, refused = attempt(request, form, write, context={"heading": "Review the update"})
-        if refused is not None:
-            return refused
-        if done is not None:
-            if decision == "send_back":
-                messages.success(request, f"Sent back to {reply.written_by.name}, who is emailed.")
-            else:
-                messages.success(request, "Accepted: it is now the update reported to the meeting.")
-            return redirect(update_round)
-    elif request.method == "POST" and not decidable:
+    if decidable:
+        response = submit_form(
+            request,
+            form=form,
+            write=lambda: _decide(request, reply, form.cleaned_data),
+            heading="Review the update",
+            done=lambda decided: (
+                f"Sent back to {reply.written_by.name}, who is emailed."
+                if decided.state == ReturnState.RETURNED
+                else "Accepted: it is now the update reported to the meeting.",
+                request_page_url(reply.item.request),
+            ),
+        )
+        if response is not None:
+            return response
+    elif request.method == "POST":
         form.add_error(None, "This update has already been decided.")
     return render(
         request,

@@ -76,6 +76,24 @@ class Committee(AuditedModel):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self):
+        super().clean()
+        problem = self.round_opening_problem()
+        if problem:
+            raise ValidationError({"round_opens_working_days": problem})
+
+    def round_opening_problem(self) -> str:
+        """Why the round cannot open itself as set, or "": it must open before its deadline
+        for returns, that is more working days before the meeting."""
+        opens, deadline = self.round_opens_working_days, self.returns_deadline_working_days
+        if opens is None or deadline is None or opens > deadline:
+            return ""
+        return (
+            f"The round would open on or after its own deadline for returns ({deadline} "
+            f"working days before the meeting), so owners would have no time to reply. Open "
+            f"it more than {deadline} working days before the meeting, or leave this blank."
+        )
+
     def reminder_offsets(self) -> list[int]:
         """The working days before a round's deadline on which reminders go, largest first."""
         return parse_working_day_offsets(self.reminder_working_days)

@@ -1,10 +1,13 @@
 """The update round in the browser (issue 12): the scrutiny officer opens a round from the
-meeting page and sends the requests; an owner with no account replies through the link in
-their email (a draft, then submitted); the officer reminds the owner who has not replied;
-the scheduler (``send_round_reminders --date``, the clock moved by the date given) reminds
-her on the committee's working days before the deadline and chases her after it, once each,
-and never the owner who replied; the officer accepts the return, which becomes the update
-reported to the meeting. The reply page and the round's page are scanned by axe on the way."""
+meeting page, adds an item for one owner and sends the requests; an owner with no account
+replies through the link in their email (a draft, then both his items submitted); the officer
+reminds the owner who has not replied; the scheduler (``send_round_reminders --date``, the
+clock moved by the date given) reminds her on the committee's working days before the
+deadline and chases her after it, once each, and never the owner who replied; the officer
+accepts one return, which becomes the update reported to the meeting, and sends the other
+back with a comment (the owner is emailed it); the meeting page and its tracker (the PDF's
+text) then show the accepted update and list what was requested and not returned. The reply
+page, the round's page and the meeting page are scanned by axe on the way."""
 
 import datetime
 import io
@@ -12,6 +15,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -27,7 +31,7 @@ def _link(message) -> str:
 
 
 def test_an_update_round_from_request_to_accepted_update(browser, page, url, signed_in, settings):
-    from recommendations.models import Update
+    from recommendations.models import Recommendation, Update
     from reviews.models import Committee, Meeting, Officer
 
     meeting = Meeting.objects.create(
@@ -49,6 +53,15 @@ def test_an_update_round_from_request_to_accepted_update(browser, page, url, sig
     page.get_by_label("Covering message").fill("Please reply before the agenda is published.")
     page.get_by_role("button", name="Open the round").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Update round")
+
+    # Ged is asked about one recommendation; the officer adds a second, R8 as a whole.
+    r8 = Recommendation.objects.get(reference="2016/17 R8")
+    ged = Officer.objects.get(name="Ged Curran")
+    page.get_by_role("link", name="Add an item").click()
+    page.get_by_label("Recommendation").select_option(str(r8.pk))
+    page.get_by_label("Who to ask").select_option(str(ged.pk))
+    page.get_by_role("button", name="Add item").click()
+    expect(page.get_by_text("Added: 2016/17 R8")).to_be_visible()
     page.get_by_role("button", name="Send the requests not yet sent").click()
     expect(page.locator(".govuk-notification-banner, .govuk-body")).not_to_have_count(0)
     assert sorted(m.to[0] for m in mail.outbox) == ["ged@merton.example", "sophie@merton.example"]
@@ -68,6 +81,7 @@ def test_an_update_round_from_request_to_accepted_update(browser, page, url, sig
         "The contract review has started."
     )
     owner.get_by_label("Progress update").first.fill("The contract review is half done.")
+    owner.get_by_label("Progress update").nth(1).fill("Nothing yet.")
     owner.get_by_role("button", name="Submit").click()
     expect(owner.get_by_text("Thank you: your update has been sent")).to_be_visible()
     owner.context.close()
@@ -104,8 +118,8 @@ def test_an_update_round_from_request_to_accepted_update(browser, page, url, sig
     page.reload()
     expect(page.get_by_role("cell", name="Chaser", exact=True)).to_have_count(1)
 
-    # The officer accepts Ged's return.
-    page.get_by_role("link", name=re.compile("^Review the update on")).click()
+    # The officer accepts Ged's return on R7 and sends back the one on R8, with a comment.
+    page.get_by_role("link", name="Review the update on 2016/17 R7").click()
     page.get_by_label("Accept it as written").check()
     page.get_by_role("button", name="Continue").click()
     expect(
@@ -113,4 +127,36 @@ def test_an_update_round_from_request_to_accepted_update(browser, page, url, sig
     ).to_be_visible()
     update = Update.objects.get(text="The contract review is half done.")
     assert update.author.name == "Ged Curran" and update.reported_to == meeting
+    mail.outbox = []
+    page.get_by_role("link", name="Review the update on 2016/17 R8").click()
+    page.get_by_label("Send it back to the owner").check()
+    page.get_by_label("Comment for the owner").fill("Please say what has been done so far.")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_text("Sent back to Ged Curran, who is emailed.")).to_be_visible()
+    (sent_back,) = mail.outbox
+    assert sent_back.to == ["ged@merton.example"]
+    assert sent_back.subject.startswith("Your update for")
+    assert "Please say what has been done so far." in sent_back.body
+
+    # The meeting page and its tracker: the accepted update, and what was not returned
+    # (Sophie's seven items, and Ged's R8, sent back).
+    page.goto(url(meeting.get_absolute_url()))
+    expect(
+        page.get_by_role("heading", name="Requested and not returned (8)", exact=True)
+    ).to_be_visible()
+    expect(page.get_by_role("row").filter(has_text="Ged Curran")).to_contain_text(
+        re.compile("2016/17 R8.*Sent back to the owner")
+    )
+    assert_no_axe_violations(page)
+    response = page.request.get(url(reverse("documents_meeting_tracker", args=[meeting.pk])))
+    assert response.ok and response.headers["content-type"] == "application/pdf"
+    from pypdf import PdfReader
+
+    text = " ".join(
+        " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(response.body())).pages
+    )
+    assert "The contract review is half done." in text
+    section = text.upper().split("UPDATES REQUESTED AND NOT RETURNED", 1)[1]
+    assert "SOPHIE ELLIS" in section and "GED CURRAN" in section
+    assert "SENT BACK TO THE OWNER" in section and "2016/17 R7" not in section
     assert page.js_errors == []

@@ -3,7 +3,7 @@ this one): ``{% load rounds %}{% update_round_for meeting as update_round %}``."
 
 from django import template
 
-from ..reads import round_summary, rounds_dashboard
+from ..reads import missing_returns, round_summary, rounds_dashboard
 
 register = template.Library()
 
@@ -30,3 +30,10 @@ def update_requests_for(officer) -> list:
     from ..reads import open_requests_for
 
     return open_requests_for(officer)
+
+
+@register.simple_tag
+def missing_returns_for(meeting):
+    """What the round of ``meeting`` asked and did not get back, by owner (three queries), or
+    None when it has no round."""
+    return missing_returns(meeting.pk)
