@@ -345,10 +345,12 @@ def test_pdfua_finds_nothing_it_can_check(merton_plan, tracker, tmp_path):
         path = tmp_path / f"{name}.pdf"
         path.write_bytes(document)
         report = validate(str(path))
-        assert [
-            (f.rule_id, f.severity.name, f.message) for f in report.findings if f.severity
-        ] == [], name
-        assert {o.rule_id for o in report.skipped} == expected_skips, [
+        # No finding at any severity (info included) from the rules that ran.
+        assert [(f.rule_id, f.severity.name, f.message) for f in report.findings] == [], name
+        assert report.exit_code == 0, name
+        assert {
+            o.rule_id: "is_integer" in o.skipped_reason for o in report.skipped
+        } == dict.fromkeys(expected_skips, True), [
             (o.rule_id, o.skipped_reason) for o in report.skipped
         ]
 
@@ -437,3 +439,19 @@ def test_a_page_whose_stream_is_not_as_weasyprint_writes_it_is_parsed_instead(mo
     assert set(texts[0].split()) == {"Page", "1"}  # the header row is tagged on page 1
     for number, text in enumerate(texts[1:], start=2):
         assert set(text.split()) == {"H", "Page", str(number)}  # and repeated after
+
+
+def test_a_failure_to_retag_keeps_weasyprints_tags_and_is_logged(monkeypatch, caplog):
+    from recommendations.documents import tagging
+
+    def broken(pdf, cells):
+        raise pikepdf.PdfError("a structure tree of a shape never seen")
+
+    monkeypatch.setattr(tagging, "retag", broken)
+    html = "<html lang='en-GB'><title>T</title><body><p>Text</p></body></html>"
+    with caplog.at_level("ERROR", logger="recommendations.documents.render"):
+        rendered = render.html_to_pdf(html)
+    assert rendered.pdf.startswith(b"%PDF") and rendered.pages == 1
+    assert "WeasyPrint's are kept" in caplog.text
+    with pikepdf.open(io.BytesIO(rendered.pdf)) as pdf:
+        assert "/StructTreeRoot" in pdf.Root

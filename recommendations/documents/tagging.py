@@ -108,10 +108,9 @@ def _same(a, b) -> bool:
 
 
 def _role(element) -> str:
-    try:
-        return str(element.get("/S", ""))
-    except (TypeError, ValueError):
+    if not isinstance(element, Dictionary):
         return ""
+    return str(element.get("/S", ""))
 
 
 class _Retagger:
