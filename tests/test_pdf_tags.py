@@ -16,6 +16,7 @@ from pypdf import PdfReader
 
 from recommendations.documents import render
 from reviews.models import Review
+from tests.test_documents import documents_settings, pdf_of  # noqa: F401 (an autouse fixture)
 
 SHOW_TEXT = {"Tj", "TJ", "'", '"'}
 PLAN_HEADER = [
@@ -27,24 +28,6 @@ PLAN_HEADER = [
     "Update",
     "Status",
 ]
-
-
-@pytest.fixture(autouse=True)
-def documents_settings(settings, tmp_path):
-    settings.CACHES = {
-        **settings.CACHES,
-        "documents": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"tags-{tmp_path.name}",
-        },
-    }
-    settings.VAR_DIR = tmp_path
-
-
-def pdf_of(client, url: str) -> bytes:
-    response = client.get(url)
-    assert response.status_code == 200, response.content[:2000]
-    return response.content
 
 
 @pytest.fixture
