@@ -285,6 +285,18 @@ def test_the_tracker_heads_each_review_with_a_row_header(tracker):
         row_headers = [th for th in cells(plan_table(pdf), "/TH") if th.A.Scope == "/Row"]
         assert len(row_headers) >= 2
         assert all(th.A.ColSpan == len(PLAN_HEADER) for th in row_headers)
+        assert_two_sections(pdf)
+
+
+def assert_two_sections(pdf: pikepdf.Pdf) -> None:
+    """The cover, then the table's section (one, however many pages it runs over) with
+    the heading, the table and the status key in it, in that order."""
+    (document,) = kids(pdf.Root.StructTreeRoot)
+    assert [str(part.S) for part in kids(document)] == ["/Sect", "/Sect"]
+    plan = kids(document)[1]
+    assert [str(part.S) for part in kids(plan)] == ["/H2", "/Table", "/Sect"]
+    assert kids(plan)[1].objgen == plan_table(pdf).objgen
+    assert "/Table" in {str(e.S) for e in elements_under(kids(plan)[2])}  # the key
 
 
 def test_a_heading_comes_before_the_table_and_is_in_the_bookmarks(merton_plan):
@@ -297,6 +309,7 @@ def test_a_heading_comes_before_the_table_and_is_in_the_bookmarks(merton_plan):
         with pdf.open_outline() as outline:
             titles = [item.title for item in outline.root[0].children]
         assert titles[-2:] == ["Executive response and action plan", "Status key"]
+        assert_two_sections(pdf)
         # No heading is empty (pdfua's own check of this cannot run: see below).
         for element in elements(pdf):
             if element.S in ("/H1", "/H2"):

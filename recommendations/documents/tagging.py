@@ -11,7 +11,9 @@ screen reader, so :func:`retag` rewrites them once the PDF is written:
   one ``Table`` per page, each with the header row again, only the first with its caption.
   They become one ``Table``: the caption, one ``THead`` (the header row once: the repeats
   are artifacts), then every ``TBody``; a row or cell that a page break split is one row or
-  cell again, and the data cells' ``Headers`` name the header cells that stay.
+  cell again, and the data cells' ``Headers`` name the header cells that stay. The
+  section the table is in is one ``Sect`` again too, with what follows the table (the
+  status key) in it, where the pages had split it into one per page.
 - **Header cells' scope** (WeasyPrint issue #2508): each ``TH`` gets ``/Scope /Column``
   (or ``/Row`` for ``scope="row"``) in its ``/A << /O /Table >>`` attributes.
 
@@ -24,8 +26,8 @@ What the PDF alone cannot tell (which ``Table`` on page 3 continues the one on p
 row or cell a page break split) comes from the laid-out document: WeasyPrint keeps on each
 table cell's box the structure element it wrote for it (``box.mark``), so
 :func:`table_cells` reads, after ``write_pdf``, which HTML table, row group, row and cell each
-``TD``/``TH`` element belongs to. Anything of an unexpected shape is left as WeasyPrint
-wrote it.
+``TD``/``TH`` element belongs to, and which elements the table is in. Anything of an
+unexpected shape is left as WeasyPrint wrote it.
 """
 
 import io
@@ -55,6 +57,9 @@ class Cell:
     row: int
     cell: int
     scope: str | None = None
+    # The elements the table is in, outermost first, one for each structure element
+    # WeasyPrint writes above the table's (None for a table in a table).
+    within: tuple[int, ...] | None = None
 
 
 def table_cells(document) -> dict[int, Cell]:
@@ -64,14 +69,20 @@ def table_cells(document) -> dict[int, Cell]:
 
     cells: dict[int, Cell] = {}
 
-    def walk(box) -> None:
+    def walk(box, within) -> None:
         for child in getattr(box, "children", ()):
             if isinstance(child, boxes.TableBox):
-                table(child)
+                table(child, within)
             elif isinstance(child, boxes.ParentBox) and not isinstance(child, boxes.LineBox):
-                walk(child)
+                tag = child.element_tag if child.element is not None else None
+                if within is not None and not (
+                    tag in ("html", "body") or getattr(child, "is_table_wrapper", False)
+                ):
+                    walk(child, (*within, id(child.element)))
+                else:
+                    walk(child, within)
 
-    def table(box) -> None:
+    def table(box, within) -> None:
         for group in box.children:
             for row in getattr(group, "children", ()):
                 for cell in getattr(row, "children", ()):
@@ -88,11 +99,12 @@ def table_cells(document) -> dict[int, Cell]:
                             id(row.element),
                             id(cell.element),
                             scope,
+                            within,
                         )
-                    walk(cell)  # a table in a cell
+                    walk(cell, None)  # a table in a cell
 
     for page in document.pages:
-        walk(page._page_box)
+        walk(page._page_box, ())
     return cells
 
 
@@ -161,7 +173,7 @@ class _Retagger:
                     return self.keys[cell.objgen].group
         return None
 
-    def _fragments(self) -> list[list]:
+    def _fragments(self) -> dict[int, list]:
         """The ``Table`` elements of each HTML table, in page order (cells are numbered in
         the order WeasyPrint wrote them: page by page)."""
         tables: dict[int, list] = {}
@@ -179,11 +191,52 @@ class _Retagger:
             found = tables.setdefault(self.keys[cell.objgen].table, [])
             if not any(_same(table, seen) for seen in found):
                 found.append(table)
-        return [found for found in tables.values() if len(found) > 1]
+        return tables
 
     def merge_tables(self) -> None:
-        for fragments in self._fragments():
-            self._merge(fragments)
+        tables = self._fragments()
+        for fragments in tables.values():
+            if len(fragments) > 1:
+                self._merge(fragments)
+        self._merge_sections(tables)
+
+    def _merge_sections(self, tables: dict[int, list]) -> None:
+        """The sections a table is in, one element again where pages split them (their
+        parts known from the elements above each table: a section the table ended in,
+        whose rest is on a page of its own, for instance)."""
+        within = {cell.table: cell.within for cell in self.keys.values()}
+        parts: dict[int, list] = {}  # HTML element → its structure elements
+        depth: dict[int, int] = {}
+        for key, fragments in tables.items():
+            html = within.get(key)
+            if html is None or len(set(html)) != len(html):
+                continue
+            chain, node = [], fragments[0].get("/P")
+            while _role(node) not in ("", "/Document"):
+                chain.append(node)
+                node = node.get("/P")
+            if len(chain) != len(html):
+                continue
+            for level, (element, identity) in enumerate(zip(reversed(chain), html, strict=True)):
+                found = parts.setdefault(identity, [])
+                depth[identity] = level
+                if not any(_same(element, seen) for seen in found):
+                    found.append(element)
+        for identity in sorted(parts, key=depth.__getitem__):  # the outermost first
+            found = sorted(parts[identity], key=lambda e: e.objgen)  # in page order
+            first = found[0]
+            for part in found[1:]:
+                parent = part.get("/P")
+                if not (
+                    _role(part) == _role(first)
+                    and isinstance(parent, Dictionary)
+                    and _same(parent, first.get("/P"))
+                ):
+                    continue
+                for kid in _kids(part):
+                    self._append(first, kid)
+                part.K = Array()
+                self._detach(parent, part)
 
     def _merge(self, fragments: list) -> None:
         first = fragments[0]
@@ -214,7 +267,7 @@ class _Retagger:
                     self._append(first, child)
                     self._register_group(child, kept_groups, kept_rows, kept_cells)
                     head_kept = head_kept or role == "/THead"
-            self._remove(fragment)
+            self._fold(fragment, first)
 
     def _register_group(self, group, kept_groups, kept_rows, kept_cells) -> None:
         key = self._group_key(group)
@@ -286,14 +339,26 @@ class _Retagger:
         target.K = Array(kids)
         source.K = Array()
 
-    def _remove(self, element) -> None:
-        """Take ``element`` out of its parent, and parents left empty out of theirs."""
-        parent = element.get("/P")
+    def _fold(self, fragment, first) -> None:
+        """Take ``fragment`` (a later page's part of the table ``first``) out of the tree.
+        A table has one parent in the HTML, so where the fragment's parent is not
+        ``first``'s, it is another page's part of the same element (the section the table
+        is in): what it holds after the table moves to the end of ``first``'s parent, and
+        so on up. What is left empty goes."""
+        element, parent, target = fragment, fragment.get("/P"), first.get("/P")
         while isinstance(parent, Dictionary) and parent.is_indirect:
             self._detach(parent, element)
-            if _kids(parent) or _role(parent) in ("", "/Document") or "/S" not in parent:
+            if _role(parent) in ("", "/Document") or not isinstance(target, Dictionary):
                 return
-            element, parent = parent, parent.get("/P")
+            if _same(parent, target):
+                return
+            if _role(parent) == _role(target):
+                for kid in _kids(parent):
+                    self._append(target, kid)
+                parent.K = Array()
+            elif _kids(parent):
+                return
+            element, parent, target = parent, parent.get("/P"), target.get("/P")
 
     # --- headers ----------------------------------------------------------------------
 
