@@ -35,9 +35,9 @@ logger = logging.getLogger(__name__)
 
 TEMPLATE = "documents/pdf.html"
 PDF_VARIANT = "pdf/ua-1"
-# The version of what is done to WeasyPrint's PDF after it is written ("none": nothing yet).
+# The version of what is done to WeasyPrint's PDF after it is written (``tagging.retag``).
 # Part of every document's content key (``key.py``): bump it when that step changes the bytes.
-POSTPROCESS_VERSION = "none"
+POSTPROCESS_VERSION = "tagging-1"
 FALLBACK_FAMILY = "Document Fallback"
 
 # Characters every system we run on can draw with Liberation Sans or DejaVu Sans (Latin,
