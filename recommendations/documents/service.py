@@ -24,10 +24,11 @@ from reviews.models import Meeting, Review
 from scrutiny.audit import acting_as
 from scrutiny.editing import lock_for_edit
 
-from .models import DocumentKind, PublishedDocument
+from .models import DocumentFormat, DocumentKind, PublishedDocument
 from .pdfs import MadePdf, cached_pdf, documents_cache, make_pdf, publish_pdf, replaced_document
 from .spec import ContentKey, DocumentSpec, InvalidDocument, content_key, select_recommendations
 from .tasks import make_document
+from .word import MadeDocx, cached_in_format, make_in_format
 
 TASK_PREFIX = "document-task:"
 FAILED = (
@@ -87,6 +88,16 @@ class DocumentTask:
 
     def get_absolute_url(self) -> str:
         return reverse("documents_job_detail", args=[self.id])
+
+    @property
+    def download_url(self) -> str:
+        """Where the made document is downloaded, with its format's extension."""
+        suffix = "" if self.spec.format == DocumentFormat.PDF else f"_{self.spec.format}"
+        return reverse(f"documents_job_download{suffix}", args=[self.id])
+
+    @property
+    def format_label(self) -> str:
+        return DocumentFormat(self.spec.format).label
 
 
 def describe(spec: DocumentSpec) -> str:
@@ -159,19 +170,20 @@ def _renders_in_request(key: ContentKey) -> bool:
     return key.recommendations <= settings.DOCUMENTS_SYNC_MAX_RECOMMENDATIONS
 
 
-def obtain(spec: DocumentSpec, *, user) -> MadePdf | DocumentTask:
-    """The document's PDF (cached, or made now if it is small), or the background task that
-    is making it. Raises :class:`InvalidDocument` for parameters that describe no document."""
+def obtain(spec: DocumentSpec, *, user) -> MadePdf | MadeDocx | DocumentTask:
+    """The document's PDF or Word document (cached, or made now if it is small), or the
+    background task that is making it. Raises :class:`InvalidDocument` for parameters that
+    describe no document."""
     selection = select_recommendations(spec)
     key = content_key(spec, selection.queryset)
-    made = cached_pdf(key.key)
+    made = cached_in_format(spec, key.key)
     if made is not None:
         return made
     if _renders_in_request(key):
-        return make_pdf(spec, selection, key.key)
+        return make_in_format(spec, selection, key.key)
     task = DocumentTask.from_result(_start(spec, key, user=user, publish=False))
     if task.state == "done":  # made already (a backend that runs tasks at once)
-        made = cached_pdf(task.key)
+        made = cached_in_format(spec, task.key)
         if made is not None:
             return made
     if task.state == "failed" and task.error != FAILED:
@@ -187,6 +199,8 @@ def publish(
     it replaces."""
     if not spec.to_meeting_id:
         raise InvalidDocument(["Choose the meeting the document goes to."])
+    if spec.format != DocumentFormat.PDF:
+        raise InvalidDocument(["The PDF is what is published to a meeting, not the Word copy."])
     if replaces_id is not None:
         with transaction.atomic():  # refused now, not only when the task runs
             replaced = replaced_document(replaces_id)

@@ -16,8 +16,9 @@ from django_tasks import task
 
 from recommendations.models import forget_status_key
 
-from .pdfs import cached_pdf, make_pdf, publish_pdf
+from .pdfs import publish_pdf
 from .spec import DocumentSpec, InvalidDocument, content_key, select_recommendations
+from .word import cached_in_format, make_in_format
 
 
 @task()
@@ -29,9 +30,9 @@ def make_document(
     estimated_seconds: int = 0,
     replaces_id: int | None = None,
 ) -> dict:
-    """Make the document ``spec`` describes (``DocumentSpec.to_json()``), keep it in the
-    cache and, with ``publish``, publish it to its meeting as the user ``user_id`` (replacing
-    the withdrawn document ``replaces_id``, if given).
+    """Make the document ``spec`` describes (``DocumentSpec.to_json()``: a PDF or a Word
+    document), keep it in the cache and, with ``publish``, publish it to its meeting as the
+    user ``user_id`` (replacing the withdrawn document ``replaces_id``, if given).
 
     Returns what the task's page shows: the content key of the PDF made (to read it from the
     cache), its pages and size and the published document's id; or, when the records changed
@@ -43,7 +44,7 @@ def make_document(
     try:
         selection = select_recommendations(document)
         key = content_key(document, selection.queryset)
-        made = cached_pdf(key.key) or make_pdf(document, selection, key.key)
+        made = cached_in_format(document, key.key) or make_in_format(document, selection, key.key)
         published = None
         if publish:
             user = get_user_model().objects.get(pk=user_id)

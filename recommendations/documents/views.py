@@ -1,5 +1,5 @@
-"""Committee documents: download an action plan or tracker as a PDF, export it with its
-front matter, publish it to a meeting, and download the published copy.
+"""Committee documents: download an action plan or tracker as a PDF (or a Word document),
+export it with its front matter, publish it to a meeting, and download the published copy.
 
 Downloading (GET) is open to every signed-in role: councillors read. Publishing writes a
 record, so only scrutiny officers and administrators may (403 for anyone else). A large
@@ -35,11 +35,11 @@ from scrutiny.permissions import can_publish
 
 from . import service
 from .forms import DocumentOptionsForm, ExportForm
-from .models import DocumentKind, PublishedDocument
-from .pdfs import cached_pdf
+from .models import DocumentFormat, DocumentKind, PublishedDocument
 from .service import DocumentTask
 from .spec import DocumentSpec, InvalidDocument, select_recommendations
 from .targets import Target, meeting_target, review_target, tracker_target
+from .word import MadeDocx, cached_in_format
 
 logger = logging.getLogger(__name__)
 
@@ -48,15 +48,22 @@ logger = logging.getLogger(__name__)
 
 
 def pdf_response(
-    request: HttpRequest, *, pdf: bytes, filename: str, sha256: str, immutable: bool = False
+    request: HttpRequest,
+    *,
+    pdf: bytes,
+    filename: str,
+    sha256: str,
+    immutable: bool = False,
+    content_type: str = "application/pdf",
 ) -> HttpResponse:
-    """The PDF as a download, with its SHA-256 as the ETag and the Repr-Digest."""
+    """The PDF (or another file) as a download, with its SHA-256 as the ETag and the
+    Repr-Digest."""
     etag = f'"{sha256}"'
     if etag in request.headers.get("If-None-Match", ""):
         response = HttpResponseNotModified()
         response["ETag"] = etag
         return response
-    response = HttpResponse(pdf, content_type="application/pdf")
+    response = HttpResponse(pdf, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     response["Content-Length"] = str(len(pdf))
     response["ETag"] = etag
@@ -82,6 +89,19 @@ def _form_problems(form) -> list[str]:
     return [message for errors in form.errors.values() for message in errors]
 
 
+def made_response(request: HttpRequest, made) -> HttpResponse:
+    """A made document (a PDF, or a Word document) as a download."""
+    if isinstance(made, MadeDocx):
+        return pdf_response(
+            request,
+            pdf=made.docx,
+            filename=made.filename,
+            sha256=made.sha256,
+            content_type=made.content_type,
+        )
+    return pdf_response(request, pdf=made.pdf, filename=made.filename, sha256=made.sha256)
+
+
 def _send(request: HttpRequest, target: Target, spec: DocumentSpec) -> HttpResponse:
     try:
         outcome = service.obtain(spec, user=request.user)
@@ -89,37 +109,42 @@ def _send(request: HttpRequest, target: Target, spec: DocumentSpec) -> HttpRespo
         return _problem(request, target, problem.messages)
     if isinstance(outcome, DocumentTask):
         return _task_redirect(request, outcome)
-    return pdf_response(request, pdf=outcome.pdf, filename=outcome.filename, sha256=outcome.sha256)
+    return made_response(request, outcome)
 
 
-def _download(request: HttpRequest, target: Target) -> HttpResponse:
+def _download(request: HttpRequest, target: Target, format: str) -> HttpResponse:
     fixed = target.meeting if target.kind == DocumentKind.MEETING_TRACKER else None
     form = DocumentOptionsForm(request.GET, meeting_fixed=fixed)
     if not form.is_valid():
         return _problem(request, target, _form_problems(form))
-    return _send(request, target, target.spec(**form.spec_options()))
+    return _send(request, target, target.spec(format=format, **form.spec_options()))
 
 
 # --- downloads (GET, every signed-in role) --------------------------------------------------
 
 
+# ``format`` comes from the URL's extension (urls.py): ``.pdf`` or ``.docx``.
+
+
 @require_safe
-def review_plan(request: HttpRequest, pk: int) -> HttpResponse:
+def review_plan(request: HttpRequest, pk: int, format: str = DocumentFormat.PDF) -> HttpResponse:
     """The action plan of a review, as a PDF (``?as_at=2017-07-06`` for a past position)."""
-    return _download(request, review_target(pk))
+    return _download(request, review_target(pk), format)
 
 
 @require_safe
-def meeting_tracker(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_tracker(
+    request: HttpRequest, pk: int, format: str = DocumentFormat.PDF
+) -> HttpResponse:
     """Everything the meeting's committee monitors, with the updates since its previous
     meeting, as a PDF."""
-    return _download(request, meeting_target(pk))
+    return _download(request, meeting_target(pk), format)
 
 
 @require_safe
-def tracker(request: HttpRequest) -> HttpResponse:
+def tracker(request: HttpRequest, format: str = DocumentFormat.PDF) -> HttpResponse:
     """The register's selection (its filters, its URL parameters) as a PDF tracker."""
-    return _download(request, tracker_target(request))
+    return _download(request, tracker_target(request), format)
 
 
 @require_safe
@@ -288,8 +313,9 @@ def _export_download(request: HttpRequest, target: Target) -> HttpResponse:
     form = ExportForm(request.POST, meeting_fixed=target.meeting)
     if not form.is_valid():
         return _export_page(request, target, form, status=400)
-    response = HttpResponseRedirect(target.spec(**form.spec_options()).url())
-    response.status_code = 303  # See Other: fetch the PDF with GET
+    spec = target.spec(format=form.cleaned_data["format"], **form.spec_options())
+    response = HttpResponseRedirect(spec.url())
+    response.status_code = 303  # See Other: fetch the PDF (or Word document) with GET
     return response
 
 
@@ -423,15 +449,17 @@ def job_detail(request: HttpRequest, pk) -> HttpResponse:
 
 
 @require_safe
-def job_download(request: HttpRequest, pk) -> HttpResponse:
-    """The PDF a background task made (from the cache)."""
+def job_download(request: HttpRequest, pk, format: str = DocumentFormat.PDF) -> HttpResponse:
+    """The PDF (or Word document) a background task made (from the cache)."""
     task = service.find_task(pk)
     if task is None:
         raise Http404("No such document was made.")
     if task.state != "done":
         return redirect(task)
-    made = cached_pdf(task.key)
+    if task.spec.format != format:  # the address of the other format: the right one
+        return redirect(task.download_url)
+    made = cached_in_format(task.spec, task.key)
     if made is None:
         messages.info(request, "That copy is no longer kept: it is being made again.")
         return redirect(task.spec.url())
-    return pdf_response(request, pdf=made.pdf, filename=made.filename, sha256=made.sha256)
+    return made_response(request, made)

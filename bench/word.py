@@ -1,0 +1,181 @@
+"""Benchmark of the committee documents as Word documents (python-docx).
+
+    .venv/bin/python bench/word.py            # the Merton plan, 100 and 300 recommendations
+    .venv/bin/python bench/word.py --quick    # without the 300-recommendation tracker
+
+For each document it prints the time to make the Word document our way (the content key, the
+plan read through load_plan, python-docx), python-docx's share of it (writing the document
+from content already read), its size, a cached repeat through a whole Django request, and
+what an uncached web request does with a document over DOCUMENTS_SYNC_MAX_RECOMMENDATIONS (it
+queues the background task, as for the PDF). The PDF of the same document is timed once
+beside it, for comparison.
+
+It works on the database bench/pdf.py builds (a temporary SQLite file: the demonstration
+data, plus trackers of 100 and 300 recommendations written like Merton's), never on var/.
+"""
+
+import argparse
+import dataclasses
+import gc
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.pdf import CASES, setup_django, spec_for  # noqa: E402
+
+
+def best(run, repeat: int) -> tuple[float, float]:
+    """The best wall and CPU time of ``repeat`` runs (the least disturbed by other work)."""
+    walls, cpus = [], []
+    for _ in range(repeat):
+        gc.collect()
+        start, start_cpu = time.perf_counter(), time.process_time()
+        run()
+        walls.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - start_cpu)
+    return min(walls), min(cpus)
+
+
+def measure(case: str, var_dir: str, repeat: int) -> dict:
+    setup_django(var_dir)
+    from django.conf import settings
+    from django.contrib.auth.models import User
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    from recommendations.documents import pdfs, word
+    from recommendations.documents.content import build_content
+    from recommendations.documents.spec import content_key, select_recommendations
+
+    cache = pdfs.documents_cache()
+    spec = dataclasses.replace(spec_for(case), format="docx")
+    warm = dataclasses.replace(spec_for("merton"), format="docx")
+    word.make_docx(warm, select_recommendations(warm), "warm-up")
+
+    made = None
+
+    def ours():
+        nonlocal made
+        cache.clear()
+        selection = select_recommendations(spec)
+        key = content_key(spec, selection.queryset)
+        made = word.make_docx(spec, selection, key.key)
+
+    content = build_content(spec, select_recommendations(spec))
+    ours_wall, ours_cpu = best(ours, repeat)
+    alone_wall, alone_cpu = best(lambda: word.document_docx(content), repeat)
+
+    pdf_spec = dataclasses.replace(spec, format="pdf")
+
+    def pdf():
+        cache.clear()
+        selection = select_recommendations(pdf_spec)
+        pdfs.make_pdf(pdf_spec, selection, content_key(pdf_spec, selection.queryset).key)
+
+    pdf_wall, pdf_cpu = best(pdf, 1)
+
+    client = Client()
+    client.force_login(User.objects.get(username="councillor"))
+    with override_settings(ALLOWED_HOSTS=["testserver"]):
+        url = spec.url()
+        cache.clear()
+        settings.DOCUMENTS_SYNC_MAX_RECOMMENDATIONS = 10_000  # made in this request
+        first = client.get(url)
+        assert first.status_code == 200, first.status_code
+        requests = []
+        for _ in range(20):
+            start = time.perf_counter()
+            response = client.get(url)
+            requests.append(time.perf_counter() - start)
+        assert response.content == first.content, "the repeat was not served from the cache"
+        settings.DOCUMENTS_SYNC_MAX_RECOMMENDATIONS = 30
+        queued = None
+        recommendations = content_key(spec, select_recommendations(spec).queryset).recommendations
+        if recommendations > settings.DOCUMENTS_SYNC_MAX_RECOMMENDATIONS:
+            cache.clear()
+            start = time.perf_counter()
+            response = client.get(url)
+            queued = {
+                "seconds": time.perf_counter() - start,
+                "status": response.status_code,
+                "location": response.get("Location", ""),
+            }
+    return {
+        "case": case,
+        "recommendations": recommendations,
+        "bytes": made.size,
+        "ours": ours_wall,
+        "ours_cpu": ours_cpu,
+        "alone": alone_wall,
+        "alone_cpu": alone_cpu,
+        "pdf": pdf_wall,
+        "pdf_cpu": pdf_cpu,
+        "cached_request": statistics.median(requests),
+        "queued_request": queued,
+        "rounds": repeat,
+        "load": os.getloadavg()[0],
+    }
+
+
+def report(r: dict) -> None:
+    print(
+        f"{CASES[r['case']]}: {r['recommendations']} recommendations, "
+        f"{r['bytes'] / 1024:.0f} KB (load average {r['load']:.1f}; best of {r['rounds']} runs)"
+    )
+    print(f"  Word, ours        {r['ours']:7.2f} s   (CPU {r['ours_cpu']:.2f} s)")
+    print(f"  python-docx alone {r['alone']:7.2f} s   (CPU {r['alone_cpu']:.2f} s)")
+    print(f"  the PDF, beside   {r['pdf']:7.2f} s   (CPU {r['pdf_cpu']:.2f} s)")
+    print(f"  cached repeat     {r['cached_request'] * 1000:7.1f} ms (whole request)")
+    if r["queued_request"]:
+        q = r["queued_request"]
+        print(
+            f"  uncached web request: {q['status']} to {q['location']} in "
+            f"{q['seconds'] * 1000:.0f} ms (made by the background worker)"
+        )
+    print()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="leave out the 300 tracker")
+    parser.add_argument("--repeat", type=int, default=0, help="timed runs per document")
+    parser.add_argument("--case", help=argparse.SUPPRESS)
+    parser.add_argument("--var-dir", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.case:  # a child process: measure one document, print JSON
+        repeat = args.repeat or {"merton": 10, "tracker100": 3}.get(args.case, 2)
+        print(json.dumps(measure(args.case, args.var_dir, repeat)))
+        return 0
+
+    cases = [c for c in CASES if not (args.quick and c == "tracker300")]
+    pdf_bench = str(ROOT / "bench" / "pdf.py")
+    with tempfile.TemporaryDirectory(prefix="bench-word-") as var_dir:
+        started = time.perf_counter()
+        subprocess.run([sys.executable, pdf_bench, "--build", "--var-dir", var_dir], check=True)
+        print(
+            f"Database ready in {time.perf_counter() - started:.1f} s "
+            f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)\n"
+        )
+        for case in cases:
+            command = [sys.executable, __file__, "--case", case, "--var-dir", var_dir]
+            if args.repeat:
+                command += ["--repeat", str(args.repeat)]
+            output = subprocess.run(command, capture_output=True, text=True)
+            if output.returncode:
+                print(output.stderr, file=sys.stderr)
+                return output.returncode
+            report(json.loads(output.stdout.strip().splitlines()[-1]))
+        print(f"Total {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
