@@ -261,6 +261,12 @@ def _table_properties(table, caption: str, description: str = "") -> None:
         _set(tbl_pr, "w:tblDescription", val=description[:1000])
 
 
+def _grid(table, widths) -> None:
+    """The widths of the table's columns (its grid, which a fixed layout follows)."""
+    for grid_col, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
+        grid_col.w = width
+
+
 def _property(text: str) -> str:
     """A document property: at most 255 characters (the file format's limit)."""
     return text if len(text) <= 255 else text[:254].rstrip() + "\u2026"
@@ -299,8 +305,6 @@ class _Writer:
         self.document = Document()
         self.styles: dict[str, object] = {}
         self._style_setup()
-        self.list_nums: dict[tuple[str, int], int] = {}
-        self.list_ids = 0
 
     # styles
 
@@ -398,35 +402,30 @@ class _Writer:
     def meta(self, container, text: str):
         return self.para(container, text, colour=META)
 
-    def _num_id(self, kind: str, list_id: int) -> int | None:
-        """The numbering of a numbered list: a new ``w:num`` of the "List Number" style's
-        list, restarting at 1 (a bulleted list needs none: its style gives it)."""
-        if kind != "number":
-            return None
-        if (kind, list_id) not in self.list_nums:
-            numbering = self.document.part.numbering_part.numbering_definitions._numbering
-            style_num = self.style("List Number").element.pPr.numPr.numId.val
-            abstract = next(n.abstractNumId.val for n in numbering.num_lst if n.numId == style_num)
-            num = numbering.add_num(abstract)
-            override = num.add_lvlOverride(ilvl=0)
-            start = OxmlElement("w:startOverride")
-            start.set(qn("w:val"), "1")
-            override.append(start)
-            self.list_nums[(kind, list_id)] = num.numId
-        return self.list_nums[(kind, list_id)]
+    def _restarted_numbering(self) -> int:
+        """A new numbering (``w:num``) of the "List Number" style's list that starts at 1,
+        for a numbered list of its own (a bulleted list needs none: its style gives it)."""
+        numbering = self.document.part.numbering_part.numbering_definitions._numbering
+        style_num = self.style("List Number").element.pPr.numPr.numId.val
+        abstract = next(n.abstractNumId.val for n in numbering.num_lst if n.numId == style_num)
+        num = numbering.add_num(abstract)
+        override = num.add_lvlOverride(ilvl=0)
+        _set(override, "w:startOverride", val=1)
+        return num.numId
 
     def text(self, container, html: str, *, style: str = TABLE_TEXT) -> None:
         """Typed text (the content's HTML): paragraphs, line breaks and lists."""
-        self.list_ids += 1000
+        numberings: dict[int, int] = {}  # a numbered list of the text: its numbering
         for piece in text_pieces(html):
-            if piece.list_kind:
-                name = "List Bullet" if piece.list_kind == "bullet" else "List Number"
-                paragraph = self.para(container, style=name)
-                num_id = self._num_id(piece.list_kind, self.list_ids + piece.list_id)
-                if num_id is not None:
-                    num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
-                    num_pr.get_or_add_ilvl().val = 0
-                    num_pr.get_or_add_numId().val = num_id
+            if piece.list_kind == "bullet":
+                paragraph = self.para(container, style="List Bullet")
+            elif piece.list_kind == "number":
+                paragraph = self.para(container, style="List Number")
+                if piece.list_id not in numberings:
+                    numberings[piece.list_id] = self._restarted_numbering()
+                num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+                num_pr.get_or_add_ilvl().val = 0
+                num_pr.get_or_add_numId().val = numberings[piece.list_id]
             else:
                 paragraph = self.para(container, style=style)
             run = paragraph.add_run()
@@ -552,6 +551,7 @@ class _Writer:
             front, "Report details", "The committee, date, subject and officers of the report."
         )
         widths = (Mm(50), Mm(120))
+        _grid(front, widths)
         for label, value in content["front"]:
             cells = self._row(front)
             for cell, width in zip(cells, widths, strict=True):
@@ -592,7 +592,9 @@ class _Writer:
         return row.cells
 
     def _header_row(self, table, headings: list[str], widths) -> None:
-        """The table's first row: its column headings, a header row repeated on each page."""
+        """The table's first row: its column headings, a header row repeated on each page;
+        and the widths of its columns."""
+        _grid(table, widths)
         row = table.rows[0]
         _row_properties(row, header=True)
         for cell, heading, width in zip(row.cells, headings, widths, strict=True):
@@ -603,11 +605,9 @@ class _Writer:
     def _plan(self, section) -> None:
         content = self.content
         document = self.document
-        kind = (
-            "Recommendations tracker"
-            if content["is_tracker"]
-            else ("Executive response and action plan")
-        )
+        kind = "Executive response and action plan"
+        if content["is_tracker"]:
+            kind = "Recommendations tracker"
         caption = f"{kind}: position as at {content['position']}"
         self.para(document, caption, style="Heading 1", keep=True)
         if not content["blocks"]:
@@ -627,8 +627,6 @@ class _Writer:
             + ", ".join(c.heading.lower() for c in columns)
             + ".",
         )
-        for grid_col, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
-            grid_col.w = width
         self._header_row(table, [c.heading for c in columns], widths)
 
         for block in content["blocks"]:
