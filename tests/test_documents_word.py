@@ -179,10 +179,13 @@ def test_merton_plan_as_a_word_document_holds_seed_002_in_order(client, demo, co
     assert cover.orientation == WD_ORIENT.PORTRAIT and cover.page_width < cover.page_height
     assert plan.orientation == WD_ORIENT.LANDSCAPE and plan.page_width > plan.page_height
     assert round(plan.page_width.mm) == 297 and round(plan.page_height.mm) == 210
-    footer = cover.footer.paragraphs[0]._p.xml
-    assert "Position as at 6 July 2017" in footer
-    assert 'w:instr=" PAGE "' in footer and 'w:instr=" NUMPAGES "' in footer
-    assert plan.footer.is_linked_to_previous
+    for section in (cover, plan):  # "Page X of Y" at the right margin of each
+        footer = section.footer.paragraphs[0]
+        assert "Position as at 6 July 2017" in footer._p.xml
+        assert 'w:instr=" PAGE "' in footer._p.xml and 'w:instr=" NUMPAGES "' in footer._p.xml
+        (stop,) = footer.paragraph_format.tab_stops
+        width = section.page_width - section.left_margin - section.right_margin
+        assert abs(stop.position - width) < 1000
     assert not plan.header.is_linked_to_previous
     assert "Appendix 1: Shared and outsourced services in Merton" in plan.header.paragraphs[0].text
     assert not cover.header.paragraphs[0].text  # no running header on the cover
@@ -192,6 +195,7 @@ def test_merton_plan_as_a_word_document_holds_seed_002_in_order(client, demo, co
     assert properties.title == f"Appendix 1: {subject}. Position as at 6 July 2017"
     assert properties.author == django_settings.COUNCIL_NAME
     assert properties.language == "en-GB"
+    assert "thumbnail" not in str(document.part.package.rels.xml)
     defaults = document.styles.element.find(qn("w:docDefaults"))
     fonts = defaults.find(f".//{qn('w:rFonts')}")
     assert fonts.get(qn("w:ascii")) == fonts.get(qn("w:hAnsi")) == "Arial"

@@ -40,6 +40,7 @@ from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_TAB_ALIGNMENT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -469,6 +470,8 @@ class _Writer:
             paragraph.add_run(right)
 
     def _footer(self, section) -> None:
+        """The position, and "Page X of Y" at the right margin of the section's pages."""
+        section.footer.is_linked_to_previous = False
         paragraph = section.footer.paragraphs[0]
         paragraph.style = self.style("Footer")
 
@@ -494,13 +497,14 @@ class _Writer:
         cover = document.sections[0]
         self._page(cover, PORTRAIT)
         cover.orientation = WD_ORIENT.PORTRAIT
-        self._footer(cover)  # the table's section links to it
+        self._footer(cover)
         self._cover()
 
         plan = document.add_section(WD_SECTION.NEW_PAGE)
         plan.orientation = WD_ORIENT.LANDSCAPE
         self._page(plan, LANDSCAPE)
         self._running_header(plan)
+        self._footer(plan)
         self._plan(plan)
         self._key()
         self._properties()
@@ -522,6 +526,10 @@ class _Writer:
         properties.revision = 1
         created = datetime.datetime.strptime(content["created"], "%Y-%m-%dT%H:%M:%SZ")
         properties.created = properties.modified = created
+        package = self.document.part.package
+        for r_id, relationship in list(package.rels.items()):
+            if relationship.reltype == RT.THUMBNAIL:  # python-docx's template's picture
+                package.rels.pop(r_id)
 
     def _numbered(self, number: str, text: str, *, keep: bool = False):
         """A numbered paragraph of the report ("1.1  This document sets out ...")."""
