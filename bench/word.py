@@ -20,16 +20,21 @@ import gc
 import json
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.pdf import CASES, setup_django, spec_for  # noqa: E402
+from bench.pdf import (  # noqa: E402
+    CASES,
+    print_queued,
+    queued_request,
+    run_cases,
+    setup_django,
+    spec_for,
+)
 
 
 def best(run, repeat: int) -> tuple[float, float]:
@@ -100,14 +105,7 @@ def measure(case: str, var_dir: str, repeat: int) -> dict:
         queued = None
         recommendations = content_key(spec, select_recommendations(spec).queryset).recommendations
         if recommendations > settings.DOCUMENTS_SYNC_MAX_RECOMMENDATIONS:
-            cache.clear()
-            start = time.perf_counter()
-            response = client.get(url)
-            queued = {
-                "seconds": time.perf_counter() - start,
-                "status": response.status_code,
-                "location": response.get("Location", ""),
-            }
+            queued = queued_request(client, url, cache)
     return {
         "case": case,
         "recommendations": recommendations,
@@ -134,12 +132,7 @@ def report(r: dict) -> None:
     print(f"  python-docx alone {r['alone']:7.2f} s   (CPU {r['alone_cpu']:.2f} s)")
     print(f"  the PDF, beside   {r['pdf']:7.2f} s   (CPU {r['pdf_cpu']:.2f} s)")
     print(f"  cached repeat     {r['cached_request'] * 1000:7.1f} ms (whole request)")
-    if r["queued_request"]:
-        q = r["queued_request"]
-        print(
-            f"  uncached web request: {q['status']} to {q['location']} in "
-            f"{q['seconds'] * 1000:.0f} ms (made by the background worker)"
-        )
+    print_queued(r["queued_request"])
     print()
 
 
@@ -156,25 +149,7 @@ def main() -> int:
         return 0
 
     cases = [c for c in CASES if not (args.quick and c == "tracker300")]
-    pdf_bench = str(ROOT / "bench" / "pdf.py")
-    with tempfile.TemporaryDirectory(prefix="bench-word-") as var_dir:
-        started = time.perf_counter()
-        subprocess.run([sys.executable, pdf_bench, "--build", "--var-dir", var_dir], check=True)
-        print(
-            f"Database ready in {time.perf_counter() - started:.1f} s "
-            f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)\n"
-        )
-        for case in cases:
-            command = [sys.executable, __file__, "--case", case, "--var-dir", var_dir]
-            if args.repeat:
-                command += ["--repeat", str(args.repeat)]
-            output = subprocess.run(command, capture_output=True, text=True)
-            if output.returncode:
-                print(output.stderr, file=sys.stderr)
-                return output.returncode
-            report(json.loads(output.stdout.strip().splitlines()[-1]))
-        print(f"Total {time.perf_counter() - started:.0f} s")
-    return 0
+    return 0 if run_cases(__file__, cases, args.repeat, report) is not None else 1
 
 
 if __name__ == "__main__":

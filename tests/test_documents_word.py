@@ -5,16 +5,12 @@ the status words of the council's key with the reason for a pause; the tracker o
 and the views: the export page's button, the content type and file name, a cache that never
 gives one format for the other, the background task, permissions and query counts."""
 
-import datetime
 import io
-import json
 import re
-from pathlib import Path
 from unittest import mock
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.management import call_command
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 from docx import Document
@@ -25,12 +21,20 @@ from recommendations.documents import pdfs, service, word
 from recommendations.documents.models import PublishedDocument
 from recommendations.documents.spec import DocumentSpec, content_key, select_recommendations
 from recommendations.documents.word import text_pieces
-from recommendations.models import ActionPlanItem, Recommendation, StatusKeyEntry, Update
+from recommendations.models import ActionPlanItem, Recommendation, StatusKeyEntry
 from recommendations.services.key import status_key_entry_save
-from reviews.models import Meeting, Review
 from scrutiny.audit import acting_as
+from tests.test_documents import seed_002_recommendations
+from tests.test_documents_views import (  # the documents' own cache for each test, and data
+    DATABASE_TASKS,
+    documents_settings,  # noqa: F401 (an autouse fixture)
+    grow_merton,
+    merton_2016,
+    osc_july_2017,
+    run_worker,
+    squash,
+)
 
-SEEDS = Path(__file__).resolve().parent.parent / "recommendations" / "demo" / "seeds.json"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 HEADINGS = [
     "Recommendation",
@@ -41,33 +45,6 @@ HEADINGS = [
     "Update",
     "Status",
 ]
-DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
-@pytest.fixture(autouse=True)
-def documents_settings(settings, tmp_path):
-    """A cache of our own for each test (background tasks run at once: tests/conftest.py)."""
-    settings.CACHES = {
-        **settings.CACHES,
-        "documents": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"documents-{tmp_path.name}",
-        },
-    }
-    settings.VAR_DIR = tmp_path
-
-
-def merton_2016() -> Review:
-    return Review.objects.get(title="Shared and outsourced services in Merton")
-
-
-def osc_july_2017() -> Meeting:
-    return Meeting.objects.get(date="2017-07-06")
-
-
-def seed_002_recommendations() -> list[dict]:
-    data = json.loads(SEEDS.read_text(encoding="utf-8"))
-    return next(r for r in data["reviews"] if r["key"] == "merton-2016")["recommendations"]
 
 
 def plan_url(query: str = "") -> str:
@@ -80,10 +57,6 @@ def get_docx(client, url: str):
     assert response.status_code == 200, response.content[:2000]
     assert response["Content-Type"] == DOCX
     return response, Document(io.BytesIO(response.content))
-
-
-def squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
 
 
 def plan_table(document):
@@ -469,7 +442,7 @@ def test_a_large_word_document_is_made_by_the_worker(
     download_url = reverse("documents_job_download_docx", args=[task.id])
     assert client.get(download_url)["Location"] == job_url  # not ready yet
 
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    run_worker()
 
     page = client.get(job_url).content.decode()
     assert "Your document is ready" in page
@@ -486,29 +459,6 @@ def test_a_large_word_document_is_made_by_the_worker(
 
 
 # --- query counts at two data sizes ---------------------------------------------------------
-
-
-def grow_merton(n: int) -> None:
-    review = merton_2016()
-    start = review.recommendations.count() + 1
-    for number in range(start, start + n):
-        rec = Recommendation.objects.create(
-            review=review,
-            number=number,
-            text=f"That the council does thing {number}.",
-            decision="accepted",
-            response_date=datetime.date(2016, 11, 14),
-        )
-        action = ActionPlanItem.objects.create(
-            recommendation=rec, action=f"Do thing {number}", timeline="July 2017"
-        )
-        for day in (1, 5):
-            Update.objects.create(
-                recommendation=rec,
-                action=action,
-                date=datetime.date(2017, 7, day),
-                text=f"Progress on thing {number}",
-            )
 
 
 @pytest.mark.parametrize(
