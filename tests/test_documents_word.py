@@ -174,6 +174,7 @@ def test_merton_plan_as_a_word_document_holds_seed_002_in_order(client, demo, co
     assert fonts.get(qn("w:ascii")) == fonts.get(qn("w:hAnsi")) == "Arial"
     assert fonts.get(qn("w:asciiTheme")) is None
     assert defaults.find(f".//{qn('w:lang')}").get(qn("w:val")) == "en-GB"
+    assert "en-US" not in document.settings.element.xml
     for name in ("Normal", "Title", "Heading 1", "Heading 2", "Table Text"):
         assert document.styles[name].font.name == "Arial", name
     assert {p.style.name for p in table.rows[1].cells[0].paragraphs} == {"Table Text"}

@@ -320,6 +320,9 @@ class _Writer:
             r_pr.append(lang)
         for attribute in ("val", "eastAsia", "bidi"):
             lang.set(qn(f"w:{attribute}"), "en-GB")
+        theme_lang = self.document.settings.element.find(qn("w:themeFontLang"))
+        if theme_lang is not None:  # the template's is American
+            theme_lang.set(qn("w:val"), "en-GB")
         for name, size, bold in (
             ("Normal", 10, False),
             ("Title", 16, True),
@@ -361,10 +364,11 @@ class _Writer:
 
     # paragraphs
 
-    @staticmethod
-    def _paragraph(container, style):
+    def _paragraph(self, container, style: str):
         """The container's first paragraph if nothing is written in it yet (a new cell has
-        one), else a new one."""
+        one), else a new one; in ``style``. (The style's id is set directly: python-docx's
+        ``paragraph.style`` reads every style of the document each time, two thirds of the
+        time a tracker took.)"""
         paragraphs = container.paragraphs
         if (
             len(paragraphs) == 1
@@ -372,10 +376,10 @@ class _Writer:
             and not getattr(container, "_written", False)
         ):
             paragraph = paragraphs[0]
-            paragraph.style = style
         else:
-            paragraph = container.add_paragraph(style=style)
+            paragraph = container.add_paragraph()
         container._written = True
+        paragraph._p.style = None if style == "Normal" else self.style(style).style_id
         return paragraph
 
     def para(
@@ -389,7 +393,7 @@ class _Writer:
         colour: RGBColor | None = None,
         keep: bool = False,
     ):
-        paragraph = self._paragraph(container, self.style(style))
+        paragraph = self._paragraph(container, style)
         if text:
             run = paragraph.add_run(text)
             run.bold = bold or None
