@@ -438,6 +438,10 @@ def test_a_large_word_document_is_made_by_the_worker(
     assert response.status_code == 302
     assert response["Location"] != pdf_response["Location"]  # a task of its own
     task = DBTaskResult.objects.get(args_kwargs__args__0__format="docx")
+    pdf_task = DBTaskResult.objects.get(args_kwargs__args__0__format="pdf")
+    # Its estimate is a Word document's, a fraction of the PDF's.
+    estimate = task.args_kwargs["kwargs"]["estimated_seconds"]
+    assert 0 < estimate < pdf_task.args_kwargs["kwargs"]["estimated_seconds"]
     job_url = reverse("documents_job_detail", args=[task.id])
     assert response["Location"] == job_url
     download_url = reverse("documents_job_download_docx", args=[task.id])

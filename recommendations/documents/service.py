@@ -28,7 +28,7 @@ from .models import DocumentFormat, DocumentKind, PublishedDocument
 from .pdfs import MadePdf, cached_pdf, documents_cache, make_pdf, publish_pdf, replaced_document
 from .spec import ContentKey, DocumentSpec, InvalidDocument, content_key, select_recommendations
 from .tasks import make_document
-from .word import MadeDocx, cached_in_format, make_in_format
+from .word import SHARE_OF_PDF_TIME, MadeDocx, cached_in_format, make_in_format
 
 TASK_PREFIX = "document-task:"
 FAILED = (
@@ -154,11 +154,14 @@ def _start(
             running = None
         if running is not None and not running.is_finished:
             return running
+    seconds = key.estimated_seconds
+    if spec.format == DocumentFormat.DOCX:
+        seconds *= SHARE_OF_PDF_TIME
     result = make_document.enqueue(
         spec.to_json(),
         publish=publish,
         user_id=user.pk if getattr(user, "is_authenticated", False) else None,
-        estimated_seconds=round(key.estimated_seconds + 0.5),
+        estimated_seconds=round(seconds + 0.5),
         **({"replaces_id": replaces_id} if replaces_id else {}),
     )
     if not publish:
