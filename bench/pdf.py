@@ -139,6 +139,27 @@ def spec_for(case: str):
     )
 
 
+def queued_request(client, url: str, cache) -> dict:
+    """What a web request does with a large document that is not cached: it starts the
+    background task (the database backend: a row for the workers) and answers at once."""
+    cache.clear()
+    start = time.perf_counter()
+    response = client.get(url)
+    return {
+        "seconds": time.perf_counter() - start,
+        "status": response.status_code,
+        "location": response.get("Location", ""),
+    }
+
+
+def print_queued(q: dict | None) -> None:
+    if q:
+        print(
+            f"  uncached web request: {q['status']} to {q['location']} in "
+            f"{q['seconds'] * 1000:.0f} ms (made by the background worker)"
+        )
+
+
 def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -244,16 +265,7 @@ def measure(case: str, var_dir: str, repeat: int) -> dict:
 
         queued = None
         if prepared.recommendations > settings.DOCUMENTS_SYNC_MAX_RECOMMENDATIONS:
-            # What a web request does with it when it is not cached: start the background
-            # task (the database backend: a row for the workers) and answer at once.
-            cache.clear()
-            start = time.perf_counter()
-            response = client.get(url)
-            queued = {
-                "seconds": time.perf_counter() - start,
-                "status": response.status_code,
-                "location": response.get("Location", ""),
-            }
+            queued = queued_request(client, url, cache)
 
     return {
         "case": case,
@@ -302,7 +314,17 @@ def main() -> int:
         return 0
 
     cases = [c for c in CASES if not (args.quick and c == "tracker300")]
-    with tempfile.TemporaryDirectory(prefix="bench-pdf-") as var_dir:
+    results = run_cases(__file__, cases, args.repeat, report)
+    if results is None:
+        return 1
+    print_targets(results)
+    return 0
+
+
+def run_cases(script: str, cases: list[str], repeat: int, report) -> list[dict] | None:
+    """Build the database (a temporary folder), then measure each case in a fresh process of
+    ``script`` (``--case``), and ``report`` each result; None if a measurement failed."""
+    with tempfile.TemporaryDirectory(prefix="bench-documents-") as var_dir:
         started = time.perf_counter()
         subprocess.run([sys.executable, __file__, "--build", "--var-dir", var_dir], check=True)
         print(
@@ -311,19 +333,18 @@ def main() -> int:
         )
         results = []
         for case in cases:
-            command = [sys.executable, __file__, "--case", case, "--var-dir", var_dir]
-            if args.repeat:
-                command += ["--repeat", str(args.repeat)]
+            command = [sys.executable, script, "--case", case, "--var-dir", var_dir]
+            if repeat:
+                command += ["--repeat", str(repeat)]
             output = subprocess.run(command, capture_output=True, text=True)
             if output.returncode:
                 print(output.stderr, file=sys.stderr)
-                return output.returncode
+                return None
             result = json.loads(output.stdout.strip().splitlines()[-1])
             results.append(result)
             report(result)
         print(f"Total {time.perf_counter() - started:.0f} s")
-        print_targets(results)
-    return 0
+    return results
 
 
 def print_targets(results: list[dict]) -> None:
@@ -395,12 +416,7 @@ def report(r: dict) -> None:
         f"  peak memory      {r['peak_rss_mb']:7.0f} MB  "
         f"(process after a small warm-up document: {r['baseline_rss_mb']:.0f} MB)"
     )
-    if r["queued_request"]:
-        q = r["queued_request"]
-        print(
-            f"  uncached web request: {q['status']} to {q['location']} in "
-            f"{q['seconds'] * 1000:.0f} ms (made by the background worker)"
-        )
+    print_queued(r["queued_request"])
     print()
 
 

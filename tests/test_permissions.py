@@ -511,6 +511,10 @@ READ_URLS = {
     "councillor_list": ("councillor_list", lambda w: []),
     "councillor_history": ("councillor_history", lambda w: [_southgate()]),
     "agenda_item_history": ("agenda_item_history", lambda w: [_july_2017_item(w)]),
+    # The Word documents: every signed-in role reads them, as it does the PDFs.
+    "documents_review_plan_docx": ("documents_review_plan_docx", lambda w: [w.merton]),
+    "documents_meeting_tracker_docx": ("documents_meeting_tracker_docx", lambda w: [w.july_2017]),
+    "documents_tracker_docx": ("documents_tracker_docx", lambda w: []),
 }
 
 # Pages only administrators read (a superuser, or the Administrators role): the full backup.
@@ -528,7 +532,12 @@ LEAD_OWNER_MAY = {"action_edit", "action_revise_target", "update_create", "updat
 # them, listed here, are in the matrix) and the health check.
 EXCLUDED_PREFIXES = ("admin/", "accounts/", "documents/")
 EXCLUDED_NAMES = {"healthz"}
-DOCUMENTS_IN_THE_MATRIX = {"documents_published_withdraw"}
+DOCUMENTS_IN_THE_MATRIX = {
+    "documents_published_withdraw",
+    "documents_review_plan_docx",
+    "documents_meeting_tracker_docx",
+    "documents_tracker_docx",
+}
 
 
 def url_for(key: str, w: World) -> str:

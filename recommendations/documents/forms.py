@@ -9,6 +9,7 @@ from reviews.models import AgendaItem, Meeting
 from scrutiny.formats import check_as_at, parse_as_at
 from scrutiny.forms import DATE_PARTS, date_from_parts
 
+from .models import DocumentFormat
 from .spec import DEFAULT_WARDS
 
 
@@ -119,6 +120,13 @@ class ExportForm(_MeetingAndItem, forms.Form):
     as_at_year = forms.CharField(required=False)
     include_closed = forms.BooleanField(required=False)
     pad = forms.BooleanField(required=False)
+    # Which download button was pressed: the PDF, or the Word document. (Publishing is
+    # always the PDF.)
+    format = forms.ChoiceField(
+        choices=DocumentFormat.choices,
+        required=False,
+        error_messages={"invalid_choice": "Choose to download the PDF or the Word document."},
+    )
 
     def __init__(self, *args, meeting_fixed: Meeting | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -134,6 +142,7 @@ class ExportForm(_MeetingAndItem, forms.Form):
             data["to_meeting"] = self.meeting_fixed
         self.clean_meeting_and_item("to_meeting")
         data["as_at"] = self._clean_as_at()
+        data["format"] = data.get("format") or DocumentFormat.PDF
         return data
 
     def _clean_as_at(self) -> datetime.date | None:
@@ -192,7 +201,7 @@ class ExportForm(_MeetingAndItem, forms.Form):
     def error_list(self) -> list[tuple[str, str]]:
         """(field id, message) for the GOV.UK error summary, in the order of the page."""
         order = ["to_meeting", "agenda_item", "appendix", "as_at_day", "as_at_month", "as_at_year"]
-        order += ["include_closed", "pad", "wards", "__all__"]
+        order += ["include_closed", "pad", "wards", "format", "__all__"]
         listed = []
         for name in order:
             for message in self.errors.get(name, []):

@@ -24,7 +24,7 @@ prints both), and a cached download needs no more queries than the content itsel
 import datetime
 import hashlib
 import importlib.metadata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.db.models import QuerySet
@@ -55,7 +55,13 @@ def _pdf_renderer() -> str:
 
 # What makes each output format from the HTML, with the versions that change its bytes. Another
 # format (a Word document, say) adds its own entry.
-RENDERERS = {"pdf": _pdf_renderer}
+def _docx_renderer() -> str:
+    from .word import renderer_description  # the Word writer reads the cache of this module
+
+    return renderer_description()
+
+
+RENDERERS = {"pdf": _pdf_renderer, "docx": _docx_renderer}
 
 
 def content_hash(parts: list[str], *, output: str = "pdf") -> str:
@@ -85,6 +91,8 @@ class Prepared:
     actions: int
     updates: int
     output: str = "pdf"
+    # The content the HTML was made from (the Word writer reads it rather than the HTML).
+    content: dict | None = field(default=None, repr=False, compare=False)
 
     def html_to_render(self, *, padded: bool = False) -> str:
         """The HTML with its creation time (the hashed HTML has a mark in its place)."""
@@ -101,16 +109,23 @@ def _counts(blocks) -> tuple[int, int, int]:
 
 
 def prepare(
-    spec: DocumentSpec, selection: Selection | QuerySet, *, output: str = "pdf"
+    spec: DocumentSpec, selection: Selection | QuerySet, *, output: str | None = None
 ) -> Prepared:
-    """Build the document's content and HTML, and hash them: the content key. The queries of
-    ``build_content``, a fixed number whatever the size of the document."""
+    """Build the document's content and HTML, and hash them: the content key, for ``output``
+    (by default the spec's format). The queries of ``build_content``, a fixed number whatever
+    the size of the document. A Word document is written from the same content as the HTML,
+    so the HTML stands for it in the key too."""
+    output = output or spec.format
     if isinstance(selection, QuerySet):
         selection = Selection(selection)
     content = build_content(spec, selection)
     content["created"] = CREATED_MARK
     html = render.document_html(content)
-    padded = render.document_html(content, pad_page=True) if spec.pad_to_even else None
+    padded = (
+        render.document_html(content, pad_page=True)
+        if spec.pad_to_even and output == "pdf"
+        else None
+    )
     filename, title = content["filename"], content["document_title"]
     recommendations, actions, updates = _counts(content["blocks"])
     key = content_hash([html, padded or "", filename, title], output=output)
@@ -125,4 +140,5 @@ def prepare(
         actions=actions,
         updates=updates,
         output=output,
+        content=content,
     )

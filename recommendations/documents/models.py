@@ -28,6 +28,14 @@ class DocumentKind(models.TextChoices):
     MEETING_TRACKER = "meeting_tracker", "Meeting tracker"
 
 
+class DocumentFormat(models.TextChoices):
+    """The file a document is made as: the PDF of the agenda pack (the one published to a
+    meeting), or a Word document for the council's own report template (``word.py``)."""
+
+    PDF = "pdf", "PDF"
+    DOCX = "docx", "Word document"
+
+
 class DocumentFile(models.Model):
     """The bytes of a published PDF, addressed by their SHA-256. Written once, never changed
     or deleted while a published document refers to them."""

@@ -28,10 +28,11 @@ from scrutiny.audit import acting_as
 from scrutiny.editing import lock_for_edit
 
 from .key import Prepared, prepare
-from .models import DocumentKind, PublishedDocument
+from .models import DocumentFormat, DocumentKind, PublishedDocument
 from .pdfs import MadePdf, cached_pdf, documents_cache, make_pdf, publish_pdf, replaced_document
 from .spec import DocumentSpec, InvalidDocument, select_recommendations
 from .tasks import make_document
+from .word import SHARE_OF_PDF_TIME, MadeDocx, cached_docx, cached_in_format, make_in_format
 
 TASK_PREFIX = "document-task:"
 # An estimate is measured from this many of the latest document tasks that rendered a document.
@@ -113,6 +114,16 @@ class DocumentTask:
 
     def get_absolute_url(self) -> str:
         return reverse("documents_job_detail", args=[self.id])
+
+    @property
+    def download_url(self) -> str:
+        """Where the made document is downloaded, with its format's extension."""
+        suffix = "" if self.spec.format == DocumentFormat.PDF else f"_{self.spec.format}"
+        return reverse(f"documents_job_download{suffix}", args=[self.id])
+
+    @property
+    def format_label(self) -> str:
+        return DocumentFormat(self.spec.format).label
 
 
 def describe(spec: DocumentSpec) -> str:
@@ -212,6 +223,8 @@ def estimate_seconds(prepared: Prepared) -> int:
         seconds = _formula_seconds(prepared)
     else:
         seconds = rate * max(1, prepared.recommendations)
+    if prepared.output == DocumentFormat.DOCX:
+        seconds *= SHARE_OF_PDF_TIME
     return max(1, math.ceil(seconds))
 
 
@@ -256,19 +269,27 @@ def _renders_in_request(prepared: Prepared, estimate: int) -> bool:
     )
 
 
-def obtain(spec: DocumentSpec, *, user) -> MadePdf | DocumentTask:
-    """The document's PDF (cached, or made now if it is small), or the background task that
-    is making it. Raises :class:`InvalidDocument` for parameters that describe no document."""
+def cached_for_task(task: DocumentTask) -> MadePdf | MadeDocx | None:
+    """The document a finished task made, from the cache (its key and format are the task's)."""
+    if task.spec.format == DocumentFormat.DOCX:
+        return cached_docx(task.key)
+    return cached_pdf(task.key)
+
+
+def obtain(spec: DocumentSpec, *, user) -> MadePdf | MadeDocx | DocumentTask:
+    """The document's PDF or Word document (cached, or made now if it is small), or the
+    background task that is making it. Raises :class:`InvalidDocument` for parameters that
+    describe no document."""
     prepared = prepare(spec, select_recommendations(spec))
-    made = cached_pdf(prepared.key)
+    made = cached_in_format(prepared)
     if made is not None:
         return made
     estimate = estimate_seconds(prepared)
     if _renders_in_request(prepared, estimate):
-        return make_pdf(prepared)
+        return make_in_format(prepared)
     task = DocumentTask.from_result(_start(prepared, estimate, user=user, publish=False))
     if task.state == "done":  # made already (a backend that runs tasks at once)
-        made = cached_pdf(task.key)
+        made = cached_in_format(prepared)
         if made is not None:
             return made
     if task.state == "failed" and task.error != FAILED:
@@ -284,6 +305,8 @@ def publish(
     it replaces."""
     if not spec.to_meeting_id:
         raise InvalidDocument(["Choose the meeting the document goes to."])
+    if spec.format != DocumentFormat.PDF:
+        raise InvalidDocument(["The PDF is what is published to a meeting, not the Word copy."])
     if replaces_id is not None:
         with transaction.atomic():  # refused now, not only when the task runs
             replaced = replaced_document(replaces_id)

@@ -28,7 +28,7 @@ from recommendations.filtersets import RecommendationFilterSet
 from recommendations.models import Recommendation
 from reviews.models import Meeting
 
-from .models import DocumentKind
+from .models import DocumentFormat, DocumentKind
 
 # The query parameters of a document URL. Anything else on a tracker URL is a filter of the
 # recommendations register and is passed to its filter set unchanged.
@@ -70,10 +70,15 @@ class DocumentSpec:
     agenda_item_id: int | None = None
     appendix_label: str = ""
     wards: str = DEFAULT_WARDS
+    # The file it is made as (its URL's extension): part of the content key, so a cache
+    # never gives one format for the other.
+    format: str = DocumentFormat.PDF
 
     def __post_init__(self):
         if self.kind not in DocumentKind.values:
             raise ValueError(f"Unknown document kind {self.kind!r}")
+        if self.format not in DocumentFormat.values:
+            raise ValueError(f"Unknown document format {self.format!r}")
         if self.kind == DocumentKind.MEETING_TRACKER:
             # A meeting's tracker goes to that meeting.
             object.__setattr__(self, "to_meeting_id", self.meeting_id)
@@ -103,13 +108,14 @@ class DocumentSpec:
         return urlencode([*self.filters, *self.options_query()])
 
     def url(self) -> str:
-        """The GET URL that downloads this document."""
+        """The GET URL that downloads this document (``.pdf`` or ``.docx``)."""
+        suffix = "" if self.format == DocumentFormat.PDF else f"_{self.format}"
         if self.kind == DocumentKind.ACTION_PLAN:
-            path = reverse("documents_review_plan", args=[self.review_id])
+            path = reverse(f"documents_review_plan{suffix}", args=[self.review_id])
         elif self.kind == DocumentKind.MEETING_TRACKER:
-            path = reverse("documents_meeting_tracker", args=[self.meeting_id])
+            path = reverse(f"documents_meeting_tracker{suffix}", args=[self.meeting_id])
         else:
-            path = reverse("documents_tracker")
+            path = reverse(f"documents_tracker{suffix}")
         query = self.query_string()
         return f"{path}?{query}" if query else path
 
@@ -128,6 +134,7 @@ class DocumentSpec:
         data = asdict(self)
         data["as_at"] = self.as_at.isoformat() if self.as_at else None
         data["filters"] = [list(pair) for pair in self.filters]
+        data["format"] = str(self.format)
         return data
 
     @classmethod

@@ -17,8 +17,10 @@ from django_tasks import task
 from recommendations.models import forget_status_key
 
 from .key import prepare
-from .pdfs import cached_pdf, make_pdf, publish_pdf
+from .models import DocumentFormat
+from .pdfs import publish_pdf
 from .spec import DocumentSpec, InvalidDocument, select_recommendations
+from .word import cached_in_format, make_in_format
 
 
 @task()
@@ -30,9 +32,9 @@ def make_document(
     estimated_seconds: int = 0,
     replaces_id: int | None = None,
 ) -> dict:
-    """Make the document ``spec`` describes (``DocumentSpec.to_json()``), keep it in the
-    cache and, with ``publish``, publish it to its meeting as the user ``user_id`` (replacing
-    the withdrawn document ``replaces_id``, if given).
+    """Make the document ``spec`` describes (``DocumentSpec.to_json()``: a PDF or a Word
+    document), keep it in the cache and, with ``publish``, publish it to its meeting as the
+    user ``user_id`` (replacing the withdrawn document ``replaces_id``, if given).
 
     Returns what the task's page shows: the content key of the PDF made (to read it from the
     cache), its pages and size and the published document's id; or, when the records changed
@@ -46,10 +48,10 @@ def make_document(
     try:
         selection = select_recommendations(document)
         prepared = prepare(document, selection)
-        made = cached_pdf(prepared.key)
+        made = cached_in_format(prepared)
         rendered = made is None
         if rendered:
-            made = make_pdf(prepared)
+            made = make_in_format(prepared)
         published = None
         if publish:
             user = get_user_model().objects.get(pk=user_id)
@@ -62,5 +64,6 @@ def make_document(
         "size": made.size,
         "published_document": published.pk if published else None,
         "recommendations": prepared.recommendations,
-        "rendered": rendered,
+        # The estimates are of PDFs: a Word document takes a small share of their time.
+        "rendered": rendered and document.format == DocumentFormat.PDF,
     }

@@ -1,5 +1,5 @@
-"""Committee documents: download an action plan or tracker as a PDF, export it with its
-front matter, publish it to a meeting, and download the published copy.
+"""Committee documents: download an action plan or tracker as a PDF (or a Word document),
+export it with its front matter, publish it to a meeting, and download the published copy.
 
 Downloading (GET) is open to every signed-in role: councillors read. Publishing writes a
 record, so only scrutiny officers and administrators may (403 for anyone else). A large
@@ -35,11 +35,11 @@ from scrutiny.permissions import can_publish
 
 from . import service
 from .forms import DocumentOptionsForm, ExportForm
-from .models import DocumentKind, PublishedDocument
-from .pdfs import MadePdf, cached_pdf
+from .models import DocumentFormat, DocumentKind, PublishedDocument
 from .service import DocumentTask
 from .spec import DocumentSpec, InvalidDocument, select_recommendations
 from .targets import Target, meeting_target, review_target, tracker_target
+from .word import MadeDocx
 
 logger = logging.getLogger(__name__)
 
@@ -55,11 +55,12 @@ def pdf_response(
     sha256: str,
     content_key: str = "",
     immutable: bool = False,
+    content_type: str = "application/pdf",
 ) -> HttpResponse:
-    """The PDF as a download, with the SHA-256 of its bytes as the Repr-Digest. The ETag is
-    the document's content key for a document made from the register (a weak one: made again
-    from the same HTML, its bytes differ in their creation time only), or the SHA-256 of the
-    bytes for a published copy."""
+    """The PDF (or a Word document) as a download, with the SHA-256 of its bytes as the
+    Repr-Digest. The ETag is the document's content key for a document made from the register
+    (a weak one: made again from the same HTML, its bytes differ in their creation time only),
+    or the SHA-256 of the bytes for a published copy."""
     etag = f'W/"{content_key}"' if content_key else f'"{sha256}"'
     asked = [
         tag.removeprefix("W/") for tag in parse_etags(request.headers.get("If-None-Match", ""))
@@ -68,7 +69,7 @@ def pdf_response(
         response = HttpResponseNotModified()
         response["ETag"] = etag
         return response
-    response = HttpResponse(pdf, content_type="application/pdf")
+    response = HttpResponse(pdf, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     response["Content-Length"] = str(len(pdf))
     response["ETag"] = etag
@@ -78,12 +79,6 @@ def pdf_response(
         "private, max-age=31536000, immutable" if immutable else "private, no-cache"
     )
     return response
-
-
-def made_response(request: HttpRequest, made: MadePdf) -> HttpResponse:
-    return pdf_response(
-        request, pdf=made.pdf, filename=made.filename, sha256=made.sha256, content_key=made.key
-    )
 
 
 def _problem(request: HttpRequest, target: Target, problems: list[str]) -> HttpResponse:
@@ -100,6 +95,22 @@ def _form_problems(form) -> list[str]:
     return [message for errors in form.errors.values() for message in errors]
 
 
+def made_response(request: HttpRequest, made) -> HttpResponse:
+    """A made document (a PDF, or a Word document) as a download."""
+    if isinstance(made, MadeDocx):
+        return pdf_response(
+            request,
+            pdf=made.docx,
+            filename=made.filename,
+            sha256=made.sha256,
+            content_key=made.key,
+            content_type=made.content_type,
+        )
+    return pdf_response(
+        request, pdf=made.pdf, filename=made.filename, sha256=made.sha256, content_key=made.key
+    )
+
+
 def _send(request: HttpRequest, target: Target, spec: DocumentSpec) -> HttpResponse:
     try:
         outcome = service.obtain(spec, user=request.user)
@@ -110,34 +121,39 @@ def _send(request: HttpRequest, target: Target, spec: DocumentSpec) -> HttpRespo
     return made_response(request, outcome)
 
 
-def _download(request: HttpRequest, target: Target) -> HttpResponse:
+def _download(request: HttpRequest, target: Target, format: str) -> HttpResponse:
     fixed = target.meeting if target.kind == DocumentKind.MEETING_TRACKER else None
     form = DocumentOptionsForm(request.GET, meeting_fixed=fixed)
     if not form.is_valid():
         return _problem(request, target, _form_problems(form))
-    return _send(request, target, target.spec(**form.spec_options()))
+    return _send(request, target, target.spec(format=format, **form.spec_options()))
 
 
 # --- downloads (GET, every signed-in role) --------------------------------------------------
 
 
+# ``format`` comes from the URL's extension (urls.py): ``.pdf`` or ``.docx``.
+
+
 @require_safe
-def review_plan(request: HttpRequest, pk: int) -> HttpResponse:
+def review_plan(request: HttpRequest, pk: int, format: str = DocumentFormat.PDF) -> HttpResponse:
     """The action plan of a review, as a PDF (``?as_at=2017-07-06`` for a past position)."""
-    return _download(request, review_target(pk))
+    return _download(request, review_target(pk), format)
 
 
 @require_safe
-def meeting_tracker(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_tracker(
+    request: HttpRequest, pk: int, format: str = DocumentFormat.PDF
+) -> HttpResponse:
     """Everything the meeting's committee monitors, with the updates since its previous
     meeting, as a PDF."""
-    return _download(request, meeting_target(pk))
+    return _download(request, meeting_target(pk), format)
 
 
 @require_safe
-def tracker(request: HttpRequest) -> HttpResponse:
+def tracker(request: HttpRequest, format: str = DocumentFormat.PDF) -> HttpResponse:
     """The register's selection (its filters, its URL parameters) as a PDF tracker."""
-    return _download(request, tracker_target(request))
+    return _download(request, tracker_target(request), format)
 
 
 @require_safe
@@ -306,8 +322,9 @@ def _export_download(request: HttpRequest, target: Target) -> HttpResponse:
     form = ExportForm(request.POST, meeting_fixed=target.meeting)
     if not form.is_valid():
         return _export_page(request, target, form, status=400)
-    response = HttpResponseRedirect(target.spec(**form.spec_options()).url())
-    response.status_code = 303  # See Other: fetch the PDF with GET
+    spec = target.spec(format=form.cleaned_data["format"], **form.spec_options())
+    response = HttpResponseRedirect(spec.url())
+    response.status_code = 303  # See Other: fetch the PDF (or Word document) with GET
     return response
 
 
@@ -441,14 +458,16 @@ def job_detail(request: HttpRequest, pk) -> HttpResponse:
 
 
 @require_safe
-def job_download(request: HttpRequest, pk) -> HttpResponse:
-    """The PDF a background task made (from the cache)."""
+def job_download(request: HttpRequest, pk, format: str = DocumentFormat.PDF) -> HttpResponse:
+    """The PDF (or Word document) a background task made (from the cache)."""
     task = service.find_task(pk)
     if task is None:
         raise Http404("No such document was made.")
     if task.state != "done":
         return redirect(task)
-    made = cached_pdf(task.key)
+    if task.spec.format != format:  # the address of the other format: the right one
+        return redirect(task.download_url)
+    made = service.cached_for_task(task)
     if made is None:
         messages.info(request, "That copy is no longer kept: it is being made again.")
         return redirect(task.spec.url())
