@@ -2,7 +2,17 @@
 
 from django.urls import path
 
-from .views import actions, dashboard, meetings, mine, paste, people, recommendations, reviews
+from .views import (
+    actions,
+    dashboard,
+    imports,
+    meetings,
+    mine,
+    paste,
+    people,
+    recommendations,
+    reviews,
+)
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -58,6 +68,13 @@ urlpatterns = [
         "recommendations/<int:pk>/archive/",
         recommendations.recommendation_archive,
         name="recommendation_archive",
+    ),
+    # A council's existing tracker imported from a spreadsheet: upload, then check and import.
+    path("recommendations/import/", imports.tracker_import_upload, name="tracker_import_upload"),
+    path(
+        "recommendations/import/<int:pk>/",
+        imports.tracker_import_detail,
+        name="tracker_import_detail",
     ),
     # The action plan and updates (posted, corrected, withdrawn).
     path(
