@@ -17,7 +17,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from recommendations.imports import ImportRefused, build_plan, find_layout, guess_mapping, read_sheet
+from recommendations.imports import (
+    ImportRefused,
+    build_plan,
+    find_layout,
+    guess_mapping,
+    read_sheet,
+)
 from recommendations.imports.columns import field_for
 from recommendations.models import ActionPlanItem, Recommendation, TrackerImport, Update
 from recommendations.services import tracker_import
@@ -27,15 +33,46 @@ from .test_permissions import changed, snapshot
 
 OSC = "Overview and Scrutiny Commission"
 HEADINGS = [
-    "Rec No", "Committee", "Date agreed", "Recommendation text", "Decision", "Cabinet date",
-    "Responsible officer", "Action agreed", "Timescale", "Target date", "Progress", "RAG",
+    "Rec No",
+    "Committee",
+    "Date agreed",
+    "Recommendation text",
+    "Decision",
+    "Cabinet date",
+    "Responsible officer",
+    "Action agreed",
+    "Timescale",
+    "Target date",
+    "Progress",
+    "RAG",
 ]
 
 
-def row(ref, text, *, action="", timeline="", target=None, update="", status="", decision="Accepted", officer="Sophie Ellis"):
+def row(
+    ref,
+    text,
+    *,
+    action="",
+    timeline="",
+    target=None,
+    update="",
+    status="",
+    decision="Accepted",
+    officer="Sophie Ellis",
+):
     return [
-        ref, OSC, datetime.date(2016, 7, 7), text, decision, datetime.date(2016, 11, 14),
-        officer, action, timeline, target, update, status,
+        ref,
+        OSC,
+        datetime.date(2016, 7, 7),
+        text,
+        decision,
+        datetime.date(2016, 11, 14),
+        officer,
+        action,
+        timeline,
+        target,
+        update,
+        status,
     ]
 
 
@@ -45,7 +82,8 @@ def council_rows():
     return [
         row(
             "2016/17 R1",
-            "That CMT should have a clearer mandate:\n• challenge at a senior level\n• internal peer review",
+            "That CMT should have a clearer mandate:\n"
+            "• challenge at a senior level\n• internal peer review",
             action="Strengthen the TOM process",
             timeline="Late 2017",
             update="The refresh begins in autumn 2017.\nA statement of direction was issued.",
@@ -104,10 +142,12 @@ def plan_of(path: Path, **options):
 
 @pytest.fixture
 def tracker(tmp_path):
-    return write(tmp_path, "merton tracker.xlsx", workbook(council_rows(), title="Scrutiny tracker"))
+    return write(
+        tmp_path, "merton tracker.xlsx", workbook(council_rows(), title="Scrutiny tracker")
+    )
 
 
-# --- reading the headings ----------------------------------------------------------------------
+# --- reading the headings -------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -146,21 +186,50 @@ def test_a_second_header_row_names_the_group():
 
 def test_headings_in_another_order_under_a_title_and_group_headings(tmp_path):
     headings = ["Progress", "RAG", "Recommendation", "No.", "Date", "Decision", "Lead Officer"]
-    groups = ["Latest position", "Latest position", "Recommendation", "Recommendation",
-              "Executive response", "Executive response", ""]
-    path = write(tmp_path, "t.xlsx", workbook(
-        [["Done", "Green", "That the council publish its data.", 1, datetime.date(2017, 1, 9), "Agreed", "Ged Curran"]],
-        headings=headings, title="Tracker, March 2018", header_rows=[groups],
-    ))
+    groups = [
+        "Latest position",
+        "Latest position",
+        "Recommendation",
+        "Recommendation",
+        "Executive response",
+        "Executive response",
+        "",
+    ]
+    path = write(
+        tmp_path,
+        "t.xlsx",
+        workbook(
+            [
+                [
+                    "Done",
+                    "Green",
+                    "That the council publish its data.",
+                    1,
+                    datetime.date(2017, 1, 9),
+                    "Agreed",
+                    "Ged Curran",
+                ]
+            ],
+            headings=headings,
+            title="Tracker, March 2018",
+            header_rows=[groups],
+        ),
+    )
     sheet = read_sheet(path, path.name)
     layout = find_layout(sheet.rows)
     assert layout.header_index == 2
     assert guess_mapping(layout) == [
-        "update", "status", "recommendation", "reference", "executive_date", "decision", "lead_officer",
+        "update",
+        "status",
+        "recommendation",
+        "reference",
+        "executive_date",
+        "decision",
+        "lead_officer",
     ]
 
 
-# --- what a row becomes --------------------------------------------------------------------------
+# --- what a row becomes ---------------------------------------------------------------------------
 
 
 @pytest.mark.django_db
@@ -171,12 +240,20 @@ def test_a_councils_tracker_is_imported_with_history(tracker, officer_user):
     assert plan.unknown == {"committee": [OSC], "officer": ["Ged Curran", "Sophie Ellis"]}
     notes = " ".join(n for r in plan.rows for n in r.notes)
     assert "“Complete” is not in the council's key: it will be saved as “Achieved”" in notes
-    assert "“On hold (budget)” is not in the council's key: it will be saved as “Paused”, with the reason “budget”" in notes
+    assert (
+        "“On hold (budget)” is not in the council's key: it will be saved as “Paused”, with "
+        "the reason “budget”" in notes
+    )
     assert "The target date “June 2017” is not a date: it is kept as the timeline." in notes
 
     result = tracker_import(plan=plan, user=officer_user)
     assert result.created == {
-        "committee": 1, "review": 1, "recommendation": 2, "officer": 2, "action": 3, "update": 2,
+        "committee": 1,
+        "review": 1,
+        "recommendation": 2,
+        "officer": 2,
+        "action": 3,
+        "update": 2,
     }
     committee = Committee.objects.get(name=OSC)
     assert committee.kind == CommitteeKind.SCRUTINY
@@ -188,13 +265,18 @@ def test_a_councils_tracker_is_imported_with_history(tracker, officer_user):
     r1 = Recommendation.objects.get(reference="2016/17 R1")
     assert r1.number == 1
     assert r1.text == (
-        "That CMT should have a clearer mandate:\n- challenge at a senior level\n- internal peer review"
+        "That CMT should have a clearer mandate:\n"
+        "- challenge at a senior level\n- internal peer review"
     )
     assert r1.decision == "accepted" and r1.response_date == datetime.date(2016, 11, 14)
     assert r1.lead_officer.name == "Sophie Ellis"
     assert r1.status == "achieved"
     action = r1.actions.get()
-    assert (action.action, action.timeline, action.target_date) == ("Strengthen the TOM process", "Late 2017", None)
+    assert (action.action, action.timeline, action.target_date) == (
+        "Strengthen the TOM process",
+        "Late 2017",
+        None,
+    )
     update = r1.updates.get()
     assert update.text == "The refresh begins in autumn 2017.\nA statement of direction was issued."
     assert update.action == action and update.reported_status == "achieved"
@@ -202,13 +284,30 @@ def test_a_councils_tracker_is_imported_with_history(tracker, officer_user):
 
     r2 = Recommendation.objects.get(reference="2016/17 R2")
     first, second = r2.actions.order_by("number")
-    assert (first.timeline, first.target_date, first.status, first.status_reason) == ("June 2017", None, "paused", "budget")
-    assert (second.timeline, second.target_date, second.status) == ("August 2017", datetime.date(2017, 8, 31), "on_track")
+    assert (first.timeline, first.target_date, first.status, first.status_reason) == (
+        "June 2017",
+        None,
+        "paused",
+        "budget",
+    )
+    assert (second.timeline, second.target_date, second.status) == (
+        "August 2017",
+        datetime.date(2017, 8, 31),
+        "on_track",
+    )
     assert second.owner.name == "Ged Curran"
     assert r2.status == "on_track"
 
     # Each record's history says where it came from, and who imported it.
-    for record, number in [(committee, 3), (review, 3), (r1, 3), (action, 3), (update, 3), (r2, 5), (second, 6)]:
+    for record, number in [
+        (committee, 3),
+        (review, 3),
+        (r1, 3),
+        (action, 3),
+        (update, 3),
+        (r2, 5),
+        (second, 6),
+    ]:
         first_row = record.history.order_by("history_id").first()
         assert first_row.history_change_reason == f"imported from merton tracker.xlsx, row {number}"
         assert first_row.history_user == officer_user
@@ -242,25 +341,40 @@ def test_a_new_update_in_the_next_tracker_is_added_to_the_recommendation(tmp_pat
 @pytest.mark.django_db
 def test_a_recommendation_merged_down_two_rows_has_two_actions(tmp_path, officer_user):
     rows = [
-        row("OS 16-17/03", "That members are trained.", action="Training sessions", update="Two held."),
+        row(
+            "OS 16-17/03",
+            "That members are trained.",
+            action="Training sessions",
+            update="Two held.",
+        ),
         row(None, None, action="E-learning module", update="Being written."),
     ]
     for cells in rows[1:]:
         cells[1] = cells[2] = None
     headings = HEADINGS
-    path = write(tmp_path, "merged.xlsx", workbook(rows, headings=headings, merges=["A2:A3", "D2:D3", "B2:B3", "C2:C3"]))
+    path = write(
+        tmp_path,
+        "merged.xlsx",
+        workbook(rows, headings=headings, merges=["A2:A3", "D2:D3", "B2:B3", "C2:C3"]),
+    )
     plan = plan_of(path)
     assert not plan.refused_rows
     tracker_import(plan=plan, user=officer_user)
     rec = Recommendation.objects.get(reference="OS 16-17/03")
     assert rec.number == 3
-    assert list(rec.actions.values_list("action", flat=True)) == ["Training sessions", "E-learning module"]
+    assert list(rec.actions.values_list("action", flat=True)) == [
+        "Training sessions",
+        "E-learning module",
+    ]
     assert rec.updates.count() == 2
 
 
 @pytest.mark.django_db
 def test_a_row_carrying_on_without_merges_joins_the_recommendation_above(tmp_path, officer_user):
-    rows = [row("R9", "That the council reports yearly.", action="Annual report"), [None] * 7 + ["Half-year report"] + [None] * 4]
+    rows = [
+        row("R9", "That the council reports yearly.", action="Annual report"),
+        [None] * 7 + ["Half-year report"] + [None] * 4,
+    ]
     path = write(tmp_path, "t.xlsx", workbook(rows))
     plan = plan_of(path)
     assert plan.rows[1].carries_on and plan.rows[1].carries_on_row == 2
@@ -295,7 +409,10 @@ def test_a_reference_already_used_is_named_and_the_row_listed(tracker, officer_u
     plan = plan_of(tracker, default_committee=None)
     refused = plan.refused_rows
     assert [r.number for r in refused] == [5, 6]
-    assert "The reference 2016/17 R2 is already used by recommendation 1 of “Shared services”" in refused[0].problems[0]
+    assert (
+        "The reference 2016/17 R2 is already used by recommendation 1 of “Shared services”"
+        in refused[0].problems[0]
+    )
     assert "carries on" not in refused[0].problems[0]
     table = list(csv.reader(io.StringIO(plan.problems_csv().lstrip("\ufeff"))))
     assert table[0][:2] == ["Row", "Problems"] and [r[0] for r in table[1:]] == ["5", "6"]
@@ -308,7 +425,7 @@ def test_a_reference_already_used_is_named_and_the_row_listed(tracker, officer_u
 @pytest.mark.django_db
 def test_rows_with_no_committee_take_the_one_chosen(tmp_path, officer_user, committee):
     headings = ["Ref", "Recommendation"]
-    path = write(tmp_path, "t.csv", "Ref,Recommendation\nX1,That it is done.\n".encode())
+    path = write(tmp_path, "t.csv", b"Ref,Recommendation\nX1,That it is done.\n")
     plan = plan_of(path)
     assert "No origin committee" in plan.rows[0].problems[0]
     plan = plan_of(path, default_committee=committee)
@@ -322,7 +439,11 @@ def test_rows_with_no_committee_take_the_one_chosen(tmp_path, officer_user, comm
 def test_a_name_matched_by_the_officer_is_not_added(tracker, officer_user, committee):
     ellis = Officer.objects.create(name="S. Ellis")
     plan = plan_of(tracker)
-    tracker_import(plan=plan, user=officer_user, matches={("officer", "Sophie Ellis"): ellis, ("committee", OSC): committee})
+    tracker_import(
+        plan=plan,
+        user=officer_user,
+        matches={("officer", "Sophie Ellis"): ellis, ("committee", OSC): committee},
+    )
     assert Recommendation.objects.get(reference="2016/17 R1").lead_officer == ellis
     assert not Officer.objects.filter(name="Sophie Ellis").exists()
     assert Review.objects.get().commissioning_committee == committee
@@ -353,15 +474,19 @@ def test_a_status_the_key_does_not_have_and_the_decisions(tmp_path, officer_user
 @pytest.mark.django_db
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "cp1252"])
 def test_csv_in_utf8_with_a_bom_or_windows_1252(tmp_path, officer_user, encoding):
-    text = "Ref;Committee;Recommendation;Status\r\nC1;Scrutiny Panel;\"That the café’s lease is reviewed.\n– by March\";Complete\r\n"
+    # An apostrophe and a dash as Word types them (both in Windows-1252).
+    text = (
+        "Ref;Committee;Recommendation;Status\r\n"
+        'C1;Scrutiny Panel;"That the café\u2019s lease is reviewed.\n\u2013 by March";Complete\r\n'
+    )
     path = write(tmp_path, "t.csv", text.encode(encoding))
     plan = plan_of(path)
-    assert plan.rows[0].text == "That the café’s lease is reviewed.\n- by March"
+    assert plan.rows[0].text == "That the café\u2019s lease is reviewed.\n- by March"
     tracker_import(plan=plan, user=officer_user)
     assert Recommendation.objects.get(reference="C1").status_set_by_officer == "achieved"
 
 
-# --- bad files --------------------------------------------------------------------------------------
+# --- bad files ------------------------------------------------------------------------------------
 
 
 def refused(path: Path) -> str:
@@ -397,7 +522,10 @@ def test_macro_enabled_workbooks_are_refused(tmp_path):
 
 def _with_sheet_xml(data: bytes, change) -> bytes:
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
         for item in source.infolist():
             content = source.read(item)
             if item.filename == "xl/worksheets/sheet1.xml":
@@ -413,17 +541,27 @@ def test_a_formula_keeps_the_value_excel_saved_or_is_refused(tmp_path):
     data = workbook(rows)
     assert "holds a formula" in refused(write(tmp_path, "t.xlsx", data))
     # As Excel saves it: the formula with its value.
-    saved = _with_sheet_xml(data, lambda xml: re.sub(r'(<c r="A2")(>)(<f>.*?</f>)<v></v>', r'\1 t="str"\2\3<v>2016/17 R1</v>', xml))
+    saved = _with_sheet_xml(
+        data,
+        lambda xml: re.sub(
+            r'(<c r="A2")(>)(<f>.*?</f>)<v></v>', r'\1 t="str"\2\3<v>2016/17 R1</v>', xml
+        ),
+    )
     sheet = read_sheet(write(tmp_path, "saved.xlsx", saved), "saved.xlsx")
     assert sheet.rows[1][0] == "2016/17 R1"
     assert sheet.notes == ["1 cell holds a formula: the value Excel saved with it is imported."]
 
 
 def test_a_hundred_thousand_rows_are_refused_before_reading_them(tmp_path, settings):
-    rows = "".join(f'<row r="{i}"><c r="A{i}" t="inlineStr"><is><t>r</t></is></c></row>' for i in range(2, 100_002))
+    rows = "".join(
+        f'<row r="{i}"><c r="A{i}" t="inlineStr"><is><t>r</t></is></c></row>'
+        for i in range(2, 100_002)
+    )
     data = _with_sheet_xml(
         workbook([], headings=["Recommendation"]),
-        lambda xml: re.sub(r"<dimension ref=\"[^\"]*\"/>", '<dimension ref="A1:A100001"/>', xml).replace("</row></sheetData>", "</row>" + rows + "</sheetData>"),
+        lambda xml: re.sub(
+            r"<dimension ref=\"[^\"]*\"/>", '<dimension ref="A1:A100001"/>', xml
+        ).replace("</row></sheetData>", "</row>" + rows + "</sheetData>"),
     )
     message = refused(write(tmp_path, "big.xlsx", data))
     assert message == (
@@ -439,16 +577,22 @@ def test_a_cell_of_a_megabyte_is_refused(tmp_path):
     rows[0][3] = "PLACEHOLDER"  # openpyxl cuts a cell it writes to Excel's 32,767 characters
     data = _with_sheet_xml(workbook(rows), lambda xml: xml.replace("PLACEHOLDER", "x" * 1_000_000))
     message = refused(write(tmp_path, "t.xlsx", data))
-    assert message.startswith("Cell D2 of “t.xlsx” holds 1,000,000 characters: the most a cell may hold is 32,767.")
-    assert "A cell in row 2 of “t.csv” holds more than 32,767 characters" in refused(write(tmp_path, "t.csv", b"Recommendation\n" + b"x" * 1_000_000))
+    assert message.startswith(
+        "Cell D2 of “t.xlsx” holds 1,000,000 characters: the most a cell may hold is 32,767."
+    )
+    assert "A cell in row 2 of “t.csv” holds more than 32,767 characters" in refused(
+        write(tmp_path, "t.csv", b"Recommendation\n" + b"x" * 1_000_000)
+    )
 
 
 def test_a_file_over_the_size_limit_is_refused(tmp_path, settings):
     settings.IMPORT_MAX_BYTES = 1000
-    assert "the largest file that can be imported is 0.0 MB" in refused(write(tmp_path, "t.xlsx", workbook(council_rows())))
+    assert "the largest file that can be imported is 0.0 MB" in refused(
+        write(tmp_path, "t.xlsx", workbook(council_rows()))
+    )
 
 
-# --- the pages ---------------------------------------------------------------------------------------
+# --- the pages ------------------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -529,7 +673,9 @@ def test_the_rows_that_cannot_be_saved_download_as_csv(client, officer_user, var
         ("t.csv", b"", "The file is empty"),
     ],
 )
-def test_a_bad_upload_says_why_and_keeps_nothing(client, officer_user, var_dir, name, data, message):
+def test_a_bad_upload_says_why_and_keeps_nothing(
+    client, officer_user, var_dir, name, data, message
+):
     client.force_login(officer_user)
     before = snapshot()
     response = upload(client, name, data)
@@ -559,7 +705,7 @@ def test_only_scrutiny_officers_import(client, lead_officer_user, councillor_use
     assert not TrackerImport.objects.exists()
 
 
-# --- the command -----------------------------------------------------------------------------------
+# --- the command ----------------------------------------------------------------------------------
 
 
 @pytest.mark.django_db
@@ -568,7 +714,9 @@ def test_the_command_dry_run_then_import_then_again(tracker, capsys):
     call_command("import_tracker", str(tracker), "--dry-run")
     out = capsys.readouterr().out
     assert "A “Rec No” → Reference" in out
-    assert "Dry run, nothing saved. Importing would do this: Added 1 review, 2 recommendations" in out
+    assert (
+        "Dry run, nothing saved. Importing would do this: Added 1 review, 2 recommendations" in out
+    )
     assert not changed(before, snapshot())
     call_command("import_tracker", str(tracker))
     assert Recommendation.objects.count() == 2
@@ -587,6 +735,6 @@ def test_the_command_takes_a_mapping_and_refuses_bad_files(tracker, tmp_path, ca
     assert "L “RAG” → not imported" in out and "Paused" not in out
     with pytest.raises(CommandError, match="is not a field"):
         call_command("import_tracker", str(tracker), "--mapping", '{"RAG": "colour"}')
-    with pytest.raises(CommandError, match="holds macros|macro-enabled"):
+    with pytest.raises(CommandError, match=r"holds macros|macro-enabled"):
         call_command("import_tracker", str(write(tmp_path, "t.xlsm", b"PK")))
     assert not Recommendation.objects.exists()

@@ -36,16 +36,24 @@ class MappingForm(GovukForm):
         field_choices = [("", "Not imported"), *[(name, label) for name, label, _ in FIELDS]]
         for index, heading in enumerate(headings):
             self.fields[f"col_{index}"] = forms.ChoiceField(
-                label=f"Column {_letter(index)}: “{heading}”" if heading else f"Column {_letter(index)} (no heading)",
+                label=f"Column {_letter(index)}: “{heading}”"
+                if heading
+                else f"Column {_letter(index)} (no heading)",
                 choices=field_choices,
                 required=False,
             )
-        committees = sorted({c.pk: c for c in register.committees.values()}.values(), key=lambda c: c.name.lower())
+        committees = sorted(
+            {c.pk: c for c in register.committees.values()}.values(), key=lambda c: c.name.lower()
+        )
         self.committees = {str(c.pk): c for c in committees}
         self.fields["default_committee"] = forms.ChoiceField(
             label="Committee for rows that name none",
-            help_text="The committee that commissioned the reviews, where the tracker does not say.",
-            choices=[("", "None: such rows cannot be saved"), *[(str(c.pk), c.name) for c in committees]],
+            help_text="The committee that commissioned the reviews, where the tracker does not "
+            "say.",
+            choices=[
+                ("", "None: such rows cannot be saved"),
+                *[(str(c.pk), c.name) for c in committees],
+            ],
             required=False,
         )
         self.unknown_fields = []
@@ -63,7 +71,10 @@ class MappingForm(GovukForm):
                 field_name = f"match_{kind}_{index}"
                 self.fields[field_name] = forms.ChoiceField(
                     label=f"{KINDS[kind].capitalize()} “{name}”",
-                    choices=[(NEW, f"Add “{name}” as a new {KINDS[kind]}"), *[(str(r.pk), f"Match to {r.name}") for r in records]],
+                    choices=[
+                        (NEW, f"Add “{name}” as a new {KINDS[kind]}"),
+                        *[(str(r.pk), f"Match to {r.name}") for r in records],
+                    ],
                     required=False,
                 )
                 self.unknown_fields.append((field_name, kind, name))

@@ -96,7 +96,7 @@ class Plan:
     rows: list[Row]
     unknown: dict[str, list[str]]  # kind -> names the register does not know
     notes: list[str]
-    register: "Register | None" = None
+    register: Register | None = None
 
     @property
     def saved_rows(self) -> list[Row]:
@@ -161,17 +161,19 @@ class Register:
             )
         }
         self.reviews = {}
-        for review in Review.objects.annotate(lower_title=Lower("title")).filter(
-            lower_title__in=[t.lower() for t in titles]
-        ).select_related("commissioning_committee"):
+        for review in (
+            Review.objects.annotate(lower_title=Lower("title"))
+            .filter(lower_title__in=[t.lower() for t in titles])
+            .select_related("commissioning_committee")
+        ):
             self.reviews.setdefault(
                 (_lower(review.title), review.commissioning_committee.name.lower()), review
             )
         self.by_text = {}
         self.numbers: dict[int, set[int]] = {}
-        for rec in Recommendation.objects.filter(
-            Q(review__in=list(self.reviews.values()))
-        ).only("pk", "review_id", "number", "text", "reference"):
+        for rec in Recommendation.objects.filter(Q(review__in=list(self.reviews.values()))).only(
+            "pk", "review_id", "number", "text", "reference"
+        ):
             self.by_text[(rec.review_id, _lower(rec.text))] = rec
             self.numbers.setdefault(rec.review_id, set()).add(rec.number)
 
@@ -192,7 +194,7 @@ def _number_from(value: str) -> int | None:
     return int(match.group(1)) if match and 0 < int(match.group(1)) < 10000 else None
 
 
-_HEADED = re.compile(r"^\s*recommendation\s+(\d{1,4})\b[\s.:)–-]*", re.I)
+_HEADED = re.compile(r"^\s*recommendation\s+(\d{1,4})\b[\s.:)\u2013-]*", re.I)
 
 
 def build_plan(
@@ -280,18 +282,23 @@ def _read_row(row: Row, got: dict, key, filename: str, default_committee) -> Non
     headed = _HEADED.match(text)
     if headed:
         row.rec_number = int(headed.group(1))
-        text = text[headed.end():].strip()
+        text = text[headed.end() :].strip()
     if reference:
         if re.fullmatch(r"\d{1,4}(\.0)?", reference):
             row.rec_number = row.rec_number or int(float(reference))
         else:
             row.reference = reference[:40]
             if len(reference) > 40:
-                row.problems.append(f"The reference “{reference[:60]}…” is longer than 40 characters.")
+                row.problems.append(
+                    f"The reference “{reference[:60]}…” is longer than 40 characters."
+                )
             row.rec_number = row.rec_number or _number_from(reference)
     row.text = text
     if not text and not reference:
-        if any(got.get(f) not in (None, "") for f in ("action", "update", "timeline", "target_date", "status")):
+        if any(
+            got.get(f) not in (None, "")
+            for f in ("action", "update", "timeline", "target_date", "status")
+        ):
             row.carries_on = True
         else:
             row.problems.append("No recommendation: the row has no recommendation text.")
@@ -319,7 +326,11 @@ def _read_row(row: Row, got: dict, key, filename: str, default_committee) -> Non
 
 
 def _dates(row: Row, got: dict) -> None:
-    for name, label in (("date_agreed", "date agreed"), ("executive_date", "executive date"), ("update_date", "update date")):
+    for name, label in (
+        ("date_agreed", "date agreed"),
+        ("executive_date", "executive date"),
+        ("update_date", "update date"),
+    ):
         written = got.get(name)
         if written in (None, ""):
             continue
@@ -338,9 +349,14 @@ def _dates(row: Row, got: dict) -> None:
             written = values.one_line(target)
             if not row.timeline:
                 row.timeline = written
-                row.notes.append(f"The target date “{written}” is not a date: it is kept as the timeline.")
+                row.notes.append(
+                    f"The target date “{written}” is not a date: it is kept as the timeline."
+                )
             else:
-                row.notes.append(f"The target date “{written}” is not a date: it is left out (the timeline says “{row.timeline}”).")
+                row.notes.append(
+                    f"The target date “{written}” is not a date: it is left out (the timeline "
+                    f"says “{row.timeline}”)."
+                )
     if len(row.timeline) > 200:
         row.notes.append("The timeline is longer than 200 characters: it is cut short.")
         row.timeline = row.timeline[:200]
@@ -402,8 +418,18 @@ def _status(row: Row, got: dict, key) -> None:
 
 def _carry_on(row: Row, previous: Row) -> None:
     for name in (
-        "review_title", "committee", "date_agreed", "reference", "rec_number", "text",
-        "paragraph", "area", "body", "decision", "response_text", "executive_date",
+        "review_title",
+        "committee",
+        "date_agreed",
+        "reference",
+        "rec_number",
+        "text",
+        "paragraph",
+        "area",
+        "body",
+        "decision",
+        "response_text",
+        "executive_date",
         "executive_member",
     ):
         setattr(row, name, getattr(previous, name))
@@ -446,7 +472,10 @@ def _match(rows: list[Row], register: Register) -> None:
             continue
         committee = register.committee(row.committee)
         review = register.reviews.get(
-            (_lower(row.review_title), committee.name.lower() if committee else _lower(row.committee))
+            (
+                _lower(row.review_title),
+                committee.name.lower() if committee else _lower(row.committee),
+            )
         )
         if review is not None:
             held = register.by_text.get((review.pk, _lower(row.text)))

@@ -41,7 +41,9 @@ REFUSED_SUFFIXES = {
     ".xls": "an Excel 97-2003 workbook",
     ".ods": "an OpenDocument spreadsheet",
 }
-SAVE_AS = "Open it in Excel and save it as “Excel Workbook (.xlsx)” or “CSV UTF-8”, then upload it again."
+SAVE_AS = (
+    "Open it in Excel and save it as “Excel Workbook (.xlsx)” or “CSV UTF-8”, then upload it again."
+)
 
 
 class ImportRefused(Exception):
@@ -176,8 +178,7 @@ def _read_csv(path: Path, filename: str):
                 "the cell (it may hold pasted data by mistake) and upload the file again."
             ) from None
         raise ImportRefused(
-            f"“{filename}” could not be read as CSV ({problem}) near row {len(rows) + 1}. "
-            f"{SAVE_AS}"
+            f"“{filename}” could not be read as CSV ({problem}) near row {len(rows) + 1}. {SAVE_AS}"
         ) from None
     return rows, numbers, []
 
@@ -189,7 +190,9 @@ def _read_xlsx(path: Path, filename: str):
     import openpyxl
 
     if not zipfile.is_zipfile(path):
-        raise ImportRefused(f"“{filename}” is not an Excel workbook, though its name ends .xlsx. {SAVE_AS}")
+        raise ImportRefused(
+            f"“{filename}” is not an Excel workbook, though its name ends .xlsx. {SAVE_AS}"
+        )
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
@@ -207,13 +210,17 @@ def _read_xlsx(path: Path, filename: str):
     except ImportRefused:
         raise
     except Exception:  # openpyxl raises many kinds on a damaged or foreign file
-        raise ImportRefused(f"“{filename}” could not be opened as an Excel workbook. {SAVE_AS}") from None
+        raise ImportRefused(
+            f"“{filename}” could not be opened as an Excel workbook. {SAVE_AS}"
+        ) from None
     try:
         return _read_worksheet(values_book, formula_book, filename)
     except ImportRefused:
         raise
     except Exception:
-        raise ImportRefused(f"“{filename}” could not be read: the workbook is damaged. {SAVE_AS}") from None
+        raise ImportRefused(
+            f"“{filename}” could not be read: the workbook is damaged. {SAVE_AS}"
+        ) from None
     finally:
         values_book.close()
         formula_book.close()
@@ -265,8 +272,10 @@ def _read_worksheet(values_book, formula_book, filename: str):
                     row[c - 1] = top
     if formula_cells:
         notes.append(
-            f"{formula_cells} cell{'s' if formula_cells != 1 else ''} hold{'s' if formula_cells == 1 else ''} "
-            "a formula: the value Excel saved with it is imported."
+            "1 cell holds a formula: the value Excel saved with it is imported."
+            if formula_cells == 1
+            else f"{formula_cells} cells hold a formula: the value Excel saved with each is "
+            "imported."
         )
     return rows, numbers, notes
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from ..statuses import Decision, ProgressStatus, RecommendationStatus, StatusKey
 
-BULLETS = "•·▪◦‣●○■□–—*-\uf0b7\uf0a7\uf076\uf0d8"
+# Bullets as Word and Excel write them: en and em dashes too, and Word's private-use symbols.
+BULLETS = "•·▪◦‣●○■□\u2013\u2014*-\uf0b7\uf0a7\uf076\uf0d8"
 
 
 def text(value) -> str:
@@ -41,8 +42,16 @@ def one_line(value) -> str:
 
 
 _FORMATS = (
-    "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y",
-    "%A %d %B %Y", "%a %d %b %Y", "%B %d %Y",
+    "%d/%m/%Y",
+    "%d/%m/%y",
+    "%d-%m-%Y",
+    "%d.%m.%Y",
+    "%Y-%m-%d",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%A %d %B %Y",
+    "%a %d %b %Y",
+    "%B %d %Y",
 )
 
 
@@ -80,7 +89,10 @@ def name(value) -> str:
 # --- decisions -------------------------------------------------------------------------------
 
 _DECISIONS = (
-    (r"partial(ly)? accepted|accepted in part|partly accepted|partially agreed|part agreed", Decision.PARTIALLY_ACCEPTED),
+    (
+        r"partial(ly)? accepted|accepted in part|partly accepted|partially agreed|part agreed",
+        Decision.PARTIALLY_ACCEPTED,
+    ),
     (r"accepted in principle|agreed in principle", Decision.ACCEPTED_IN_PRINCIPLE),
     (r"not accepted|rejected|declined|not agreed|refused", Decision.REJECTED),
     (r"noted|referred", Decision.NOTED),
@@ -94,9 +106,9 @@ def decision(value) -> tuple[str, str]:
     written = text(value).strip()
     lowered = written.lower()
     for pattern, code in _DECISIONS:
-        match = re.match(rf"\s*({pattern})\b[\s.,:;–-]*", lowered)
+        match = re.match(rf"\s*({pattern})\b[\s.,:;\u2013-]*", lowered)
         if match:
-            return str(code), written[match.end():].strip()
+            return str(code), written[match.end() :].strip()
     return "", written
 
 
@@ -104,11 +116,21 @@ def decision(value) -> tuple[str, str]:
 
 # Words councils use, by the category of the key they fall in.
 _STATUS_WORDS = (
-    (r"complete|completed|done|implemented|achieved|green|g|finished|delivered|closed", ProgressStatus.ACHIEVED),
+    (
+        r"complete|completed|done|implemented|achieved|green|g|finished|delivered|closed",
+        ProgressStatus.ACHIEVED,
+    ),
     (r"on hold|paused|deferred|suspended|postponed|purple", ProgressStatus.PAUSED),
     (r"not started|not yet started|not begun|grey|gray|none", ProgressStatus.NOT_STARTED),
-    (r"off track|red|r|behind|delayed|overdue|unacceptable progress|at risk|slipped", ProgressStatus.OFF_TRACK),
-    (r"on track|amber|a|in progress|ongoing|progressing|started|acceptable progress|underway|under way|yellow", ProgressStatus.ON_TRACK),
+    (
+        r"off track|red|r|behind|delayed|overdue|unacceptable progress|at risk|slipped",
+        ProgressStatus.OFF_TRACK,
+    ),
+    (
+        r"on track|amber|a|in progress|ongoing|progressing|started|acceptable progress|underway"
+        r"|under way|yellow",
+        ProgressStatus.ON_TRACK,
+    ),
 )
 
 
@@ -134,7 +156,7 @@ def status(value, key: StatusKey) -> StatusRead:
     if bracket:
         written, reason = bracket.group(1).strip(), bracket.group(2).strip()
     else:
-        dash = re.match(r"^(.*?)\s*[–:-]\s+(.+)$", written)
+        dash = re.match(r"^(.*?)\s*[\u2013:-]\s+(.+)$", written)
         if dash:
             written, reason = dash.group(1).strip(), dash.group(2).strip()
     lowered = written.lower()
@@ -146,9 +168,15 @@ def status(value, key: StatusKey) -> StatusRead:
     for pattern, category in _STATUS_WORDS:
         if re.fullmatch(rf"({pattern})", lowered):
             code = key.code_for(category)
-            note = f"“{one_line(value)}” is not in the council's key: it will be saved as “{key.label(code)}”"
+            note = (
+                f"“{one_line(value)}” is not in the council's key: it will be saved as "
+                f"“{key.label(code)}”"
+            )
             if lowered == "closed":
-                note += " (“Closed” comes only from the committee's closure: record it on the recommendation)"
+                note += (
+                    " (“Closed” comes only from the committee's closure: record it on the "
+                    "recommendation)"
+                )
             if reason:
                 note += f", with the reason “{reason}”"
             return StatusRead(code=code, reason=reason, note=note + ".")

@@ -2,66 +2,166 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import recommendations.models.imports
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
+import recommendations.models.imports
+
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('recommendations', '0011_default_status_key'),
+        ("recommendations", "0011_default_status_key"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalTrackerImport',
+            name="HistoricalTrackerImport",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=0, editable=False)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('filename', models.CharField(max_length=255)),
-                ('folder', models.CharField(db_index=True, default=recommendations.models.imports.new_folder, editable=False, max_length=32)),
-                ('size', models.PositiveIntegerField(default=0)),
-                ('mapping', models.JSONField(blank=True, default=list, help_text='One field (or blank) per column.')),
-                ('state', models.CharField(choices=[('uploaded', 'Uploaded, not imported'), ('imported', 'Imported')], default='uploaded', max_length=20)),
-                ('summary', models.TextField(blank=True, help_text='What the import saved, in words.')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('uploaded_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=0, editable=False)),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("filename", models.CharField(max_length=255)),
+                (
+                    "folder",
+                    models.CharField(
+                        db_index=True,
+                        default=recommendations.models.imports.new_folder,
+                        editable=False,
+                        max_length=32,
+                    ),
+                ),
+                ("size", models.PositiveIntegerField(default=0)),
+                (
+                    "mapping",
+                    models.JSONField(
+                        blank=True, default=list, help_text="One field (or blank) per column."
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("uploaded", "Uploaded, not imported"), ("imported", "Imported")],
+                        default="uploaded",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "summary",
+                    models.TextField(blank=True, help_text="What the import saved, in words."),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical tracker import',
-                'verbose_name_plural': 'historical tracker imports',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical tracker import",
+                "verbose_name_plural": "historical tracker imports",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='TrackerImport',
+            name="TrackerImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(default=0, editable=False)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('filename', models.CharField(max_length=255)),
-                ('folder', models.CharField(default=recommendations.models.imports.new_folder, editable=False, max_length=32, unique=True)),
-                ('size', models.PositiveIntegerField(default=0)),
-                ('mapping', models.JSONField(blank=True, default=list, help_text='One field (or blank) per column.')),
-                ('state', models.CharField(choices=[('uploaded', 'Uploaded, not imported'), ('imported', 'Imported')], default='uploaded', max_length=20)),
-                ('summary', models.TextField(blank=True, help_text='What the import saved, in words.')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=0, editable=False)),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("filename", models.CharField(max_length=255)),
+                (
+                    "folder",
+                    models.CharField(
+                        default=recommendations.models.imports.new_folder,
+                        editable=False,
+                        max_length=32,
+                        unique=True,
+                    ),
+                ),
+                ("size", models.PositiveIntegerField(default=0)),
+                (
+                    "mapping",
+                    models.JSONField(
+                        blank=True, default=list, help_text="One field (or blank) per column."
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("uploaded", "Uploaded, not imported"), ("imported", "Imported")],
+                        default="uploaded",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "summary",
+                    models.TextField(blank=True, help_text="What the import saved, in words."),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tracker import',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "tracker import",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
     ]

@@ -28,7 +28,9 @@ class TrackerImport(AuditedModel):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    mapping = models.JSONField(default=list, blank=True, help_text="One field (or blank) per column.")
+    mapping = models.JSONField(
+        default=list, blank=True, help_text="One field (or blank) per column."
+    )
     state = models.CharField(max_length=20, choices=State.choices, default=State.UPLOADED)
     summary = models.TextField(blank=True, help_text="What the import saved, in words.")
 

@@ -12,7 +12,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from reviews.models import Committee, CommitteeKind, Councillor, Officer, Review, ReviewStatus, ReviewType
+from reviews.models import (
+    Committee,
+    CommitteeKind,
+    Councillor,
+    Officer,
+    Review,
+    ReviewStatus,
+    ReviewType,
+)
 from scrutiny.audit import acting_as
 from scrutiny.services import record_save
 
@@ -32,7 +40,15 @@ class ImportResult:
         self.created[what] = self.created.get(what, 0) + 1
 
     def in_words(self) -> str:
-        order = ["review", "recommendation", "action", "update", "committee", "officer", "councillor"]
+        order = [
+            "review",
+            "recommendation",
+            "action",
+            "update",
+            "committee",
+            "officer",
+            "councillor",
+        ]
         parts = [
             f"{self.created[w]} {w}{'s' if self.created[w] != 1 else ''}"
             for w in order
@@ -40,7 +56,11 @@ class ImportResult:
         ]
         said = "Added " + ", ".join(parts) + "." if parts else "Nothing new to add."
         if self.unchanged:
-            said += f" {self.unchanged} row{'s' if self.unchanged != 1 else ''} already in the register, left as {'they were' if self.unchanged != 1 else 'it was'}."
+            said += (
+                " 1 row already in the register, left as it was."
+                if self.unchanged == 1
+                else f" {self.unchanged} rows already in the register, left as they were."
+            )
         if self.refused:
             said += f" {self.refused} row{'s' if self.refused != 1 else ''} could not be saved."
         return said
@@ -175,8 +195,10 @@ class _Saver:
         return review
 
     def recommendation(self, row: Row) -> Recommendation:
-        key = ("ref", row.reference) if row.reference else (
-            "text", _lower(row.review_title), _lower(row.committee), _lower(row.text)
+        key = (
+            ("ref", row.reference)
+            if row.reference
+            else ("text", _lower(row.review_title), _lower(row.committee), _lower(row.text))
         )
         found = self.recommendations.get(key)
         if found is not None:

@@ -34,7 +34,9 @@ def tracker_import_upload(request: HttpRequest) -> HttpResponse:
     require_register_editor(request.user)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
-        too_big = int(request.META.get("CONTENT_LENGTH") or 0) > settings.FILE_UPLOAD_MAX_MEMORY_SIZE
+        too_big = (
+            int(request.META.get("CONTENT_LENGTH") or 0) > settings.FILE_UPLOAD_MAX_MEMORY_SIZE
+        )
         if too_big and "file" not in request.FILES:
             form = UploadForm(request.POST, {})
             form.is_valid()
@@ -132,7 +134,9 @@ def tracker_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.GET.get("download") == "problems":
         response = HttpResponse(plan.problems_csv(), content_type="text/csv; charset=utf-8")
         stem = batch.filename.rsplit(".", 1)[0]
-        response["Content-Disposition"] = f'attachment; filename="{_safe(stem)} - rows not imported.csv"'
+        response["Content-Disposition"] = (
+            f'attachment; filename="{_safe(stem)} - rows not imported.csv"'
+        )
         return response
     initial = {f"col_{i}": name for i, name in enumerate(mapping)}
     form = MappingForm(
@@ -144,7 +148,9 @@ def tracker_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if posted and form.is_valid() and request.POST.get("step", "import") == "import":
         if not plan.saved_rows:
-            form.add_error(None, "No row of the file can be saved: see the problems of each row below.")
+            form.add_error(
+                None, "No row of the file can be saved: see the problems of each row below."
+            )
         else:
             try:
                 result = tracker_import(

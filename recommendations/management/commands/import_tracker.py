@@ -31,9 +31,9 @@ class Command(BaseCommand):
         parser.add_argument("file", help="The .xlsx or .csv file.")
         parser.add_argument(
             "--mapping",
-            help='Which column is which, where the guess from the headings is wrong: JSON such '
+            help="Which column is which, where the guess from the headings is wrong: JSON such "
             'as \'{"Rec No": "reference", "C": "lead_officer", "Notes": ""}\' (a heading or a '
-            f"column letter, to a field: {', '.join(LABELS)}; \"\" for none), or a file holding it.",
+            f'column letter, to a field: {", ".join(LABELS)}; "" for none), or a file holding it.',
         )
         parser.add_argument(
             "--committee", help="The committee (name) of rows that name no origin committee."
@@ -50,7 +50,17 @@ class Command(BaseCommand):
             "--user", help="The username recorded on history rows (default: the system user)."
         )
 
-    def handle(self, *args, file, mapping=None, committee=None, dry_run=False, problems=None, user=None, **options):
+    def handle(
+        self,
+        *args,
+        file,
+        mapping=None,
+        committee=None,
+        dry_run=False,
+        problems=None,
+        user=None,
+        **options,
+    ):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"There is no file {file}.")
@@ -71,7 +81,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Headings on row {layout.header_index + 1}:")
         for index, (heading, name) in enumerate(zip(layout.headings, columns, strict=True)):
             if heading or name:
-                self.stdout.write(f"  {_letter(index)} “{heading}” → {LABELS.get(name, 'not imported')}")
+                self.stdout.write(
+                    f"  {_letter(index)} “{heading}” → {LABELS.get(name, 'not imported')}"
+                )
         for note in plan.notes:
             self.stdout.write(note)
         for row in plan.rows:
@@ -91,7 +103,9 @@ class Command(BaseCommand):
                 if dry_run:
                     raise _DryRun
         except _DryRun:
-            self.stdout.write(f"Dry run, nothing saved. Importing would do this: {result.in_words()}")
+            self.stdout.write(
+                f"Dry run, nothing saved. Importing would do this: {result.in_words()}"
+            )
             return
         except ValidationError as refused:
             raise CommandError("Nothing was imported: " + " ".join(refused.messages)) from None
@@ -103,9 +117,13 @@ def _load(mapping: str) -> dict:
     try:
         found = json.loads(text)
     except ValueError:
-        raise CommandError("--mapping is not JSON: give an object such as '{\"Rec No\": \"reference\"}'.") from None
+        raise CommandError(
+            '--mapping is not JSON: give an object such as \'{"Rec No": "reference"}\'.'
+        ) from None
     if not isinstance(found, dict):
-        raise CommandError("--mapping must be a JSON object of heading (or column letter) to field.")
+        raise CommandError(
+            "--mapping must be a JSON object of heading (or column letter) to field."
+        )
     return found
 
 
@@ -114,7 +132,9 @@ def _apply(columns: list[str], headings: list[str], wanted: dict) -> list[str]:
     for where, name in wanted.items():
         name = name or ""
         if name and name not in LABELS:
-            raise CommandError(f"--mapping: “{name}” is not a field; the fields are {', '.join(LABELS)}.")
+            raise CommandError(
+                f"--mapping: “{name}” is not a field; the fields are {', '.join(LABELS)}."
+            )
         index = next(
             (i for i, h in enumerate(headings) if normalise(h) == normalise(where) and h), None
         )
