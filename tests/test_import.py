@@ -424,7 +424,6 @@ def test_a_reference_already_used_is_named_and_the_row_listed(tracker, officer_u
 
 @pytest.mark.django_db
 def test_rows_with_no_committee_take_the_one_chosen(tmp_path, officer_user, committee):
-    headings = ["Ref", "Recommendation"]
     path = write(tmp_path, "t.csv", b"Ref,Recommendation\nX1,That it is done.\n")
     plan = plan_of(path)
     assert "No origin committee" in plan.rows[0].problems[0]
@@ -432,7 +431,6 @@ def test_rows_with_no_committee_take_the_one_chosen(tmp_path, officer_user, comm
     assert not plan.refused_rows
     tracker_import(plan=plan, user=officer_user)
     assert Recommendation.objects.get(reference="X1").review.commissioning_committee == committee
-    assert headings
 
 
 @pytest.mark.django_db
@@ -738,3 +736,19 @@ def test_the_command_takes_a_mapping_and_refuses_bad_files(tracker, tmp_path, ca
     with pytest.raises(CommandError, match=r"holds macros|macro-enabled"):
         call_command("import_tracker", str(write(tmp_path, "t.xlsm", b"PK")))
     assert not Recommendation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_upload_imported_meanwhile_is_not_imported_again(tracker, officer_user, admin_user):
+    """Two officers confirm the same upload: the second is refused, saying so."""
+    from django.core.exceptions import ValidationError
+
+    batch = TrackerImport(filename=tracker.name, uploaded_by=officer_user)
+    batch.save()
+    mine, theirs = plan_of(tracker), plan_of(tracker)
+    tracker_import(plan=theirs, user=admin_user, batch=TrackerImport.objects.get(pk=batch.pk))
+    before = snapshot()
+    with pytest.raises(ValidationError, match="imported already"):
+        tracker_import(plan=mine, user=officer_user, batch=batch)
+    assert not changed(before, snapshot())
+    assert TrackerImport.objects.get(pk=batch.pk).history.first().history_user == admin_user

@@ -2,6 +2,7 @@
 did not know (each offered to be added, or matched to one it has)."""
 
 from django import forms
+from django.conf import settings
 
 from scrutiny.govuk import GovukForm
 
@@ -13,6 +14,24 @@ NEW = ""  # a name the register does not know: add it
 
 
 class UploadForm(GovukForm):
+    """The upload. ``over_limit``: the request was larger than an upload may be, so the file
+    never reached the form (``settings.FILE_UPLOAD_HANDLERS`` keeps uploads in memory only)."""
+
+    def __init__(self, *args, over_limit: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.over_limit = over_limit
+        if over_limit:
+            self.fields["file"].required = False
+
+    def clean_file(self):
+        if self.over_limit:
+            raise forms.ValidationError(
+                f"The file is larger than {settings.IMPORT_MAX_BYTES / 1_000_000:.1f} MB, the "
+                "largest that can be imported. Split the tracker into several files, or remove "
+                "pictures and other sheets."
+            )
+        return self.cleaned_data["file"]
+
     file = forms.FileField(
         label="Upload the tracker",
         help_text="An Excel workbook (.xlsx) or a CSV file (.csv). The first sheet is read. "

@@ -112,11 +112,7 @@ class Plan:
 
     @property
     def recommendations_new(self) -> int:
-        seen = set()
-        for row in self.saved_rows:
-            if row.existing_id is None and not row.carries_on:
-                seen.add(row.number)
-        return len(seen)
+        return len({_rec_key(r) for r in self.saved_rows if r.existing_id is None})
 
     @property
     def recommendations_matched(self) -> int:

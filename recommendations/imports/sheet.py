@@ -61,15 +61,6 @@ class Sheet:
     notes: list[str] = field(default_factory=list)  # e.g. formulas read as their saved value
 
 
-def limits() -> dict:
-    return {
-        "bytes": settings.IMPORT_MAX_BYTES,
-        "rows": settings.IMPORT_MAX_ROWS,
-        "cell": settings.IMPORT_MAX_CELL_CHARS,
-        "unpacked": settings.IMPORT_MAX_UNPACKED_BYTES,
-    }
-
-
 def check_name(filename: str) -> str:
     """The suffix of an acceptable file name, lower case; ``ImportRefused`` otherwise."""
     suffix = Path(filename or "").suffix.lower()
@@ -312,6 +303,5 @@ __all__ = [
     "Sheet",
     "check_name",
     "check_size",
-    "limits",
     "read_sheet",
 ]

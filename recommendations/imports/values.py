@@ -8,7 +8,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from ..statuses import Decision, ProgressStatus, RecommendationStatus, StatusKey
+from ..statuses import Decision, ProgressStatus, StatusKey
 
 # Bullets as Word and Excel write them: en and em dashes too, and Word's private-use symbols.
 BULLETS = "•·▪◦‣●○■□\u2013\u2014*-\uf0b7\uf0a7\uf076\uf0d8"
@@ -191,6 +191,3 @@ def _not_progress(written: str) -> str:
         f"The status “{written}” comes from the record, not from progress (the committee's "
         "closure, the executive's decision): the row is imported without a status."
     )
-
-
-CLOSED = RecommendationStatus.CLOSED

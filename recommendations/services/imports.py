@@ -22,6 +22,7 @@ from reviews.models import (
     ReviewType,
 )
 from scrutiny.audit import acting_as
+from scrutiny.editing import lock_for_edit
 from scrutiny.services import record_save
 
 from ..imports.plan import Plan, Row, body_kind
@@ -85,6 +86,10 @@ def tracker_import(
     matches = matches or {}
     result = ImportResult(refused=len(plan.refused_rows))
     with transaction.atomic(), acting_as(user):
+        if batch is not None:  # read again, its row held: imported meanwhile, it is refused
+            batch = lock_for_edit(TrackerImport, batch.pk)
+            if batch.state == TrackerImport.State.IMPORTED:
+                raise ValidationError(f"This file has been imported already. {batch.summary}")
         saver = _Saver(plan, user, matches, result)
         for row in plan.saved_rows:
             try:

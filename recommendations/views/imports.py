@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from reviews.models import Committee
+from scrutiny.govuk import GovukForm
 from scrutiny.permissions import require_register_editor
 from scrutiny.services import record_save
 
@@ -32,25 +33,23 @@ def tracker_import_upload(request: HttpRequest) -> HttpResponse:
     """Upload a tracker (.xlsx or .csv); a file that cannot be read is refused here, saying
     why, and nothing is kept."""
     require_register_editor(request.user)
-    form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
-        too_big = (
-            int(request.META.get("CONTENT_LENGTH") or 0) > settings.FILE_UPLOAD_MAX_MEMORY_SIZE
-        )
-        if too_big and "file" not in request.FILES:
-            form = UploadForm(request.POST, {})
-            form.is_valid()
-            form.errors["file"] = form.error_class(
-                [
-                    f"The file is larger than {settings.IMPORT_MAX_BYTES / 1_000_000:.1f} MB, the "
-                    "largest that can be imported. Split the tracker into several files, or "
-                    "remove pictures and other sheets."
-                ]
-            )
-        elif form.is_valid():
-            batch = _keep(request, form)
-            if batch is not None:
-                return redirect(batch.get_absolute_url())
+    posted = request.method == "POST"
+    length = request.META.get("CONTENT_LENGTH") or ""
+    over_limit = (
+        posted
+        and length.isdigit()
+        and int(length) > settings.FILE_UPLOAD_MAX_MEMORY_SIZE
+        and "file" not in request.FILES
+    )
+    form = UploadForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        over_limit=over_limit,
+    )
+    if posted and form.is_valid():
+        batch = _keep(request, form)
+        if batch is not None:
+            return redirect(batch.get_absolute_url())
     return render(
         request,
         "recommendations/import_upload.html",
@@ -181,7 +180,7 @@ def tracker_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _finished(request, batch, context) -> HttpResponse:
     """An import done, or whose file is no longer kept: what it did, and nothing to send."""
     if request.method == "POST":
-        form = MappingForm(request.POST, headings=[], unknown={}, register=_EmptyRegister())
+        form = GovukForm(request.POST)
         form.is_valid()
         form.add_error(
             None,
@@ -191,12 +190,6 @@ def _finished(request, batch, context) -> HttpResponse:
         )
         context["form"] = form
     return render(request, "recommendations/import_done.html", context)
-
-
-class _EmptyRegister:
-    committees: dict = {}
-    officers: dict = {}
-    councillors: dict = {}
 
 
 def _id(value) -> int | None:
