@@ -136,11 +136,11 @@ def _lower(name: str) -> str:
     return " ".join(name.lower().split())
 
 
-class Register:
-    """What the register holds that a plan needs, read once: committees, officers and
-    councillors by name, and the recommendations the file may name again."""
+class Names:
+    """The committees (by name and short name), officers and councillors of the register, by
+    name in lower case, read once (three queries): what a tracker's names are matched to."""
 
-    def __init__(self, *, references: set[str], titles: set[str]):
+    def __init__(self):
         self.committees = {}
         for committee in Committee.objects.all():
             self.committees.setdefault(_lower(committee.name), committee)
@@ -150,6 +150,14 @@ class Register:
         for officer in Officer.objects.all():
             self.officers.setdefault(_lower(officer.name), officer)
         self.councillors = {_lower(c.name): c for c in Councillor.objects.all()}
+
+
+class Register(Names):
+    """What the register holds that a plan needs, read once: its names, and the reviews and
+    recommendations the file may name again."""
+
+    def __init__(self, *, references: set[str], titles: set[str]):
+        super().__init__()
         self.by_reference = {
             r.reference: r
             for r in Recommendation.objects.filter(reference__in=references).select_related(

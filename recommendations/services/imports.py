@@ -25,7 +25,7 @@ from scrutiny.audit import acting_as
 from scrutiny.editing import lock_for_edit
 from scrutiny.services import record_save
 
-from ..imports.plan import Plan, Row, body_kind
+from ..imports.plan import Names, Plan, Row, body_kind
 from ..models import ActionPlanItem, Recommendation, TrackerImport, Update
 from .records import action_save, review_status_follows, update_post
 from .reviews import review_update
@@ -110,15 +110,7 @@ def tracker_import(
 class _Saver:
     def __init__(self, plan: Plan, user, matches, result: ImportResult):
         self.plan, self.user, self.matches, self.result = plan, user, matches, result
-        self.committees = {}
-        for committee in Committee.objects.all():
-            self.committees.setdefault(_lower(committee.name), committee)
-            if committee.short_name:
-                self.committees.setdefault(_lower(committee.short_name), committee)
-        self.officers = {}
-        for officer in Officer.objects.all():
-            self.officers.setdefault(_lower(officer.name), officer)
-        self.councillors = {_lower(c.name): c for c in Councillor.objects.all()}
+        self.names = Names()  # read again inside the transaction
         self.reviews: dict[tuple, Review] = {}
         self.recommendations: dict[tuple, Recommendation] = {}
         self.reviews_touched: set[int] = set()
@@ -129,47 +121,41 @@ class _Saver:
 
     # --- the people and bodies a row names ---
 
-    def _matched(self, kind: str, name: str):
-        return self.matches.get((kind, name))
+    def _named(self, kind: str, name: str, row: Row, known: dict, new):
+        """The record the register has by ``name`` (in ``known``), or the one the officer
+        matched it to, or ``new()`` saved with the row's reason; None for no name."""
+        if not name:
+            return None
+        found = known.get(_lower(name)) or self.matches.get((kind, name))
+        if found is None:
+            found = new()
+            record_save(record=found, user=self.user, reason=self.reason(row))
+            self.result.add(type(found).__name__.lower())
+            self.rows_new.add(row.number)
+        known[_lower(name)] = found
+        return found
 
     def committee(self, name: str, row: Row, kind: str):
-        if not name:
-            return None
-        found = self.committees.get(_lower(name)) or self._matched(kind, name)
-        if found is None:
-            found = Committee(
+        """An origin committee (``kind`` "committee", a scrutiny committee when added) or a
+        responsible body ("body", its kind told from its name)."""
+        return self._named(
+            kind,
+            name,
+            row,
+            self.names.committees,
+            lambda: Committee(
                 name=name,
                 kind=CommitteeKind.SCRUTINY if kind == "committee" else body_kind(name),
-            )
-            record_save(record=found, user=self.user, reason=self.reason(row))
-            self.result.add("committee")
-            self.rows_new.add(row.number)
-        self.committees[_lower(name)] = found
-        return found
+            ),
+        )
 
     def officer(self, name: str, row: Row):
-        if not name:
-            return None
-        found = self.officers.get(_lower(name)) or self._matched("officer", name)
-        if found is None:
-            found = Officer(name=name)
-            record_save(record=found, user=self.user, reason=self.reason(row))
-            self.result.add("officer")
-            self.rows_new.add(row.number)
-        self.officers[_lower(name)] = found
-        return found
+        return self._named("officer", name, row, self.names.officers, lambda: Officer(name=name))
 
     def councillor(self, name: str, row: Row):
-        if not name:
-            return None
-        found = self.councillors.get(_lower(name)) or self._matched("councillor", name)
-        if found is None:
-            found = Councillor(name=name)
-            record_save(record=found, user=self.user, reason=self.reason(row))
-            self.result.add("councillor")
-            self.rows_new.add(row.number)
-        self.councillors[_lower(name)] = found
-        return found
+        return self._named(
+            "councillor", name, row, self.names.councillors, lambda: Councillor(name=name)
+        )
 
     # --- the records ---
 
