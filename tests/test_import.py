@@ -184,6 +184,20 @@ def test_a_second_header_row_names_the_group():
     assert field_for("Date") == "date_agreed"
 
 
+def test_a_second_column_like_a_field_already_given_goes_to_its_neighbour():
+    from recommendations.imports.columns import Layout
+
+    layout = Layout(0, ["Decision", "Response", "Date", "Date", "Notes", "Progress"], [""] * 6)
+    assert guess_mapping(layout) == [
+        "decision",
+        "response_text",
+        "date_agreed",
+        "executive_date",
+        "update",
+        "",
+    ]
+
+
 def test_headings_in_another_order_under_a_title_and_group_headings(tmp_path):
     headings = ["Progress", "RAG", "Recommendation", "No.", "Date", "Decision", "Lead Officer"]
     groups = [
@@ -752,3 +766,39 @@ def test_an_upload_imported_meanwhile_is_not_imported_again(tracker, officer_use
         tracker_import(plan=mine, user=officer_user, batch=batch)
     assert not changed(before, snapshot())
     assert TrackerImport.objects.get(pk=batch.pk).history.first().history_user == admin_user
+
+
+@pytest.mark.django_db
+def test_a_review_column_groups_the_recommendations_and_names_are_added(tmp_path, officer_user):
+    headings = [
+        "Review", "Committee", "Recommendation", "Responsible body", "Cabinet Member",
+        "Service area", "Paragraph",
+    ]  # fmt: skip
+    shared, cmt = "Shared services", "Corporate Management Team"
+    rows = [
+        [shared, OSC, "Recommendation 1: That CMT leads.", "Cabinet", "Cllr Mark Allison"],
+        [shared, OSC, "Recommendation 2: That Cabinet decides.", cmt, "Councillor Mark Allison"],
+        ["Libraries", OSC, "That the libraries open later.", "Cabinet", ""],
+    ]
+    for cells, area, paragraph in zip(
+        rows, ["Corporate", "", "Libraries"], ["14", "", ""], strict=True
+    ):
+        cells += [area, paragraph]
+    path = write(tmp_path, "t.xlsx", workbook(rows, headings=headings))
+    plan = plan_of(path)
+    assert plan.unknown == {
+        "committee": [OSC],
+        "body": ["Cabinet", "Corporate Management Team"],
+        "councillor": ["Mark Allison"],
+    }
+    result = tracker_import(plan=plan, user=officer_user)
+    assert result.created["review"] == 2 and result.created["committee"] == 3
+    shared = Review.objects.get(title="Shared services")
+    first, second = shared.recommendations.order_by("number")
+    assert (first.number, first.text, first.paragraph_reference) == (1, "That CMT leads.", "14")
+    assert first.responsible_body.kind == CommitteeKind.EXECUTIVE
+    assert second.responsible_body.kind == CommitteeKind.OFFICER
+    assert first.lead_member == second.lead_member and first.lead_member.name == "Mark Allison"
+    assert first.service_area == "Corporate"
+    libraries = Review.objects.get(title="Libraries").recommendations.get()
+    assert libraries.number == 1 and libraries.responsible_body == first.responsible_body

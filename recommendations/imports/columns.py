@@ -297,6 +297,9 @@ FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 LABELS: dict[str, str] = {name: label for name, label, _ in FIELDS}
 SYNONYMS: dict[str, tuple[str, ...]] = {name: words for name, _, words in FIELDS}
 HEADER_SEARCH_ROWS = 30
+# A second column headed like a field already given goes to its neighbour: "Decision" then
+# "Response" are the decision and the response's text.
+SECOND_CHOICE = {"decision": "response_text", "date_agreed": "executive_date"}
 
 
 def normalise(text: object) -> str:
@@ -383,6 +386,8 @@ def guess_mapping(layout: Layout) -> list[str]:
     taken: set[str] = set()
     mapping = []
     for guess in guesses:
+        if guess in taken:
+            guess = SECOND_CHOICE.get(guess)
         if guess and guess not in taken:
             taken.add(guess)
             mapping.append(guess)
