@@ -250,6 +250,10 @@ def test_headings_in_another_order_under_a_title_and_group_headings(tmp_path):
 def test_a_councils_tracker_is_imported_with_history(tracker, officer_user):
     plan = plan_of(tracker)
     assert [r.number for r in plan.skipped_rows] == [4]
+    assert plan.notes == [
+        "Updates with no date of their own (the file has no update date, or the cell is "
+        "empty) are dated the day of the import."
+    ]
     assert not plan.refused_rows
     assert plan.unknown == {"committee": [OSC], "officer": ["Ged Curran", "Sophie Ellis"]}
     notes = " ".join(n for r in plan.rows for n in r.notes)

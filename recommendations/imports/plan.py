@@ -259,11 +259,17 @@ def build_plan(
             row.existing_id = source.existing_id
     _number(rows, register)
     unknown = _unknown(rows, register)
+    notes = list(sheet.notes)
+    if any(r.update and r.update_date is None for r in rows if r.can_save):
+        notes.append(
+            "Updates with no date of their own (the file has no update date, or the cell is "
+            "empty) are dated the day of the import."
+        )
     return Plan(
         filename=sheet.filename,
         rows=rows,
         unknown=unknown,
-        notes=list(sheet.notes),
+        notes=notes,
         register=register,
     )
 
