@@ -806,3 +806,20 @@ def test_a_review_column_groups_the_recommendations_and_names_are_added(tmp_path
     assert first.service_area == "Corporate"
     libraries = Review.objects.get(title="Libraries").recommendations.get()
     assert libraries.number == 1 and libraries.responsible_body == first.responsible_body
+
+
+@pytest.mark.django_db
+def test_an_upload_left_for_a_day_is_removed_at_the_next(client, officer_user, var_dir):
+    import os
+    import time
+
+    client.force_login(officer_user)
+    upload(client, "first.xlsx", workbook(council_rows()))
+    first = TrackerImport.objects.get()
+    day_ago = time.time() - 25 * 3600
+    os.utime(first.directory, (day_ago, day_ago))
+    upload(client, "second.xlsx", workbook(council_rows()))
+    assert not first.directory.exists()
+    assert TrackerImport.objects.get(filename="second.xlsx").file_kept()
+    page = client.get(first.get_absolute_url())
+    assert "The file is no longer kept" in page.content.decode()

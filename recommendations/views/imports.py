@@ -5,6 +5,7 @@ own folder (``TrackerImport``) between the steps, and is removed once imported."
 
 import shutil
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
@@ -92,7 +93,7 @@ def _keep(request, form) -> TrackerImport | None:
 
 def _remove_abandoned() -> None:
     """Remove uploads left more than a day without being imported (their record stays)."""
-    folder = settings.VAR_DIR / "imports"
+    folder = Path(settings.VAR_DIR) / "imports"
     if not folder.is_dir():
         return
     cutoff = time.time() - ABANDONED_AFTER_SECONDS
