@@ -7,6 +7,7 @@ from .views import (
     backup,
     dashboard,
     exports,
+    imports,
     meetings,
     mine,
     paste,
@@ -82,6 +83,13 @@ urlpatterns = [
         "recommendations/<int:pk>/archive/",
         recommendations.recommendation_archive,
         name="recommendation_archive",
+    ),
+    # A council's existing tracker imported from a spreadsheet: upload, then check and import.
+    path("recommendations/import/", imports.tracker_import_upload, name="tracker_import_upload"),
+    path(
+        "recommendations/import/<int:pk>/",
+        imports.tracker_import_detail,
+        name="tracker_import_detail",
     ),
     # The action plan and updates (posted, corrected, withdrawn).
     path(

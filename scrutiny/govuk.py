@@ -88,6 +88,9 @@ GOVUK_WIDGETS: dict[type, GovukWidget] = {
         input_type="text",
         attrs=(("inputmode", "numeric"),),
     ),
+    forms.ClearableFileInput: GovukWidget(
+        "text", _TEXT.template_name, "govuk-file-upload", "govuk-file-upload--error"
+    ),
     Input: _TEXT,
 }
 

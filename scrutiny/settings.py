@@ -357,3 +357,17 @@ REPLY_RATE_LIMIT_PER_LINK = env_int("REPLY_RATE_LIMIT_PER_LINK", 60, minimum=1)
 REPLY_RATE_LIMIT_PER_ADDRESS = env_int("REPLY_RATE_LIMIT_PER_ADDRESS", 200, minimum=1)
 REPLY_RATE_LIMIT_WINDOW_SECONDS = env_int("REPLY_RATE_LIMIT_WINDOW_SECONDS", 600, minimum=1)
 # --- end of the update round ----------------------------------------------------------------
+
+# Importing a council's tracker (recommendations/imports/): the largest upload, the most rows
+# and the longest cell read, and the most a workbook may unpack to. An upload waits for the
+# officer's confirmation in VAR_DIR/imports/ and is removed once imported (or after a day).
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10_000_000, minimum=1)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000, minimum=1)
+IMPORT_MAX_CELL_CHARS = env_int("IMPORT_MAX_CELL_CHARS", 32_767, minimum=1)
+IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 200_000_000, minimum=1)
+# Uploads up to the import's limit stay in memory until written under VAR_DIR: nothing is
+# written to the system's temporary folder.
+FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1_000_000
+# Uploads are held in memory only (never in the system's temporary folder): a larger upload
+# reaches no view at all, and the import page says it was over the limit.
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]

@@ -283,6 +283,15 @@ SPECS = {
         "returned_comment": texts,
         **VERSION,
     },
+    "tracker_import_upload": {"file": texts},
+    "tracker_import_detail": {
+        **{
+            f"col_{i}": choices(["", "reference", "recommendation", "status", "target_date", "x"])
+            for i in range(6)
+        },
+        "default_committee": ids,
+        "step": st.sampled_from(["import", "preview", "", "other"]),
+    },
 }
 assert set(SPECS) == {name for name, _ in WRITE_URLS.values()}, "every write form is fuzzed"
 

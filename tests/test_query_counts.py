@@ -326,3 +326,52 @@ def test_the_round_page_reads_the_same_queries_a_page_of_owners_at_a_time(
     # The session and user, the round, its counts by state, the page's count of owners, their
     # requests, items and reminders, and the emails sent (the latest, and how many).
     assert set(small.values()) == {10}, small
+
+
+def test_an_import_preview_does_not_grow_with_the_rows(
+    client, officer_user, demo, settings, tmp_path
+):
+    """The check of an uploaded tracker reads the register once, however many rows the file
+    has: five rows, then fifty (new and known officers, committees, references)."""
+    import io
+
+    import openpyxl
+
+    from recommendations.imports import find_layout, guess_mapping, read_sheet
+    from recommendations.models import TrackerImport
+
+    settings.VAR_DIR = tmp_path
+
+    def uploaded(rows: int) -> str:
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.append(["Ref", "Committee", "Recommendation", "Lead officer", "Action", "RAG"])
+        for i in range(rows):
+            sheet.append(
+                [
+                    f"Q {i}",
+                    "Merton Overview and Scrutiny Commission" if i % 2 else f"Panel {i}",
+                    f"That thing {i} is done.",
+                    "Sophie Ellis" if i % 3 else f"Officer {i}",
+                    f"Action {i}",
+                    "Complete" if i % 2 else "On hold (budget)",
+                ]
+            )
+        data = io.BytesIO()
+        book.save(data)
+        batch = TrackerImport(filename=f"{rows}.xlsx")
+        batch.directory.mkdir(parents=True)
+        batch.path.write_bytes(data.getvalue())
+        batch.mapping = guess_mapping(find_layout(read_sheet(batch.path, batch.filename).rows))
+        fields = ["reference", "committee", "recommendation", "lead_officer", "action", "status"]
+        assert batch.mapping == fields
+        batch.save()
+        return batch.get_absolute_url()
+
+    client.force_login(officer_user)
+    small_url, large_url = uploaded(5), uploaded(50)
+    count_queries(client, small_url)  # warm per-process caches
+    small, large = count_queries(client, small_url), count_queries(client, large_url)
+    assert small == large, (small, large)
+    page = client.get(large_url).content.decode()
+    assert "Add “Officer 3” as a new officer" in page and "with the reason “budget”" in page

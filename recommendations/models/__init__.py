@@ -14,6 +14,7 @@ from ..statuses import (  # the status key lives in recommendations.statuses; al
     status_colour,
 )
 from .actions import ActionPlanItem, TargetDateRevision
+from .imports import TrackerImport
 from .key import StatusKeyEntry, forget_status_key, status_in_use, status_key
 from .recommendation import Recommendation
 from .references import ReferenceScheme, ReferenceSchemeKind
@@ -33,6 +34,7 @@ __all__ = [
     "StatusKeyEntry",
     "TagColour",
     "TargetDateRevision",
+    "TrackerImport",
     "Update",
     "forget_status_key",
     "status_colour",

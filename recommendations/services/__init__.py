@@ -8,6 +8,7 @@ saves through ``save()`` (so history rows are written) and records ``user`` on t
 Views, commands and imports all call these; none of them writes a record any other way.
 """
 
+from .imports import ImportResult, tracker_import
 from .key import status_key_entry_save
 from .records import (
     KEEP,
@@ -35,6 +36,7 @@ from .reviews import (
 
 __all__ = [
     "KEEP",
+    "ImportResult",
     "PastedRecommendation",
     "Response",
     "StaleResponses",
@@ -51,6 +53,7 @@ __all__ = [
     "review_status_follows",
     "review_update",
     "status_key_entry_save",
+    "tracker_import",
     "update_edit",
     "update_post",
     "update_withdraw",

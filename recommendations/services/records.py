@@ -149,8 +149,10 @@ def update_post(
     reported_status: str = "",
     status_reason: str = "",
     reported_to: Meeting | None = None,
+    reason: str = "",
 ) -> Update:
-    """Post a progress update. A status reported on an action becomes the action's status
+    """Post a progress update (``reason``, if given, on its history row: an import's "imported
+    from <file>, row N"). A status reported on an action becomes the action's status
     (with its reason); one reported on the recommendation as a whole becomes the
     recommendation's status when it has no actions (``statuses.derived_status``, rule 4). A
     status the council's key asks a reason for needs one. The meeting it is reported to must
@@ -173,8 +175,10 @@ def update_post(
         update.date = date
     with transaction.atomic(), acting_as(user):
         update.full_clean()
-        update.save()
+        update.save(reason=reason)
         because = f"Status reported in the update of {update.date:%d/%m/%Y}"
+        if reason:
+            because = f"{because} ({reason})"
         if action is not None and reported_status:
             # A fresh, locked copy: an edit of the action saved meanwhile is kept.
             action = ActionPlanItem.objects.select_for_update().get(pk=action.pk)

@@ -157,6 +157,29 @@ def _open_restore(page, url) -> None:
     page.get_by_role("link", name="Restore the recommendation").click()
 
 
+def _open_import_preview(page, url) -> None:
+    """Upload a council's tracker (issue 14) and reach the check of its rows."""
+    from tests.test_permissions import tracker_workbook
+
+    page.goto(url("/recommendations/import/"))
+    page.get_by_label("Upload the tracker").set_input_files(
+        files=[
+            {
+                "name": "tracker.xlsx",
+                "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "buffer": tracker_workbook(),
+            }
+        ]
+    )
+    page.get_by_role("button", name="Upload and check").click()
+
+
+def _import_mapping_invalid(page) -> None:
+    """No column holds the recommendations or their references."""
+    page.get_by_label("Column A: “Rec No”").select_option("")
+    page.get_by_label("Column D: “Recommendation”").select_option("")
+
+
 @dataclass(frozen=True)
 class FormCase:
     path: Callable[[], str]
@@ -328,6 +351,21 @@ FORMS = {
         "Add an agenda item",
         _nothing,
         (REQUIRED,),
+    ),
+    "import-upload": FormCase(
+        lambda: "/recommendations/import/",
+        "Import a tracker from a spreadsheet",
+        _nothing,
+        ("Choose the spreadsheet to upload.",),
+        submit="Upload and check",
+    ),
+    "import-preview": FormCase(
+        lambda: "/recommendations/import/",
+        "Check the tracker before importing",
+        _import_mapping_invalid,
+        ("Choose the column that holds the recommendations (or their references).",),
+        submit="Import 1 row",
+        open=_open_import_preview,
     ),
     "lead-officer-action-edit": FormCase(
         lambda: f"/actions/{_action(3).pk}/edit/",
