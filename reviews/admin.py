@@ -15,7 +15,7 @@ from .models import (
 
 @admin.register(Committee)
 class CommitteeAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "short_name", "kind"]
+    list_display = ["name", "short_name", "kind", "calendar_feed_url"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name"]
 
@@ -27,7 +27,8 @@ class AgendaItemInline(admin.TabularInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(SimpleHistoryAdmin):
-    list_display = ["date", "committee", "location"]
+    list_display = ["date", "start_time", "committee", "location"]
+    readonly_fields = ["calendar_uid"]
     list_filter = ["committee", "date"]
     list_select_related = ["committee"]
     search_fields = ["committee__name", "location"]

@@ -88,6 +88,10 @@ GOVUK_WIDGETS: dict[type, GovukWidget] = {
         input_type="text",
         attrs=(("inputmode", "numeric"),),
     ),
+    # (Before Input: a file input is one.) Its value is never written back into the page.
+    forms.FileInput: GovukWidget(
+        "file", "govuk/widgets/file.html", "govuk-file-upload", "govuk-file-upload--error"
+    ),
     Input: _TEXT,
 }
 

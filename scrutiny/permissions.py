@@ -28,6 +28,14 @@ def is_register_editor(user) -> bool:
     return bool(_groups(user) & {roles.SCRUTINY_OFFICER, roles.ADMINISTRATOR})
 
 
+def is_administrator(user) -> bool:
+    """An administrator (by group, or a superuser): sets what the server itself reaches, such
+    as a committee's calendar feed address (one query, cached)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or roles.ADMINISTRATOR in _groups(user)
+
+
 def is_lead_officer(user) -> bool:
     return user.is_authenticated and roles.LEAD_OFFICER in _groups(user)
 

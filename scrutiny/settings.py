@@ -353,3 +353,9 @@ REPLY_RATE_LIMIT_PER_LINK = env_int("REPLY_RATE_LIMIT_PER_LINK", 60, minimum=1)
 REPLY_RATE_LIMIT_PER_ADDRESS = env_int("REPLY_RATE_LIMIT_PER_ADDRESS", 200, minimum=1)
 REPLY_RATE_LIMIT_WINDOW_SECONDS = env_int("REPLY_RATE_LIMIT_WINDOW_SECONDS", 600, minimum=1)
 # --- end of the update round ----------------------------------------------------------------
+# --- Committee calendars (reviews/calendar.py) ----------------------------------------------
+# A committee's iCalendar feed is fetched with this timeout (seconds), and a feed or uploaded
+# .ics file larger than this many bytes is refused.
+CALENDAR_FEED_TIMEOUT = env_int("CALENDAR_FEED_TIMEOUT", 15, minimum=1)
+CALENDAR_FEED_MAX_BYTES = env_int("CALENDAR_FEED_MAX_BYTES", 2_000_000, minimum=10_000)
+# --- end of committee calendars -------------------------------------------------------------
