@@ -339,7 +339,9 @@ class Change:
         if self.kind == CANCEL:
             return f"{meeting.when}{title}: remove the meeting (nothing is attached to it)"
         parts = []
-        if _when(meeting) != _when_of(event, meeting):
+        if event.date == meeting.date and meeting.start_time is None and event.start_time:
+            parts.append(f"start time: {event.start_time:%H:%M}")  # known at last, not moved
+        elif _when(meeting) != _when_of(event, meeting):
             parts.append(f"Moved from {meeting.when} to {when_text(*_when_of(event, meeting))}")
         if event.location and event.location != meeting.location:
             parts.append(

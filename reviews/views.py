@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -272,6 +272,9 @@ def _calendar_confirm(request: HttpRequest, committee: Committee) -> HttpRespons
         )
     except ValidationError as error:
         form.add_error(None, error)
+        return _calendar_preview(request, committee, read, signed.source, plan=plan, form=form)
+    except IntegrityError:  # a meeting added that day by someone else at the same moment
+        form.add_error(None, "A meeting was added or moved at the same time: nothing was saved.")
         return _calendar_preview(request, committee, read, signed.source, plan=plan, form=form)
     messages.success(request, f"Saved from the calendar: {calendar.done_text(done)}.")
     return redirect(committee.get_absolute_url())

@@ -230,7 +230,8 @@ def test_a_meeting_entered_by_hand_is_linked_by_its_date(officer, committee):
     html = page.content.decode()
     assert "Meetings already recorded, to be linked to the calendar" in html
     assert "6 July 2017: link to the calendar event" in html
-    assert "Moved from 6 July 2017 to 6 July 2017, 19:15" in html
+    assert "6 July 2017: link to the calendar event; start time: 19:15" in html
+    assert "Moved" not in html
     assert confirm(officer, committee, page).status_code == 302
     meeting.refresh_from_db()
     assert meeting.calendar_uid == UID.format(1234)
