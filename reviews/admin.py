@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
@@ -16,6 +17,8 @@ from .models import (
 @admin.register(Committee)
 class CommitteeAdmin(SimpleHistoryAdmin):
     list_display = ["name", "short_name", "kind", "calendar_feed_url"]
+    # The feed is fetched by the server: an address typed without a scheme is https.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_filter = ["kind"]
     search_fields = ["name", "short_name"]
 

@@ -258,6 +258,10 @@ class CalendarConfirmForm(GovukForm):
 
     step = forms.CharField(widget=forms.HiddenInput, initial="confirm")
     plan = forms.CharField(widget=forms.HiddenInput)
+    fields_gone_message = (
+        "A change you ticked is no longer offered: the meetings changed since the page was "
+        "shown. Check the changes below and save again."
+    )
 
     def __init__(self, *args, plan: "calendar.Plan", **kwargs):
         super().__init__(*args, **kwargs)
@@ -272,15 +276,17 @@ class CalendarConfirmForm(GovukForm):
                 choices=[(c.key, c.description()) for c in changes],
                 widget=forms.CheckboxSelectMultiple,
                 initial=[] if kind == calendar.CANCEL else [c.key for c in changes],
-                error_messages={
-                    "invalid_choice": "That change is no longer in the calendar: read it again."
-                },
+                error_messages={"invalid_choice": self.fields_gone_message},
             )
 
     def clean(self):
         cleaned = super().clean()
         if self.errors:
             return cleaned
+        sent = self.data.getlist if hasattr(self.data, "getlist") else self.data.get
+        gone = [k for k, _ in self.SECTIONS if k not in self.fields and sent(k)]
+        if gone:  # ticked on the page, but the meetings have changed since
+            raise forms.ValidationError(self.fields_gone_message)
         ticked = {key for kind, _ in self.SECTIONS for key in cleaned.get(kind, [])}
         if not ticked:
             raise forms.ValidationError("Tick the changes to save, or cancel.")

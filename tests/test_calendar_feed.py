@@ -334,6 +334,29 @@ def test_a_meeting_changed_after_the_page_was_shown_refuses_the_save(
     assert other  # (a second officer exists; the save above was made outside a request)
 
 
+def test_a_meeting_removed_after_the_page_was_shown_refuses_the_save(officer, committee):
+    meeting = Meeting(committee=committee, date=datetime.date(2017, 9, 13))
+    meeting.calendar_uid = UID.format(1240)
+    meeting.save()
+    page = upload(officer, committee, modern_gov_ics([Event(1240, london(2017, 9, 20, 19, 15))]))
+    meeting.delete(reason="Entered twice")
+    response = confirm(officer, committee, page)
+    assert response.status_code == 200
+    assert not Meeting.objects.exists()
+    html = response.content.decode()
+    # Worked out again, the event is now a new meeting: the move ticked is no longer offered.
+    assert "A change you ticked is no longer offered" in html
+    assert "New meetings" in html
+
+
+def test_the_admin_page_of_a_committee_has_the_feed_address(admin_user, committee):
+    admin = Client()
+    admin.force_login(admin_user)
+    page = admin.get(reverse("admin:reviews_committee_change", args=[committee.pk]))
+    assert page.status_code == 200
+    assert 'name="calendar_feed_url"' in page.content.decode()
+
+
 def test_the_service_refuses_a_stale_version(officer_user, committee):
     meeting = Meeting(committee=committee, date=datetime.date(2017, 9, 13))
     meeting.save()
