@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
@@ -15,7 +16,9 @@ from .models import (
 
 @admin.register(Committee)
 class CommitteeAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "short_name", "kind"]
+    list_display = ["name", "short_name", "kind", "calendar_feed_url"]
+    # The feed is fetched by the server: an address typed without a scheme is https.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_filter = ["kind"]
     search_fields = ["name", "short_name"]
 
@@ -27,7 +30,8 @@ class AgendaItemInline(admin.TabularInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(SimpleHistoryAdmin):
-    list_display = ["date", "committee", "location"]
+    list_display = ["date", "start_time", "committee", "location"]
+    readonly_fields = ["calendar_uid"]
     list_filter = ["committee", "date"]
     list_select_related = ["committee"]
     search_fields = ["committee__name", "location"]

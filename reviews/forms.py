@@ -4,8 +4,9 @@ from django import forms
 
 from scrutiny.formats import british_date
 from scrutiny.forms import AuditedForm, offer_only
+from scrutiny.govuk import GovukForm
 
-from . import meeting_rules
+from . import calendar, meeting_rules
 from .models import (
     AgendaItem,
     Committee,
@@ -39,7 +40,10 @@ class MeetingForm(AuditedForm):
 
     class Meta:
         model = Meeting
-        fields = ["committee", "date", "location"]
+        fields = ["committee", "date", "start_time", "location"]
+        error_messages = {
+            "start_time": {"invalid": "Enter the start time on the 24-hour clock, like 19:15."}
+        }
 
 
 class AgendaItemForm(AuditedForm):
@@ -190,3 +194,101 @@ class ExtensionForm(AuditedForm):
         super().__init__(*args, **kwargs)
         self.fields["extended_deadline"].required = True
         self.fields["extension_reason"].required = True
+
+
+class CommitteeFeedForm(CommitteeForm):
+    """The committee form as an administrator sees it: with the address of the committee's
+    calendar feed, which the server fetches (so only an administrator sets it)."""
+
+    calendar_feed_url = forms.URLField(
+        label=Committee._meta.get_field("calendar_feed_url").verbose_name.capitalize(),
+        help_text=Committee._meta.get_field("calendar_feed_url").help_text,
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        error_messages={"invalid": "Enter an address starting with https:// or http://."},
+    )
+
+    class Meta(CommitteeForm.Meta):
+        fields = [*CommitteeForm.Meta.fields, "calendar_feed_url"]
+
+
+class CalendarUploadForm(GovukForm):
+    """An ``.ics`` file saved from the council's committee management system. Reading it is
+    part of validating it: ``cleaned_data["calendar"]`` is what ``read_calendar`` gave."""
+
+    step = forms.CharField(widget=forms.HiddenInput, initial="upload")
+    file = forms.FileField(
+        label="Calendar file (.ics)",
+        help_text="Save the committee's calendar from the committee management system (in "
+        "Modern.gov, the calendar's iCalendar or Outlook link) and choose it here.",
+        error_messages={
+            "required": "Choose the calendar file to read.",
+            "empty": "The file is empty.",
+            "invalid": "Choose the calendar file to read.",
+        },
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload is None:
+            return cleaned
+        if upload.size > calendar.max_bytes():
+            self.add_error("file", calendar.read_error_too_large())
+            return cleaned
+        try:
+            cleaned["calendar"] = calendar.read_calendar(upload.read())
+        except calendar.CalendarError as problem:
+            self.add_error("file", str(problem))
+        return cleaned
+
+
+class CalendarConfirmForm(GovukForm):
+    """The changes a calendar asks for, each a checkbox; ``plan`` carries what was read
+    (signed: ``calendar.sign_plan``). New, moved and linked meetings come ticked; removing a
+    cancelled meeting must be ticked by the officer."""
+
+    SECTIONS = (
+        (calendar.NEW, "New meetings"),
+        (calendar.MOVED, "Moved or changed meetings"),
+        (calendar.LINKED, "Meetings already recorded, to be linked to the calendar"),
+        (calendar.CANCEL, "Cancelled in the calendar: remove the meeting"),
+    )
+
+    step = forms.CharField(widget=forms.HiddenInput, initial="confirm")
+    plan = forms.CharField(widget=forms.HiddenInput)
+    fields_gone_message = (
+        "A change you ticked is no longer offered: the meetings changed since the page was "
+        "shown. Check the changes below and save again."
+    )
+
+    def __init__(self, *args, plan: "calendar.Plan", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        for kind, label in self.SECTIONS:
+            changes = plan.of(kind)
+            if not changes:
+                continue
+            self.fields[kind] = forms.MultipleChoiceField(
+                label=label,
+                required=False,
+                choices=[(c.key, c.description()) for c in changes],
+                widget=forms.CheckboxSelectMultiple,
+                initial=[] if kind == calendar.CANCEL else [c.key for c in changes],
+                error_messages={"invalid_choice": self.fields_gone_message},
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        sent = self.data.getlist if hasattr(self.data, "getlist") else self.data.get
+        gone = [k for k, _ in self.SECTIONS if k not in self.fields and sent(k)]
+        if gone:  # ticked on the page, but the meetings have changed since
+            raise forms.ValidationError(self.fields_gone_message)
+        ticked = {key for kind, _ in self.SECTIONS for key in cleaned.get(kind, [])}
+        if not ticked:
+            raise forms.ValidationError("Tick the changes to save, or cancel.")
+        cleaned["changes"] = [c for c in self.plan.changes if c.key in ticked]
+        return cleaned

@@ -11,6 +11,7 @@ from django.db import transaction
 from scrutiny.audit import acting_as
 from scrutiny.editing import lock_for_edit
 
+from .calendar import CANCEL, NEW
 from .models import Committee, Councillor, Meeting, MemberRole, Review, ReviewMember, ReviewStatus
 
 BEFORE_RECEIPT = (ReviewStatus.SCOPING, ReviewStatus.EVIDENCE_GATHERING, ReviewStatus.REPORTING)
@@ -158,3 +159,50 @@ def councillor_set_committees(
             del councillor.skip_history_when_saving
         councillor.save(reason=reason)
     return councillor
+
+
+def meetings_apply_calendar(
+    *,
+    committee: Committee,
+    changes: list,
+    user,
+    source: str,
+    versions: dict[str, int] | None = None,
+) -> dict[str, int]:
+    """Save the ``changes`` (``reviews.calendar.Change``, from ``plan_changes``) that the
+    officer ticked, in one transaction, each with the reason "From <source>" on its history
+    row: a new meeting is added; a moved one takes the event's date, time and place; a
+    meeting entered by hand is linked to its event (and takes its time and place); a
+    cancelled one is removed, but only if nothing is attached to it (checked again here,
+    holding its row: a meeting with records attached is never deleted by a feed).
+
+    ``versions`` (meeting id -> the version the officer saw) refuses a meeting saved since
+    with ``StaleEdit``, and nothing is saved. Returns the number of changes of each kind."""
+    versions = versions or {}
+    reason = f"From {source}"
+    done: dict[str, int] = {}
+    with transaction.atomic(), acting_as(user):
+        for change in changes:
+            event = change.event
+            if change.kind == NEW:
+                meeting = Meeting(committee=committee, date=event.date)
+            else:
+                meeting = lock_for_edit(
+                    Meeting, change.meeting.pk, versions.get(str(change.meeting.pk))
+                )
+            if change.kind == CANCEL:
+                if Meeting.attached_records([meeting]):
+                    raise ValidationError(
+                        f"The meeting of {meeting.when} now has records attached: it was not "
+                        "removed, and nothing was saved."
+                    )
+                meeting.delete(reason=reason)
+            else:
+                meeting.date = event.date
+                meeting.start_time = event.start_time or meeting.start_time
+                meeting.location = event.location or meeting.location
+                meeting.calendar_uid = event.uid
+                meeting.full_clean()
+                meeting.save(reason=reason)
+            done[change.kind] = done.get(change.kind, 0) + 1
+    return done

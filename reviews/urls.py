@@ -10,6 +10,7 @@ urlpatterns = [
     path("committees/new/", views.committee_edit, name="committee_create"),
     path("committees/<int:pk>/", views.committee_detail, name="committee_detail"),
     path("committees/<int:pk>/edit/", views.committee_edit, name="committee_edit"),
+    path("committees/<int:pk>/calendar/", views.committee_calendar, name="committee_calendar"),
     path(
         "meetings/<int:meeting_pk>/agenda-items/new/",
         people.agenda_item_edit,

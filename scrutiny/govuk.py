@@ -88,8 +88,9 @@ GOVUK_WIDGETS: dict[type, GovukWidget] = {
         input_type="text",
         attrs=(("inputmode", "numeric"),),
     ),
-    forms.ClearableFileInput: GovukWidget(
-        "text", _TEXT.template_name, "govuk-file-upload", "govuk-file-upload--error"
+    # (Before Input: a file input is one.) Its value is never written back into the page.
+    forms.FileInput: GovukWidget(
+        "file", "govuk/widgets/file.html", "govuk-file-upload", "govuk-file-upload--error"
     ),
     Input: _TEXT,
 }

@@ -29,7 +29,8 @@ def is_register_editor(user) -> bool:
 
 
 def is_administrator(user) -> bool:
-    """A superuser or a member of the Administrators role, while the account is active."""
+    """A superuser or a member of the Administrators role, while the account is active: sets
+    what the server itself reaches, such as a committee's calendar feed address."""
     if not user.is_authenticated or not user.is_active:
         return False
     return user.is_superuser or roles.ADMINISTRATOR in _groups(user)

@@ -371,3 +371,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1_000_000
 # Uploads are held in memory only (never in the system's temporary folder): a larger upload
 # reaches no view at all, and the import page says it was over the limit.
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
+
+
+# --- Committee calendars (reviews/calendar.py) ----------------------------------------------
+# A committee's iCalendar feed is fetched with this timeout (seconds), and a feed or uploaded
+# .ics file larger than this many bytes is refused.
+CALENDAR_FEED_TIMEOUT = env_int("CALENDAR_FEED_TIMEOUT", 15, minimum=1)
+CALENDAR_FEED_MAX_BYTES = env_int("CALENDAR_FEED_MAX_BYTES", 2_000_000, minimum=10_000)
+# --- end of committee calendars -------------------------------------------------------------

@@ -137,7 +137,7 @@ COMMITTEE = {
     "round_opens_working_days": numbers,
     **REASON,
 }
-MEETING = {"committee": ids, **date("date"), "location": texts, **REASON}
+MEETING = {"committee": ids, **date("date"), "start_time": texts, "location": texts, **REASON}
 RECOMMENDATION = {
     "number": numbers,
     "reference_typed": st.one_of(texts, st.sampled_from(["2016/17 R2", "2015/16 R1"])),
@@ -229,6 +229,14 @@ SPECS = {
     },
     "committee_create": COMMITTEE,
     "committee_edit": {**COMMITTEE, **VERSION},
+    "committee_calendar": {
+        "step": choices(["upload", "fetch", "confirm", "", "something"]),
+        "plan": st.one_of(texts, st.just("e30:1abc:xyz")),
+        **{
+            kind: st.lists(st.one_of(texts, st.just(f"{kind}:mgMeeting4321@x")), max_size=3)
+            for kind in ("new", "moved", "linked", "cancel")
+        },
+    },
     "meeting_create": MEETING,
     "meeting_edit": {**MEETING, **VERSION},
     "recommendation_create": RECOMMENDATION,
@@ -506,3 +514,29 @@ class TestMoreFuzz(FuzzTestCase):
                     f"500 from {url}?{name}={value!r}: {type(error).__name__}: {error}"
                 ) from error
             assert response.status_code == 200
+
+
+class TestCalendarFuzz(FuzzTestCase):
+    @FUZZ
+    @given(
+        content=st.one_of(
+            st.binary(max_size=400),
+            texts.map(lambda t: t.encode("utf-8", "surrogatepass")),
+            st.builds(
+                lambda head, body: (
+                    f"BEGIN:VCALENDAR\r\n{head}\r\nBEGIN:VEVENT\r\n{body}"
+                    "\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n".encode("utf-8", "surrogatepass")
+                ),
+                texts,
+                texts,
+            ),
+        ),
+        name=texts,
+    )
+    def test_calendar_upload(self, content, name):
+        """Any file, of any name, read as a committee's calendar: a confirmation page or a
+        message, never a 500, and nothing saved before the officer confirms."""
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        file = SimpleUploadedFile(name[:200] or "x.ics", content, content_type="text/calendar")
+        self.send("committee_calendar", {}, base={"step": "upload", "file": file})

@@ -491,6 +491,7 @@ WRITE_URLS = {
     "review_extension": ("review_extension", lambda w: [w.harrow]),
     "committee_create": ("committee_create", lambda w: []),
     "committee_edit": ("committee_edit", lambda w: [w.osc]),
+    "committee_calendar": ("committee_calendar", lambda w: [w.osc]),
     "meeting_create": ("meeting_create", lambda w: []),
     "meeting_edit": ("meeting_edit", lambda w: [w.july_2017]),
     "recommendation_create": ("recommendation_create", lambda w: [w.harrow]),
@@ -624,6 +625,8 @@ def valid_submission(key: str, w: World) -> dict:
         data.update(name="Matrix Scrutiny Panel", kind="scrutiny")
     elif name == "committee_edit":
         data.update(short_name="OSC-M")
+    elif name == "committee_calendar":
+        data = calendar_submission(editor, url)
     elif name == "meeting_create":
         data.update(committee=str(w.osc), date_0="12", date_1="3", date_2="2018")
     elif name == "meeting_edit":
@@ -708,6 +711,20 @@ def valid_submission(key: str, w: World) -> dict:
         if not data.get("action"):
             data["action"] = page_form(page.content).options("action")[-1]
     return data
+
+
+def calendar_submission(client: Client, url: str) -> dict:
+    """The confirmation page of a committee's calendar (a Modern.gov-shaped file with one
+    new meeting, read by a scrutiny officer) as a browser would send it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .fixtures.modern_gov import Event, london, modern_gov_ics
+
+    data = modern_gov_ics([Event(4321, london(2031, 5, 14, 19, 15))])
+    file = SimpleUploadedFile("osc.ics", data, content_type="text/calendar")
+    page = client.post(url, {"step": "upload", "file": file})
+    assert page.status_code == 200, page.status_code
+    return page_form(page.content).data()
 
 
 def expected_status(role: str, key: str, method: str) -> int:

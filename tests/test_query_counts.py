@@ -375,3 +375,52 @@ def test_an_import_preview_does_not_grow_with_the_rows(
     assert small == large, (small, large)
     page = client.get(large_url).content.decode()
     assert "Add “Officer 3” as a new officer" in page and "with the reason “budget”" in page
+
+
+def calendar_upload_queries(client, committee, n: int, start: int) -> int:
+    """Give the committee ``n`` more meetings from its calendar (half of them with an agenda
+    item), then count the queries of reading a calendar that adds ``n`` meetings, moves the
+    first half and cancels the others (some with records attached, some without)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .fixtures.modern_gov import HOST, Event, london, modern_gov_ics
+
+    events = []
+    for i in range(start, start + n):
+        day = datetime.date(2030, 1, 1) + datetime.timedelta(days=7 * i)
+        meeting = Meeting(committee=committee, date=day, calendar_uid=f"mgMeeting{i}@{HOST}")
+        meeting.save()
+        if i % 2:
+            AgendaItem(meeting=meeting, reference="1", title="Minutes").save()
+    for i in range(start + n):
+        day = datetime.date(2030, 1, 1) + datetime.timedelta(days=7 * i)
+        moved = i < (start + n) // 2
+        events.append(
+            Event(
+                i,
+                london(day.year, day.month, day.day, 18 if moved else 19, 0),
+                status="CONFIRMED" if moved else "CANCELLED",
+            )
+        )
+        events.append(Event(10_000 + i, london(2040, 1, 1, 19, 0) + datetime.timedelta(days=i)))
+    data = modern_gov_ics(events)
+    url = f"/committees/{committee.pk}/calendar/"
+    file = SimpleUploadedFile("osc.ics", data, content_type="text/calendar")
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(url, {"step": "upload", "file": file})
+    assert response.status_code == 200
+    html = response.content.decode()
+    for section in ("New meetings", "Moved or changed", "remove the meeting", "kept here"):
+        assert section in html, section
+    return len(ctx.captured_queries)
+
+
+def test_the_calendar_confirmation_page_does_not_grow_with_the_calendar(
+    client, officer_user, committee
+):
+    client.force_login(officer_user)
+    calendar_upload_queries(client, committee, 4, 0)  # warm per-process caches
+    small = calendar_upload_queries(client, committee, 4, 4)
+    large = calendar_upload_queries(client, committee, 40, 8)
+    assert small == large, (small, large)
+    assert small <= 15, small

@@ -1,7 +1,7 @@
 """Committees and bodies, their meetings, and the agenda items of a meeting."""
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, URLValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -67,6 +67,24 @@ class Committee(AuditedModel):
         validators=[MaxValueValidator(120)],
         help_text="Leave blank to open each round yourself.",
     )
+    # The committee's calendar in the council's committee management system (Modern.gov
+    # publishes one per committee), read by reviews.calendar: set by an administrator, since
+    # the server fetches it.
+    calendar_feed_url = models.URLField(
+        "calendar feed address",
+        max_length=500,
+        blank=True,
+        default="",
+        db_default="",
+        validators=[
+            URLValidator(
+                schemes=["http", "https"],
+                message="Enter an address starting with https:// or http://.",
+            )
+        ],
+        help_text="The committee's iCalendar (.ics) feed, for example from Modern.gov. "
+        "For a webcal:// address, write https:// instead.",
+    )
 
     class Meta:
         ordering = ["name", "pk"]
@@ -116,7 +134,20 @@ class Meeting(AuditedModel):
 
     committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="meetings")
     date = models.DateField()
+    start_time = models.TimeField(
+        "start time", null=True, blank=True, help_text="On the 24-hour clock, for example 19:15."
+    )
     location = models.CharField(max_length=200, blank=True)
+    # The event's UID in the committee's calendar feed (reviews.calendar), so a meeting the
+    # feed moves is recognised; blank for a meeting entered by hand.
+    calendar_uid = models.CharField(
+        "calendar event identifier",
+        max_length=255,
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
+    )
 
     class Meta:
         ordering = ["-date", "pk"]
@@ -125,7 +156,13 @@ class Meeting(AuditedModel):
                 fields=["committee", "date"],
                 name="meeting_unique_per_committee_and_day",
                 violation_error_message="This committee already has a meeting on that day.",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["committee", "calendar_uid"],
+                condition=~Q(calendar_uid=""),
+                name="meeting_calendar_uid_unique_per_committee",
+                violation_error_message="Another meeting of this committee is that calendar event.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -133,6 +170,53 @@ class Meeting(AuditedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("meeting_detail", args=[self.pk])
+
+    @property
+    def when(self) -> str:
+        """The date, and the start time when known: "6 July 2017, 19:15"."""
+        if self.start_time is None:
+            return british_date(self.date)
+        return f"{british_date(self.date)}, {self.start_time:%H:%M}"
+
+    @classmethod
+    def attached_records(cls, meetings) -> dict[int, list[str]]:
+        """For each of ``meetings`` that has records attached (agenda items, updates reported
+        to it, reports received or responses given at it, its update round, documents
+        published to it: any row of any app that points at the meeting), the names of those
+        kinds of record, by meeting id. A meeting with records attached is never deleted by a
+        calendar feed.
+
+        Found through the relations that point at Meeting, so this app need not know the apps
+        built on it. Runs one query per such relation, whatever the number of meetings."""
+        ids = [m.pk for m in meetings if m.pk]
+        found: dict[int, list[str]] = {}
+        if not ids:
+            return found
+        for relation in cls._meta.get_fields(include_hidden=True):
+            if not (relation.auto_created and not relation.concrete and relation.is_relation):
+                continue
+            model = relation.related_model
+            if _is_history_model(model):
+                continue
+            name = relation.field.name
+            linked = (
+                model._base_manager.filter(**{f"{name}__in": ids})
+                .values_list(name, flat=True)
+                .distinct()
+            )
+            label = str(model._meta.verbose_name_plural)
+            for meeting_id in linked:
+                kinds = found.setdefault(meeting_id, [])
+                if label not in kinds:
+                    kinds.append(label)
+        return found
+
+
+def _is_history_model(model) -> bool:
+    """A django-simple-history table: its rows keep the past, they attach nothing."""
+    from simple_history.models import HistoricalChanges
+
+    return issubclass(model, HistoricalChanges)
 
 
 class AgendaItem(AuditedModel):
