@@ -35,8 +35,8 @@ from django.contrib import auth
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.models import Group
-from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
-from django.db import transaction
+from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation, ValidationError
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -146,7 +146,10 @@ def link_officer(*, user, email: str) -> None:
     if len(matches) == 1:
         officer = matches[0]
         officer.user = user
-        record_save(record=officer, user=user, reason="Linked at first single sign-on (email)")
+        try:
+            record_save(record=officer, user=user, reason="Linked at first single sign-on (email)")
+        except ValidationError as error:  # a record the register would refuse: linked by hand
+            log.warning("officer %s not linked to %s: %s", officer.pk, user.get_username(), error)
 
 
 class SSOBackend(OIDCAuthenticationBackend):
@@ -307,7 +310,12 @@ class CallbackView(OIDCAuthenticationCallbackView):
             return super().get(request)
         except SignInRefused as error:
             return refused(request, str(error))
-        except (SuspiciousOperation, requests.RequestException, ImproperlyConfigured) as error:
+        except (
+            SuspiciousOperation,
+            requests.RequestException,
+            ImproperlyConfigured,
+            IntegrityError,  # the same first sign-in twice at once: the other one won
+        ) as error:
             log.warning("single sign-on failed: %s", error)
             return refused(request, GENERIC_FAILURE)
 

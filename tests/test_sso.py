@@ -120,6 +120,13 @@ def test_good_sign_in_creates_the_account_with_roles_from_groups(db, provider):
     assert reverse("sso_logout") in dashboard.content.decode()  # header signs out there
 
 
+def test_an_email_shared_by_two_officers_links_neither(db, provider):
+    for name in ("Julia Regan", "J Regan"):
+        Officer.objects.create(name=name, email="julia.regan@merton.gov.uk")
+    assert sign_in(Client(), provider).status_code == 302
+    assert not Officer.objects.filter(user__isnull=False).exists()
+
+
 def test_next_page_is_kept_through_the_provider(db, provider):
     client = Client()
     response = sign_in(client, provider, next_url="/reviews/")
