@@ -437,6 +437,30 @@ def oidc_group_roles(raw: str) -> dict[str, list[str]]:
 
 
 OIDC_GROUP_ROLES = oidc_group_roles(os.environ.get("OIDC_GROUP_ROLES", ""))
+
+
+def oidc_check(values: dict) -> None:
+    """With SSO on, refuse at start a configuration that could sign nobody in."""
+    if not values["OIDC_RP_CLIENT_ID"]:
+        return
+    needed = ["OIDC_RP_CLIENT_SECRET"]
+    if not values["OIDC_DISCOVERY_URL"]:
+        needed += [f"OIDC_OP_{e}_ENDPOINT" for e in ("AUTHORIZATION", "TOKEN", "JWKS")]
+        needed += ["OIDC_OP_ISSUER"]
+    missing = [name for name in needed if not values[name]]
+    if missing:
+        raise ImproperlyConfigured(
+            f"OIDC_RP_CLIENT_ID is set (single sign-on on) but {', '.join(missing)} is not "
+            "(OIDC_DISCOVERY_URL gives the provider's endpoints and issuer)."
+        )
+    if not values["OIDC_GROUP_ROLES"]:
+        raise ImproperlyConfigured(
+            "Single sign-on is on but OIDC_GROUP_ROLES maps no group to a role: nobody could "
+            "sign in with it."
+        )
+
+
+oidc_check(globals())
 # Inert while SSO is off: it answers only the provider's callback.
 AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "scrutiny.sso.SSOBackend"]
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("scrutiny.sso.context")

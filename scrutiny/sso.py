@@ -291,6 +291,9 @@ class SignInView(OIDCAuthenticationRequestView):
             self.OIDC_OP_AUTH_ENDPOINT = oidc_setting("OIDC_OP_AUTHORIZATION_ENDPOINT")
         except SignInRefused as error:
             return refused(request, str(error), status=503)
+        except ImproperlyConfigured as error:  # a discovery document without the endpoint
+            log.error("single sign-on: %s", error)
+            return refused(request, GENERIC_FAILURE, status=503)
         self.OIDC_RP_CLIENT_ID = settings.OIDC_RP_CLIENT_ID
         return super().get(request)
 

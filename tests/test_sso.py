@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from reviews.models import Officer
 from scrutiny import roles, sso
-from scrutiny.settings import oidc_group_roles
+from scrutiny.settings import oidc_check, oidc_group_roles
 from tests.oidc_provider import Provider, new_key
 
 OID = "3f2a9c1e-0000-4000-8000-000000000001"
@@ -269,3 +269,25 @@ def test_the_group_mapping_takes_a_role_or_a_list():
         '{"a": "Councillors", "b": ["Scrutiny officers", "Administrators"]}'
     ) == {"a": ["Councillors"], "b": ["Scrutiny officers", "Administrators"]}
     assert oidc_group_roles("") == {}
+
+
+def test_sso_switched_on_without_what_it_needs_stops_the_start():
+    complete = {
+        "OIDC_RP_CLIENT_ID": "app",
+        "OIDC_RP_CLIENT_SECRET": "secret",
+        "OIDC_DISCOVERY_URL": "https://login.example/v2.0/.well-known/openid-configuration",
+        "OIDC_GROUP_ROLES": {"g": [roles.COUNCILLOR]},
+    }
+    oidc_check(complete)
+    oidc_check({**complete, "OIDC_RP_CLIENT_ID": "", "OIDC_GROUP_ROLES": {}})  # off: fine
+    for change in (
+        {"OIDC_RP_CLIENT_SECRET": ""},
+        {"OIDC_GROUP_ROLES": {}},
+        {
+            "OIDC_DISCOVERY_URL": "",
+            **{f"OIDC_OP_{e}_ENDPOINT": "" for e in ("AUTHORIZATION", "TOKEN", "JWKS")},
+            "OIDC_OP_ISSUER": "",
+        },
+    ):
+        with pytest.raises(ImproperlyConfigured):
+            oidc_check({**complete, **change})
