@@ -10,6 +10,7 @@ mail server is configured, the emails (``var/mail/``). A server says which folde
 where its email goes, at start-up (``scrutiny/wsgi.py``).
 """
 
+import json
 import os
 import re
 import tempfile
@@ -379,3 +380,88 @@ FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler
 CALENDAR_FEED_TIMEOUT = env_int("CALENDAR_FEED_TIMEOUT", 15, minimum=1)
 CALENDAR_FEED_MAX_BYTES = env_int("CALENDAR_FEED_MAX_BYTES", 2_000_000, minimum=10_000)
 # --- end of committee calendars -------------------------------------------------------------
+
+# --- Single sign-on over OpenID Connect (scrutiny/sso.py; the README's "Single sign-on") -----
+# Off unless OIDC_RP_CLIENT_ID is set. Then the sign-in page also offers "Sign in with <council>
+# account" (Microsoft Entra ID or any OpenID provider), through mozilla-django-oidc; the local
+# form stays, for the break-glass administrator. The provider's endpoints come from its
+# discovery document (OIDC_DISCOVERY_URL, read on first use and kept for an hour) unless each
+# is given (OIDC_OP_AUTHORIZATION_ENDPOINT, _TOKEN_, _USER_, _JWKS_, _LOGOUT_ENDPOINT and
+# OIDC_OP_ISSUER). ID tokens must be signed with RS256 by a key from the provider's JWKS.
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "").strip()
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_DISCOVERY_URL = os.environ.get("OIDC_DISCOVERY_URL", "").strip()
+for _endpoint in ("AUTHORIZATION", "TOKEN", "USER", "JWKS", "LOGOUT"):
+    globals()[f"OIDC_OP_{_endpoint}_ENDPOINT"] = os.environ.get(
+        f"OIDC_OP_{_endpoint}_ENDPOINT", ""
+    ).strip()
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "").strip()
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid profile email")
+# The claim that names a person for good (Entra ID's object id "oid"; else "sub").
+OIDC_USERNAME_CLAIM = os.environ.get("OIDC_USERNAME_CLAIM", "oid").strip() or "oid"
+OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups").strip() or "groups"
+# The button's words: "Sign in with <OIDC_ACCOUNT_NAME> account".
+OIDC_ACCOUNT_NAME = os.environ.get("OIDC_ACCOUNT_NAME", "").strip() or COUNCIL_NAME
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10, minimum=1)  # seconds to wait for the provider
+OIDC_LEEWAY_SECONDS = env_int("OIDC_LEEWAY_SECONDS", 60)  # clock difference allowed
+OIDC_STORE_ID_TOKEN = True  # kept in the session for sign-out at the provider
+OIDC_USE_PKCE = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
+OIDC_OP_LOGOUT_URL_METHOD = "scrutiny.sso.provider_logout_url"
+
+
+def oidc_group_roles(raw: str) -> dict[str, list[str]]:
+    """OIDC_GROUP_ROLES: a JSON object from a group's id (or name, as the provider sends it) to
+    a role of scrutiny/roles.py, or a list of them; refused at start if it cannot be read."""
+    from scrutiny import roles
+
+    if not raw.strip():
+        return {}
+    try:
+        mapping = json.loads(raw)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"OIDC_GROUP_ROLES is not JSON: {error}.") from None
+    if not isinstance(mapping, dict):
+        raise ImproperlyConfigured('OIDC_GROUP_ROLES must be a JSON object: {"group": "role"}.')
+    result = {}
+    for group, wanted in mapping.items():
+        names = [wanted] if isinstance(wanted, str) else wanted
+        if not isinstance(names, list) or not all(n in roles.ALL_ROLES for n in names):
+            raise ImproperlyConfigured(
+                f"OIDC_GROUP_ROLES maps {group!r} to {wanted!r}: each role must be one of "
+                f"{', '.join(roles.ALL_ROLES)}."
+            )
+        result[str(group)] = list(names)
+    return result
+
+
+OIDC_GROUP_ROLES = oidc_group_roles(os.environ.get("OIDC_GROUP_ROLES", ""))
+
+
+def oidc_check(values: dict) -> None:
+    """With SSO on, refuse at start a configuration that could sign nobody in."""
+    if not values["OIDC_RP_CLIENT_ID"]:
+        return
+    needed = ["OIDC_RP_CLIENT_SECRET"]
+    if not values["OIDC_DISCOVERY_URL"]:
+        needed += [f"OIDC_OP_{e}_ENDPOINT" for e in ("AUTHORIZATION", "TOKEN", "JWKS")]
+        needed += ["OIDC_OP_ISSUER"]
+    missing = [name for name in needed if not values[name]]
+    if missing:
+        raise ImproperlyConfigured(
+            f"OIDC_RP_CLIENT_ID is set (single sign-on on) but {', '.join(missing)} is not "
+            "(OIDC_DISCOVERY_URL gives the provider's endpoints and issuer)."
+        )
+    if not values["OIDC_GROUP_ROLES"]:
+        raise ImproperlyConfigured(
+            "Single sign-on is on but OIDC_GROUP_ROLES maps no group to a role: nobody could "
+            "sign in with it."
+        )
+
+
+oidc_check(globals())
+# Inert while SSO is off: it answers only the provider's callback.
+AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "scrutiny.sso.SSOBackend"]
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("scrutiny.sso.context")
+# --- end of single sign-on ------------------------------------------------------------------

@@ -13,6 +13,7 @@ def healthz(request):
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("sso/", include("scrutiny.sso_urls")),
     path("healthz", healthz, name="healthz"),
     path("", include("reviews.urls")),
     path("", include("recommendations.urls")),

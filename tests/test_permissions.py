@@ -29,7 +29,7 @@ from urllib.parse import quote
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group, User
-from django.test import Client, TestCase
+from django.test import Client, TestCase, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from recommendations import services
@@ -820,6 +820,7 @@ def test_the_matrix_covers_every_named_url():
     covered = {name for name, _ in WRITE_URLS.values()} | {name for name, _ in READ_URLS.values()}
     covered |= {name for name, _ in ROUND_URLS.values()}
     covered |= {name for name, _ in ADMIN_URLS.values()}
+    covered |= set(SSO_URLS)
     missing = found - covered
     assert not missing, f"named URLs missing from the permission matrix: {sorted(missing)}"
     assert covered <= found, f"the matrix names URLs that no longer exist: {covered - found}"
@@ -944,6 +945,65 @@ for _role in ROLES:
         for _method in methods:
             _name = f"test_{_role}__{_key.replace(':', '_')}__{_method.replace('-', '_')}"
             setattr(TestRoundMatrix, _name, _round_test(_role, _key, _method))
+
+
+# --- single sign-on (scrutiny/sso.py) -------------------------------------------------------
+# Its pages need no account (they are how one signs in and out). Off (the default), sign-in and
+# the callback answer 404 for everyone; on, sign-in goes to the provider, a callback that no
+# sign-in started is refused (403, nobody signed in), and sign-out (POST only) signs out.
+SSO_URLS = ["sso_login", "sso_callback", "sso_logout"]
+SSO_ON = {
+    "OIDC_RP_CLIENT_ID": "matrix-app",
+    "OIDC_OP_AUTHORIZATION_ENDPOINT": "http://127.0.0.1:9/authorize",
+    "OIDC_OP_TOKEN_ENDPOINT": "http://127.0.0.1:9/token",
+    "OIDC_OP_JWKS_ENDPOINT": "http://127.0.0.1:9/jwks",
+    "OIDC_OP_ISSUER": "http://127.0.0.1:9",
+}
+
+
+def sso_expected(name: str, method: str, on: bool) -> int:
+    if name == "sso_logout":
+        return 302 if method == "POST" else 405
+    if not on:
+        return 404
+    if method == "POST":
+        return 405
+    return 302 if name == "sso_login" else 403
+
+
+def sso_check(w: World, role: str, name: str, method: str, on: bool) -> None:
+    client = client_for(role, w)
+    url = reverse(name)
+    before = snapshot()
+    with override_settings(**(SSO_ON if on else {})):
+        response = client.get(url) if method == "GET" else client.post(url, {})
+    want = sso_expected(name, method, on)
+    assert response.status_code == want, f"{role} {method} {url}: {response.status_code} != {want}"
+    assert not changed(before, after := snapshot()), changed(before, after)
+    if name == "sso_login" and want == 302:
+        assert response["Location"].startswith(SSO_ON["OIDC_OP_AUTHORIZATION_ENDPOINT"])
+    if name != "sso_login" and want in {302, 403}:
+        assert "_auth_user_id" not in client.session  # refused or signed out
+
+
+class TestSSOMatrix(WorldTestCase):
+    """Single sign-on's pages, for every role and method, with it off and on."""
+
+
+def _sso_test(role: str, name: str, method: str, on: bool):
+    def test(self):
+        sso_check(self.w, role, name, method, on)
+
+    test.__doc__ = f"{role}: {method} {name} answers {sso_expected(name, method, on)}"
+    return test
+
+
+for _role in ROLES:
+    for _name in SSO_URLS:
+        for _method in ["GET", "POST"]:
+            for _on in [False, True]:
+                _test = f"test_{_role}__{_name}__{_method}__{'on' if _on else 'off'}"
+                setattr(TestSSOMatrix, _test, _sso_test(_role, _name, _method, _on))
 
 
 # --- beyond the matrix ---------------------------------------------------------------------
