@@ -3,6 +3,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.urls import include, path
 
+from scrutiny.health import health
+
 
 @login_not_required
 def healthz(request):
@@ -14,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", healthz, name="healthz"),
+    path("health/", health, name="health"),
     path("", include("reviews.urls")),
     path("", include("recommendations.urls")),
     path("documents/", include("recommendations.documents.urls")),
