@@ -1,6 +1,8 @@
 # The two commands (see README.md):
 #   make run    set everything up, load the demonstration data, serve on http://127.0.0.1:8000
 #               (a development server: DEBUG=true, a key generated under var/)
+#   make serve  the production server (gunicorn + WhiteNoise, scripts/serve), configured by the
+#               environment (README "Production")
 #   make test   set everything up and run the whole test suite: lint, the migrations check,
 #               pytest on SQLite (browser tests included) and again on a PostgreSQL server
 #               that it starts on loopback
