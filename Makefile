@@ -1,5 +1,8 @@
 # The two commands (see README.md):
 #   make run    set everything up, load the demonstration data, serve on http://127.0.0.1:8000
+#               (a development server: DEBUG=true, a key generated under var/)
+#   make serve  the production server (gunicorn + WhiteNoise, scripts/serve), configured by the
+#               environment (README "Production")
 #   make test   set everything up and run the whole test suite: lint, the migrations check,
 #               pytest on SQLite (browser tests included) and again on a PostgreSQL server
 #               that it starts on loopback
@@ -11,7 +14,7 @@ HOST ?= 127.0.0.1:8000
 # pytest-xdist: one test process per core
 PYTEST_WORKERS ?= auto
 
-.PHONY: setup system-deps run test lint pytest pytest-postgres assets bench clean
+.PHONY: setup system-deps run serve test lint bandit pytest pytest-postgres assets bench clean
 
 setup: $(VENV)/.installed node_modules/.installed static/build/app.css
 
@@ -33,6 +36,9 @@ assets: node_modules/.installed
 
 # The web server and, beside it, a background task worker (large documents are made there);
 # stopping the server (Ctrl-C) stops the worker.
+# A development server says so: DEBUG on, and (no SECRET_KEY given) a development key that
+# settings.py generates once under VAR_DIR. Without DEBUG=true the settings are production's.
+run: export DEBUG = true
 run: setup
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo
@@ -40,10 +46,20 @@ run: setup
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST)
 
+# The production web server (gunicorn and WhiteNoise; see the README's "Production"): the
+# environment gives SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and the rest.
+serve: setup
+	PYTHON=$(PY) scripts/serve
+
+# Security lint of the three apps: any high-severity finding fails (tests/test_production.py
+# runs it too).
+bandit: $(VENV)/.installed
+	$(VENV)/bin/bandit -q -r scrutiny reviews recommendations -x '*/migrations/*' --severity-level high
+
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) manage.py makemigrations --check --dry-run
+	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 
 system-deps:
 	scripts/test-system-deps.sh

@@ -110,6 +110,8 @@ def main() -> int:
 
     database = Database(args)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scrutiny.settings")
+    # The development configuration (DEBUG is turned off for the measured requests).
+    os.environ.setdefault("DEBUG", "true")
     try:
         import django
 

@@ -208,6 +208,8 @@ def council_client(args):
     signed in as its councillor. Yields (council, client)."""
     database = Database(args)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scrutiny.settings")
+    # The development configuration (DEBUG is turned off for the measured requests).
+    os.environ.setdefault("DEBUG", "true")
     try:
         import django
 

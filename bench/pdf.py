@@ -44,6 +44,8 @@ CASES = {
 def setup_django(var_dir: str) -> None:
     os.environ["VAR_DIR"] = var_dir
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scrutiny.settings")
+    # The development configuration (DEBUG is turned off for the measured requests).
+    os.environ.setdefault("DEBUG", "true")
     os.environ.setdefault("LOG_LEVEL", "ERROR")
     sys.path.insert(0, str(ROOT))
     import django

@@ -274,6 +274,8 @@ def main() -> int:
 
     database = Database(args)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scrutiny.settings")
+    # The development configuration (DEBUG is turned off for the measured requests).
+    os.environ.setdefault("DEBUG", "true")
     os.environ["TASKS_BACKEND"] = "django_tasks_db.DatabaseBackend"
     try:
         import django

@@ -60,16 +60,69 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+# --- Safe defaults (issue 15): DEBUG only when asked for, a strong key in production -------
+# A server is a production server unless DEBUG=true says otherwise (`make run` says so).
+DEBUG = env_bool("DEBUG", False)
+
+VAR_DIR = Path(os.environ.get("VAR_DIR") or BASE_DIR / "var").resolve()
+
+# Keys a production start refuses whatever their length: the development key this repository
+# once carried, and the words people put in an example file.
+WEAK_SECRET_KEYS = {
+    "django-insecure-development-only-key-not-for-production-use-0123456789",
+    "changeme",
+    "change-me",
+    "secret",
+    "secret_key",
+    "secretkey",
+    "password",
+    "development",
+}
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_CHARACTERS = 5  # different characters, as Django's own deploy check counts
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why ``key`` is not fit for a production server, or None when it is."""
+    if not key:
+        return "SECRET_KEY is not set"
+    if key.strip().lower() in WEAK_SECRET_KEYS or key.startswith("django-insecure-"):
+        return "SECRET_KEY is a well-known example value"
+    if len(key) < SECRET_KEY_MIN_LENGTH:
+        return f"SECRET_KEY is {len(key)} characters long, fewer than {SECRET_KEY_MIN_LENGTH}"
+    if len(set(key)) < SECRET_KEY_MIN_CHARACTERS or any(
+        len(key.replace(c, "")) < len(key) // 2 for c in set(key)
+    ):
+        return "SECRET_KEY repeats too few characters (it is not random)"
+    return None
+
+
+def development_secret_key(var_dir: Path) -> str:
+    """A development server's key: generated once and kept under VAR_DIR (never in the
+    repository), so sessions survive a restart of `make run`."""
+    from django.core.management.utils import get_random_secret_key
+
+    path = var_dir / "development-secret-key"
+    if not path.exists():
+        var_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(get_random_secret_key())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
+if not DEBUG:
+    _problem = secret_key_problem(SECRET_KEY)
+    if _problem:
         raise ImproperlyConfigured(
-            "SECRET_KEY is not set. A production run (DEBUG=false) refuses to start without "
-            "one: set SECRET_KEY to a long random value."
+            f"{_problem}. A production server (DEBUG is not true) refuses to start without a "
+            f"strong key: set SECRET_KEY to at least {SECRET_KEY_MIN_LENGTH} random characters, "
+            "e.g. the output of: python -c 'import secrets; print(secrets.token_urlsafe(64))' "
+            "(or set DEBUG=true on a development machine)."
         )
-    SECRET_KEY = "django-insecure-development-only-key-not-for-production-use-0123456789"
+elif not SECRET_KEY:
+    SECRET_KEY = development_secret_key(VAR_DIR)
+# --- end of safe defaults -------------------------------------------------------------------
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -104,10 +157,13 @@ INSTALLED_APPS = [
     "recommendations",
     "recommendations.documents",
     "recommendations.rounds",
+    "csp",
 ]
 
 MIDDLEWARE = [
+    "scrutiny.requestlog.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -148,7 +204,6 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "scrutiny.wsgi.application"
 
-VAR_DIR = Path(os.environ.get("VAR_DIR") or BASE_DIR / "var").resolve()
 if "DATABASE_URL" not in os.environ:
     VAR_DIR.mkdir(parents=True, exist_ok=True)  # the default SQLite file lives here
 DATABASES = {
@@ -211,7 +266,8 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 SIMPLE_HISTORY_REVERT_DISABLED = True
 SYSTEM_USERNAME = os.environ.get("SYSTEM_USERNAME", "system")
 
-# Security: strict by default outside DEBUG, so `check --deploy` has nothing to report.
+# --- Security headers and cookies (issue 15): strict outside DEBUG, so `check --deploy` with
+# nothing but SECRET_KEY and ALLOWED_HOSTS set has nothing to report.
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -221,17 +277,62 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=1)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind a proxy that ends TLS, the header it sets to say the request came over HTTPS, as
+# "Header-Name: value" (default "X-Forwarded-Proto: https"; "none" when there is no proxy:
+# the header must then never be trusted).
+_proxy_header = os.environ.get("SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto: https").strip()
+if _proxy_header.lower() not in {"", "none"}:
+    _name, _sep, _value = _proxy_header.partition(":")
+    if not (_sep and _name.strip() and _value.strip()):
+        raise ImproperlyConfigured(
+            f"SECURE_PROXY_SSL_HEADER={_proxy_header!r} is not 'Header-Name: value' "
+            "(e.g. 'X-Forwarded-Proto: https'), or 'none'."
+        )
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + _name.strip().upper().replace("-", "_"),
+        _value.strip(),
+    )
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+# Content-Security-Policy (django-csp) on every page: scripts and styles only from this site
+# (the one inline script, GOV.UK Frontend's body class in templates/base.html, carries the
+# request's nonce), no framing by any other site, forms post only here.
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
 }
+# --- end of security headers ----------------------------------------------------------------
+
+# --- Logs (scrutiny/requestlog.py): one line per event with the request's id; JSON lines in
+# production (LOG_FORMAT=json), readable text on a development machine (LOG_FORMAT=text).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json").strip().lower()
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} is not json or text.")
+from scrutiny.requestlog import logging_config  # noqa: E402
+
+LOGGING = logging_config(
+    level=os.environ.get("LOG_LEVEL", "WARNING").upper(), json_lines=LOG_FORMAT == "json"
+)
+# --- end of logs ----------------------------------------------------------------------------
+
+# --- Health (scrutiny/health.py, /health/): the workers are unwell when a task has waited
+# longer than this many seconds to be taken.
+HEALTH_MAX_TASK_WAIT_SECONDS = env_int("HEALTH_MAX_TASK_WAIT_SECONDS", 300, minimum=1)
+# --- end of health --------------------------------------------------------------------------
 
 # --- Background tasks (Django's tasks framework, the django-tasks backport) ----------------
 # Tasks are kept in the database and run by worker processes: `manage.py db_worker`, beside
@@ -249,12 +350,21 @@ TASKS = {
 CACHES = globals().get("CACHES") or {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
-CACHES["documents"] = {
-    "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-    "LOCATION": str(VAR_DIR / "cache" / "documents"),
-    "TIMEOUT": None,
-    "OPTIONS": {"MAX_ENTRIES": env_int("DOCUMENTS_CACHE_ENTRIES", 500, minimum=10)},
-}
+# Where it is comes from CACHE_URL (scrutiny/caches.py): by default the database's cache table
+# on PostgreSQL (so app servers behind a load balancer share it and keep nothing on their own
+# disks) and a file cache under VAR_DIR on SQLite (one machine).
+from scrutiny.caches import cache_from_url  # noqa: E402
+
+CACHE_URL = os.environ.get("CACHE_URL", "").strip() or (
+    "db://scrutiny_cache"
+    if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
+    else f"file://{VAR_DIR / 'cache' / 'documents'}"
+)
+CACHES["documents"] = cache_from_url(CACHE_URL) | {"TIMEOUT": None}
+if "redis" not in CACHES["documents"]["BACKEND"]:  # Redis evicts by its own maxmemory policy
+    CACHES["documents"]["OPTIONS"] = {
+        "MAX_ENTRIES": env_int("DOCUMENTS_CACHE_ENTRIES", 500, minimum=10)
+    }
 DOCUMENTS_CACHE_SECONDS = env_int("DOCUMENTS_CACHE_DAYS", 30, minimum=1) * 24 * 3600
 # A document of more recommendations than this is made in the background ...
 DOCUMENTS_SYNC_MAX_RECOMMENDATIONS = env_int("DOCUMENTS_SYNC_MAX_RECOMMENDATIONS", 30)

@@ -3,6 +3,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.urls import include, path
 
+from scrutiny.health import health
+
 
 @login_not_required
 def healthz(request):
@@ -15,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("sso/", include("scrutiny.sso_urls")),
     path("healthz", healthz, name="healthz"),
+    path("health/", health, name="health"),
     path("", include("reviews.urls")),
     path("", include("recommendations.urls")),
     path("documents/", include("recommendations.documents.urls")),

@@ -11,3 +11,8 @@ if not os.environ.get("VAR_DIR"):
     _folder = tempfile.mkdtemp(prefix="scrutiny-tests-")
     os.environ["VAR_DIR"] = _folder
     atexit.register(shutil.rmtree, _folder, ignore_errors=True)
+
+# The suite runs the development configuration (pytest-django still turns DEBUG off while a
+# test runs), with a key generated under the temporary VAR_DIR; tests/test_production.py
+# starts production servers with their own environment.
+os.environ.setdefault("DEBUG", "true")

@@ -223,7 +223,7 @@ def test_notify_reads_its_key_and_template(environment, tmp_path):
 
 
 def test_a_misconfigured_server_refuses_to_start():
-    result = run_django(["check"], EMAIL_DELIVERY="notify", NOTIFY_API_KEY="")
+    result = run_django(["check"], EMAIL_DELIVERY="notify", NOTIFY_API_KEY="", DEBUG="true")
     assert result.returncode != 0
     assert "EMAIL_DELIVERY=notify needs NOTIFY_API_KEY" in result.stderr
 

@@ -821,6 +821,7 @@ def test_the_matrix_covers_every_named_url():
     covered |= {name for name, _ in ROUND_URLS.values()}
     covered |= {name for name, _ in ADMIN_URLS.values()}
     covered |= set(SSO_URLS)
+    covered |= set(OPEN_URLS)
     missing = found - covered
     assert not missing, f"named URLs missing from the permission matrix: {sorted(missing)}"
     assert covered <= found, f"the matrix names URLs that no longer exist: {covered - found}"
@@ -1076,3 +1077,41 @@ for _key in WRITE_URLS:
         if _role == "officer" or _key in LEAD_OWNER_MAY:
             _name = f"test_{_role}__{_key.replace(':', '_')}"
             setattr(TestEmptyBody, _name, _empty_body_test(_role, _key))
+
+
+# --- open to everyone: the health check a load balancer calls ----------------------------------
+#
+# /health/ needs no account and gives every role (and no one) the same answer: GET 200 with
+# JSON naming no secrets; any other method 405.
+
+OPEN_URLS = {"health": 200}
+
+
+class TestOpenMatrix(WorldTestCase):
+    """The open pages, for every role and method."""
+
+
+def _open_test(role: str, name: str, method: str):
+    def test(self):
+        client = client_for(role, self.w)
+        url = reverse(name)
+        if method == "GET":
+            response = client.get(url)
+            assert response.status_code == OPEN_URLS[name], response.status_code
+            assert response["Content-Type"] == "application/json"
+            assert self.w.user("admin").username not in response.content.decode()
+        else:
+            assert client.post(url).status_code == 405
+
+    test.__doc__ = f"{role}: {method} {name} is open"
+    return test
+
+
+for _role in ROLES:
+    for _name_open in OPEN_URLS:
+        for _method in ["GET", "POST"]:
+            setattr(
+                TestOpenMatrix,
+                f"test_{_role}__{_name_open}__{_method}",
+                _open_test(_role, _name_open, _method),
+            )

@@ -52,6 +52,7 @@ def test_database_url_chooses_the_database():
             "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])",
         ],
         DATABASE_URL="postgres://u:p@127.0.0.1:5/x",
+        DEBUG="true",
     )
     assert result.stdout.strip().endswith("django.db.backends.postgresql")
 
@@ -95,8 +96,10 @@ def test_every_folder_the_app_writes_is_under_the_one_setting(tmp_path):
             " s.EMAIL_FILE_PATH]))",
         ],
         VAR_DIR=str(folder),
+        CACHE_URL=f"file://{folder / 'cache'}",
         DATABASE_URL="postgres://u:p@127.0.0.1:5/x",
         EMAIL_DELIVERY="file",
+        DEBUG="true",
     )
     assert result.returncode == 0, result.stderr
     paths = [Path(p) for p in json.loads(result.stdout.strip().splitlines()[-1])]
@@ -108,7 +111,7 @@ def test_a_server_says_where_it_writes_its_files(tmp_path):
     result = subprocess.run(
         [sys.executable, "-c", "import scrutiny.wsgi"],
         cwd=ROOT,
-        env={**os.environ, "VAR_DIR": str(tmp_path), "EMAIL_DELIVERY": "file"},
+        env={**os.environ, "VAR_DIR": str(tmp_path), "EMAIL_DELIVERY": "file", "DEBUG": "true"},
         capture_output=True,
         text=True,
         timeout=120,

@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from scrutiny.audit import command_user
 
@@ -17,6 +18,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, user=None, **options):
+        if not settings.DEBUG:
+            # The demonstration accounts have published passwords (one is a superuser): they
+            # must never reach a live system.
+            raise CommandError(
+                "load_demo refuses to run on a production configuration (DEBUG is not true): "
+                "its accounts have published passwords. On a development machine set "
+                "DEBUG=true (make run does)."
+            )
         report = load_demo(user=command_user(user))
         self.stdout.write(
             f"Demonstration data: {report.created} created, {report.changed} changed, "

@@ -1,0 +1,363 @@
+"""Issue 15, safe defaults and production serving: a production start refuses a weak key,
+`check --deploy` has nothing to say, bandit finds nothing high, the demonstration data stays
+off live systems, /health/ tells the load balancer the truth, logs carry the request id, and
+gunicorn with WhiteNoise really serves a signed-in page, the static files and the headers."""
+
+import http.cookiejar
+import json
+import logging
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from scrutiny.caches import cache_from_url
+from scrutiny.requestlog import JsonFormatter, RequestIdFilter
+from scrutiny.settings import secret_key_problem
+
+ROOT = Path(__file__).resolve().parent.parent
+GOOD_KEY = "Vq3-production-key_" + "k8Zr2Lw9Xt4Nc7Bm1Hs6Pd0Fy5Gj3Qe8Ua2Ro7Ti4We9Yx1"
+ENV_KEEP = ("PATH", "HOME", "LANG", "LC_ALL", "SYSTEMROOT", "TMPDIR")
+
+
+def production_env(tmp_path, **extra) -> dict[str, str]:
+    """Nothing from the test run's environment but the basics: production is the default."""
+    env = {k: os.environ[k] for k in ENV_KEEP if k in os.environ}
+    return env | {"VAR_DIR": str(tmp_path / "var")} | extra
+
+
+def manage(args, env, timeout=180):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+# --- The secret key ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "reason"),
+    [
+        ("", "not set"),
+        ("changeme", "well-known"),
+        ("django-insecure-development-only-key-not-for-production-use-0123456789", "well-known"),
+        ("django-insecure-" + "a1b2c3d4e5" * 6, "well-known"),
+        ("short-but-random-Kx9", "fewer than 50"),
+        ("ab" * 40, "not random"),
+        ("a" * 60 + "bcdefgh", "not random"),
+    ],
+)
+def test_a_weak_key_is_named_for_what_is_wrong_with_it(key, reason):
+    assert reason in secret_key_problem(key)
+
+
+def test_a_long_random_key_is_accepted():
+    assert secret_key_problem(GOOD_KEY) is None
+
+
+@pytest.mark.parametrize("key", [None, "changeme", "x" * 60])
+def test_a_production_start_refuses_a_weak_key(tmp_path, key):
+    env = production_env(tmp_path, ALLOWED_HOSTS="scrutiny.example.gov.uk")
+    if key is not None:
+        env["SECRET_KEY"] = key
+    result = manage(["check"], env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "refuses to start without a strong key" in result.stderr
+
+
+def test_debug_is_off_unless_asked_for_and_a_development_key_is_kept_under_var(tmp_path):
+    show = ["shell", "-c", "from django.conf import settings as s; print(s.DEBUG, s.SECRET_KEY)"]
+    production = manage(show, production_env(tmp_path, SECRET_KEY=GOOD_KEY))
+    assert production.stdout.splitlines()[-1].split() == ["False", GOOD_KEY]
+    development = manage(show, production_env(tmp_path, DEBUG="true"))
+    debug, key = development.stdout.splitlines()[-1].split()
+    assert debug == "True"
+    assert secret_key_problem(key) is None
+    assert (tmp_path / "var" / "development-secret-key").read_text() == key
+    again = manage(show, production_env(tmp_path, DEBUG="true"))
+    assert again.stdout.splitlines()[-1].split()[1] == key  # sessions survive a restart
+
+
+def test_check_deploy_with_only_a_key_and_hosts_has_no_warnings(tmp_path):
+    env = production_env(tmp_path, SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="scrutiny.example.gov.uk")
+    result = manage(["check", "--deploy", "--fail-level", "WARNING"], env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_bandit_finds_nothing_of_high_severity():
+    result = subprocess.run(
+        [Path(sys.executable).parent / "bandit", "-q", "-r", "scrutiny", "reviews",
+         "recommendations", "-x", "*/migrations/*", "--severity-level", "high", "-f", "json"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    found = json.loads(result.stdout)["results"]
+    assert found == [], [(r["filename"], r["line_number"], r["issue_text"]) for r in found]
+    assert result.returncode == 0
+
+
+def test_load_demo_refuses_a_production_configuration(db, settings):
+    from django.contrib.auth.models import User
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="refuses to run on a production configuration"):
+        call_command("load_demo")
+    assert not User.objects.filter(username="admin").exists()
+
+
+# --- Headers on every page ----------------------------------------------------------------------
+
+
+def test_every_page_has_a_content_security_policy_and_the_inline_script_its_nonce(client):
+    response = client.get("/accounts/login/")
+    policy = response["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in policy
+    nonce = re.search(r"script-src 'self' 'nonce-([^']+)'", policy).group(1)
+    assert f'<script nonce="{nonce}">document.body.className' in response.text
+    assert "'unsafe-inline'" not in policy
+
+
+def test_a_request_id_is_given_or_kept_and_returned(client):
+    given = client.get("/healthz")["X-Request-ID"]
+    assert re.fullmatch(r"[0-9a-f]{32}", given)
+    kept = client.get("/healthz", headers={"X-Request-ID": "lb-1234abcd"})
+    assert kept["X-Request-ID"] == "lb-1234abcd"
+    refused = client.get("/healthz", headers={"X-Request-ID": "<script>"})
+    assert refused["X-Request-ID"] != "<script>"
+
+
+def test_log_lines_are_json_with_the_request_id():
+    record = logging.LogRecord("scrutiny", logging.ERROR, __file__, 1, "Made %s", ("x",), None)
+    RequestIdFilter().filter(record)
+    line = json.loads(JsonFormatter().format(record))
+    assert line["message"] == "Made x"
+    assert line["level"] == "ERROR"
+    assert line["request_id"] == "-"  # outside a request
+
+
+# --- /health/ -------------------------------------------------------------------------------------
+
+
+def test_health_is_open_says_ok_and_names_no_secrets(client, db):
+    response = client.get("/health/")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["checks"]["database"] == {"ok": True}
+    assert body["checks"]["workers"]["ok"] is True
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_health_is_503_when_a_task_has_waited_too_long(client, db, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.HEALTH_MAX_TASK_WAIT_SECONDS = 60
+    waiting = DBTaskResult.objects.create(
+        task_path="recommendations.documents.tasks.make_document",
+        args_kwargs={"args": [], "kwargs": {}},
+        queue_name="default",
+        backend_name="default",
+        run_after=None,
+    )
+    assert client.get("/health/").status_code == 200  # just queued
+    waiting.enqueued_at = timezone.now() - timedelta(minutes=5)
+    waiting.save(update_fields=["enqueued_at"])
+    response = client.get("/health/")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "unavailable"
+    assert body["checks"]["workers"]["ok"] is False
+    assert body["checks"]["workers"]["oldest_waiting_seconds"] >= 300
+
+
+def test_health_refuses_a_post(client, db):
+    assert client.post("/health/").status_code == 405
+
+
+# --- The shared cache ---------------------------------------------------------------------------
+
+
+def test_cache_url_chooses_the_shared_cache(monkeypatch):
+    assert cache_from_url("db://scrutiny_cache") == {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "scrutiny_cache",
+    }
+    assert cache_from_url("file:///srv/cache")["LOCATION"] == "/srv/cache"
+    for bad in ("memcached://x", "db://bad;table", "file://relative"):
+        with pytest.raises(ImproperlyConfigured):
+            cache_from_url(bad)
+    monkeypatch.setitem(sys.modules, "redis", None)  # not installed: said so, not a crash later
+    with pytest.raises(ImproperlyConfigured, match="needs the redis package"):
+        cache_from_url("redis://127.0.0.1:6379/0")
+
+
+def test_postgresql_keeps_the_documents_cache_in_the_database(tmp_path):
+    show = ["shell", "-c", "from django.conf import settings as s; print(s.CACHES['documents'])"]
+    env = production_env(tmp_path, SECRET_KEY=GOOD_KEY, DATABASE_URL="postgres://u:p@h:5/x")
+    result = manage(show, env)
+    assert "DatabaseCache" in result.stdout and "scrutiny_cache" in result.stdout, result.stderr
+
+
+# --- gunicorn, for real -------------------------------------------------------------------------
+
+
+class ProxiedHttps(http.cookiejar.DefaultCookiePolicy):
+    """The proxy in front ends TLS: the app's Secure cookies come back over the loopback hop."""
+
+    def return_ok_secure(self, cookie, request):
+        return True
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def gunicorn_server(tmp_path):
+    if not shutil.which("gunicorn", path=str(Path(sys.executable).parent)):
+        pytest.fail("gunicorn is a dependency of the product (pyproject.toml): install it")
+    port = free_port()
+    env = production_env(
+        tmp_path,
+        SECRET_KEY=GOOD_KEY,
+        ALLOWED_HOSTS="127.0.0.1",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+        BIND=f"127.0.0.1:{port}",
+        WEB_CONCURRENCY="1",
+    )
+    for step in (
+        ["migrate", "--no-input", "-v", "0"],
+        ["collectstatic", "--no-input", "-v", "0"],
+        ["shell", "-c", "from django.contrib.auth.models import Group, User; "
+         "u = User.objects.create_user('so', password='correct-horse-9'); "
+         "u.groups.add(Group.objects.get(name='Scrutiny officers'))"],
+    ):  # fmt: skip
+        done = manage(step, env, timeout=300)
+        assert done.returncode == 0, done.stderr
+    log = open(tmp_path / "gunicorn.log", "w+")  # noqa: SIM115 (closed after the server stops)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=1)
+                break
+            except urllib.error.HTTPError:
+                break  # it answers (a redirect to HTTPS counts)
+            except OSError:
+                assert server.poll() is None, (tmp_path / "gunicorn.log").read_text()
+                time.sleep(0.1)
+        yield base, tmp_path / "gunicorn.log"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+def test_gunicorn_serves_a_signed_in_page_static_files_and_the_security_headers(gunicorn_server):
+    base, log_path = gunicorn_server
+    jar = http.cookiejar.CookieJar(policy=ProxiedHttps())
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+    https = {"X-Forwarded-Proto": "https"}
+
+    def fetch(path, data=None, headers=None):
+        request = urllib.request.Request(
+            base + path, data=data, headers={**https, **(headers or {})}
+        )
+        try:
+            return opener.open(request, timeout=30)
+        except urllib.error.HTTPError as error:
+            return error
+
+    # Plain HTTP (no proxy header) is sent to HTTPS.
+    plain = urllib.request.build_opener(NoRedirect)
+    try:
+        plain.open(base + "/accounts/login/", timeout=30)
+        pytest.fail("plain HTTP was served")
+    except urllib.error.HTTPError as error:
+        assert error.code == 301
+        assert error.headers["Location"].startswith("https://127.0.0.1")
+
+    login = fetch("/accounts/login/")
+    assert login.status == 200
+    headers = login.headers
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert re.fullmatch(r"[0-9a-f]{32}", headers["X-Request-ID"])
+    page = login.read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    assert any(c.name == "csrftoken" and c.secure for c in jar)
+
+    form = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token, "username": "so", "password": "correct-horse-9"}
+    ).encode()
+    origin = base.replace("http://", "https://")
+    signed_in = fetch(
+        "/accounts/login/",
+        data=form,
+        headers={"Referer": origin + "/accounts/login/", "Origin": origin},
+    )
+    assert signed_in.status == 302, signed_in.read()[:2000]
+    session = next(c for c in jar if c.name == "sessionid")
+    assert session.secure and session.has_nonstandard_attr("HttpOnly")
+
+    dashboard = fetch("/")
+    assert dashboard.status == 200
+    html = dashboard.read().decode()
+    assert "Sign out" in html or "sign out" in html.lower()
+    # A signed-in page is never stored by a shared cache (no-store arrives with issue 15's
+    # sign-in part; whatever it says, it is never public).
+    assert "public" not in (dashboard.headers["Cache-Control"] or "")
+
+    # The stylesheet by its hashed name, from WhiteNoise, cached for ever.
+    css = re.search(r'href="(/static/build/app\.[0-9a-f]{12}\.css)"', html).group(1)
+    static = fetch(css, headers={"Accept-Encoding": "gzip"})
+    assert static.status == 200
+    assert "max-age=315360000" in static.headers["Cache-Control"]
+    assert "immutable" in static.headers["Cache-Control"]
+
+    health = fetch("/health/")
+    assert health.status == 200
+    assert json.loads(health.read())["checks"]["database"]["ok"] is True
+
+    # The access log is JSON lines carrying the request id the app gave.
+    time.sleep(0.2)
+    lines = [json.loads(line) for line in log_path.read_text().splitlines() if line.startswith("{")]
+    access = [line for line in lines if line["logger"] == "gunicorn.access"]
+    assert any(
+        line["path"] == "/accounts/login/" and line["request_id"] == headers["X-Request-ID"]
+        for line in access
+    ), log_path.read_text()[-3000:]
