@@ -2,7 +2,8 @@
 
 Everything that differs between a laptop and production comes from the environment, read
 through the helpers below, which refuse a value they cannot understand instead of guessing.
-With no environment at all the product runs on an SQLite file in ``var/`` with DEBUG on.
+With no environment but ``DEBUG=true`` (what ``make run`` sets) the product runs on an SQLite
+file in ``var/``; without it, the settings are production's and want a strong ``SECRET_KEY``.
 
 Every file the app writes is under one folder, ``VAR_DIR`` (default ``var/`` in the checkout):
 the embedded SQLite database, the documents cache, the collected static files and, until a
