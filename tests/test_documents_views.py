@@ -122,7 +122,9 @@ def test_export_download_redirects_to_the_pdf_with_the_options(client, demo, cou
     assert "Wards: All" in text
     assert "Lead officer: Ged Curran, Chief Executive" in text
     assert "Lead member: Councillor Allison, Deputy Leader and Cabinet Member for Finance" in text
-    assert "Contact officer: Julia Regan, Head of Democracy Services, 020 8545 3864" in text
+    # The paper's contact officer (seed 002), the review's own, not its scrutiny officer.
+    assert "Contact officer: Sophie Ellis, Assistant Director of Business Improvement" in text
+    assert "Julia Regan" not in text
     assert len(PdfReader(io.BytesIO(pdf.content)).pages) % 2 == 0
 
 
