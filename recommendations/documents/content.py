@@ -26,7 +26,7 @@ from .table import (
     recommendation_block,
     status_display,
 )
-from .text import clean_text, contact, distinct, member, person
+from .text import clean_text, contact, distinct, keep_dates, member, person
 
 # The front matter of a tracker across reviews, whose people are each review's.
 VARIOUS = "Various (see table)"
@@ -51,6 +51,23 @@ def register_people(recs: list, reviews: list) -> dict[str, str]:
         "lead_member": distinct(member(rec.lead_member) for rec in recs) or NOT_RECORDED,
         "contact_officer": contact(contact_officer) or NOT_RECORDED,
     }
+
+
+def register_people_of(queryset, review=None) -> dict[str, str]:
+    """The front matter's people for the recommendations of ``queryset`` (of ``review``, for
+    an action plan) as the register gives them now: what the export page offers to correct.
+    One query for an action plan, two for a tracker."""
+    if review is None:
+        review_ids = queryset.order_by().values_list("review_id", flat=True).distinct()
+        if len(review_ids[:2]) > 1:
+            return dict.fromkeys(PEOPLE, VARIOUS)
+    recs = list(
+        queryset.select_related(
+            "lead_officer", "lead_member", "review__contact_officer", "review__scrutiny_officer"
+        ).order_by("number", "pk")
+    )
+    reviews = [review] if review is not None else [recs[0].review] if recs else []
+    return register_people(recs, reviews)
 
 
 def _status_of(value: str) -> dict:
@@ -193,9 +210,7 @@ def build_content(spec: DocumentSpec, selection: Selection) -> dict:
                 )
             )
     phrases = [
-        column.column.phrase
-        if column.key != "update" or since is not None
-        else "the latest update"
+        column.column.phrase if column.key != "update" or since is not None else "the latest update"
         for column in columns
     ]
     background.append(
@@ -223,6 +238,11 @@ def build_content(spec: DocumentSpec, selection: Selection) -> dict:
     front.append(("Lead officer", people["lead_officer"]))
     front.append(("Lead member", people["lead_member"]))
     front.append(("Contact officer", people["contact_officer"]))
+
+    # Dates on the front page are kept on one line too.
+    purpose = keep_dates(purpose)
+    background = [keep_dates(paragraph) for paragraph in background]
+    front = [(label, keep_dates(value)) for label, value in front]
 
     appendix = clean_text(spec.appendix_label)
     title = f"{appendix}: {subject}" if appendix else subject

@@ -192,6 +192,18 @@ class ExportForm(_MeetingAndItem, forms.Form):
         data["as_at"] = self._clean_as_at()
         return data
 
+    @staticmethod
+    def people_labels() -> list[tuple[str, str]]:
+        return list(PEOPLE_LABELS.items())
+
+    def columns_chosen(self) -> set[str]:
+        """The columns ticked, as the page shows them (posted, or the initial ones)."""
+        if self.is_bound:
+            if not self.data.get("columns_shown"):
+                return set(DEFAULT_COLUMNS)
+            return set(self.data.getlist("columns"))
+        return set(self.initial.get("columns") or DEFAULT_COLUMNS)
+
     def _clean_as_at(self) -> datetime.date | None:
         parts = [self.cleaned_data.get(f"as_at_{part}") or "" for part in DATE_PARTS]
         try:
@@ -249,8 +261,9 @@ class ExportForm(_MeetingAndItem, forms.Form):
 
     def error_list(self) -> list[tuple[str, str]]:
         """(field id, message) for the GOV.UK error summary, in the order of the page."""
-        order = ["to_meeting", "agenda_item", "appendix", "as_at_day", "as_at_month", "as_at_year"]
-        order += ["include_closed", "pad", "wards", *PEOPLE, "columns", "__all__"]
+        order = ["to_meeting", "agenda_item", "appendix", "wards", *PEOPLE]
+        order += ["as_at_day", "as_at_month", "as_at_year", "columns", "include_closed", "pad"]
+        order += ["__all__"]
         listed = []
         for name in order:
             for message in self.errors.get(name, []):
@@ -259,5 +272,7 @@ class ExportForm(_MeetingAndItem, forms.Form):
                     anchor = "agenda_item" if self.meeting_fixed is not None else "to_meeting"
                 if name.startswith("as_at_"):
                     anchor = self.date_error_field
+                if name == "columns":  # the first box
+                    anchor = f"columns-{self.fields['columns'].choices[0][0]}"
                 listed.append((anchor, message))
         return listed

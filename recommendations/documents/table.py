@@ -24,9 +24,9 @@ from .text import NBSP, blocks_of, clean_text, keep_dates, member, paragraphs, p
 
 # The table's type (pdf.css: 10pt Arial, line height 1.25) on a landscape A4 page (273 mm of
 # width between the margins, 173 mm of height less the repeated header row): about 36 lines
-# to a page, and a character about 1.6 mm wide on average (measured on the Merton plan). A block estimated taller than a
-# third of a page may break across pages ("Recommendation 3 (continued)" at the top of the
-# next page); a shorter one is kept whole on one page.
+# to a page, and a character about 1.6 mm wide on average (measured on the Merton plan). A
+# block estimated taller than a third of a page may break across pages ("Recommendation 3
+# (continued)" at the top of the next page); a shorter one is kept whole on one page.
 LINES_PER_PAGE = 36
 TABLE_WIDTH_MM = 273
 CHAR_WIDTH_MM = 1.6
