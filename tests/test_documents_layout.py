@@ -30,23 +30,18 @@ from reviews.models import Meeting, Review
 from scrutiny.audit import acting_as
 from scrutiny.formats import british_date
 
-from .test_documents import _struct_tags, merton_2016, pdf_of, plan_url, squash, texts
+from .test_documents import (  # documents_settings: each test's own cache and VAR_DIR
+    _struct_tags,
+    documents_settings,  # noqa: F401
+    merton_2016,
+    pdf_of,
+    plan_url,
+    squash,
+    texts,
+)
 
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 ALL_COLUMNS = ",".join(c.key for c in COLUMNS)
-
-
-@pytest.fixture(autouse=True)
-def documents_settings(settings, tmp_path):
-    """A cache of our own for each test (background tasks run at once: tests/conftest.py)."""
-    settings.CACHES = {
-        **settings.CACHES,
-        "documents": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"documents-{tmp_path.name}",
-        },
-    }
-    settings.VAR_DIR = tmp_path
 
 
 def merton_plan(client, query: str = "") -> bytes:
@@ -65,6 +60,20 @@ def runs(page) -> list[tuple[float, float, str]]:
 
     page.extract_text(visitor_text=visit)
     return found
+
+
+def export_page(client, review: Review) -> str:
+    return client.get(reverse("documents_review_export", args=[review.pk])).content.decode()
+
+
+def export(client, review: Review, data: dict):
+    """Post the export page's form ("Download PDF")."""
+    return client.post(reverse("documents_review_export_download", args=[review.pk]), data)
+
+
+def box(html: str, field_id: str) -> str:
+    """The ``<input>`` with ``field_id``."""
+    return re.search(rf'<input[^>]*id="{field_id}"[^>]*>', html).group(0)
 
 
 def plan_content(review: Review, **options) -> dict:
@@ -385,13 +394,13 @@ def test_the_export_page_offers_the_columns_and_sends_the_chosen_ones(
 ):
     client.force_login(councillor_user)
     review = merton_2016()
-    html = client.get(reverse("documents_review_export", args=[review.pk])).content.decode()
+    html = export_page(client, review)
     for column in COLUMNS:
         if column.required:
             assert f'value="{column.key}"' not in html
         else:
-            box = re.search(rf'<input[^>]*id="columns-{column.key}"[^>]*>', html).group(0)
-            assert ("checked" in box) == (column.key in DEFAULT_COLUMNS), column.key
+            checked = "checked" in box(html, f"columns-{column.key}")
+            assert checked == (column.key in DEFAULT_COLUMNS), column.key
     assert 'name="columns_shown"' in html
     data = {
         "appendix": "Appendix 1",
@@ -399,17 +408,17 @@ def test_the_export_page_offers_the_columns_and_sends_the_chosen_ones(
         "columns_shown": "1",
         "columns": ["origin", "response", "update"],
     }
-    response = client.post(reverse("documents_review_export_download", args=[review.pk]), data)
+    response = export(client, review, data)
     assert response.status_code == 303
     assert "columns=recommendation%2Corigin%2Cresponse%2Cupdate%2Cstatus" in response["Location"]
     page = " ".join(texts(pdf_of(client, response["Location"]))[1].split())
     assert "Origin" in page and "Action agreed" not in page
     # A form posted without the boxes (an older page) prints the default columns.
     del data["columns_shown"], data["columns"]
-    response = client.post(reverse("documents_review_export_download", args=[review.pk]), data)
+    response = export(client, review, data)
     assert "columns=" not in response["Location"]
     bad = {**data, "columns_shown": "1", "columns": ["nonsense"]}
-    response = client.post(reverse("documents_review_export_download", args=[review.pk]), bad)
+    response = export(client, review, bad)
     assert response.status_code == 400
     assert "Choose columns from the list." in response.content.decode()
 
@@ -422,9 +431,8 @@ def test_the_export_page_prefills_the_people_and_the_officer_corrects_them(
 ):
     client.force_login(officer_user)
     review = merton_2016()
-    html = client.get(reverse("documents_review_export", args=[review.pk])).content.decode()
-    box = re.search(r'<input[^>]*id="lead_officer"[^>]*>', html).group(0)
-    assert 'value="Ged Curran, Chief Executive"' in box
+    html = export_page(client, review)
+    assert 'value="Ged Curran, Chief Executive"' in box(html, "lead_officer")
     assert 'value="Sophie Ellis, Assistant Director of Business Improvement"' in html
     assert 'name="lead_member"' in html and "Councillor Allison" in html
     data = {
@@ -437,9 +445,7 @@ def test_the_export_page_prefills_the_people_and_the_officer_corrects_them(
         "lead_member": "Councillor Mark Allison, Deputy Leader",
         "contact_officer": "  Sophie Ellis,   Assistant Director  ",
     }
-    url = client.post(reverse("documents_review_export_download", args=[review.pk]), data)[
-        "Location"
-    ]
+    url = export(client, review, data)["Location"]
     assert "lead_officer" not in url
     assert "lead_member=Councillor+Mark+Allison" in url
     assert "contact_officer=Sophie+Ellis%2C+Assistant+Director" in url
@@ -449,7 +455,7 @@ def test_the_export_page_prefills_the_people_and_the_officer_corrects_them(
     assert "Contact officer: Sophie Ellis, Assistant Director" in text
     assert "Assistant Director of Business Improvement" not in text
     too_long = {**data, "contact_officer": "x" * 301}
-    response = client.post(reverse("documents_review_export_download", args=[review.pk]), too_long)
+    response = export(client, review, too_long)
     assert response.status_code == 400
     assert "The contact officer must be 300 characters or fewer." in response.content.decode()
 

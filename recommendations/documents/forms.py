@@ -80,7 +80,11 @@ class DocumentOptionsForm(_MeetingAndItem, forms.Form):
         error_messages={"max_length": "The wards can be at most 200 characters."},
     )
 
-    columns = forms.CharField(required=False, max_length=500)
+    columns = forms.CharField(
+        required=False,
+        max_length=500,
+        error_messages={"max_length": "The columns can be at most 500 characters."},
+    )
 
     def __init__(self, *args, meeting_fixed: Meeting | None = None, **kwargs):
         super().__init__(*args, **kwargs)
