@@ -31,6 +31,7 @@ from .text import clean_text, contact, distinct, keep_dates, member, person
 # The front matter of a tracker across reviews, whose people are each review's.
 VARIOUS = "Various (see table)"
 NOT_RECORDED = "Not recorded"
+CROWDED_COLUMNS = 9  # more columns than this, and words may break inside (pdf.css)
 RUNNING_TITLE_CHARS = 80  # one line of the running header (9pt) on a portrait page
 
 
@@ -273,6 +274,9 @@ def build_content(spec: DocumentSpec, selection: Selection) -> dict:
         "blocks": blocks,
         "columns": columns,
         "column_count": len(columns),
+        # So many columns that a date or a long word may not fit its column: let it break
+        # rather than run over the next one.
+        "crowded": len(columns) > CROWDED_COLUMNS,
         "reference_column": "reference" in spec.columns,
         "is_tracker": spec.kind != DocumentKind.ACTION_PLAN,
         "since_meeting": since is not None,
