@@ -5,20 +5,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reviews', '0007_committee_update_round'),
+        ("reviews", "0007_committee_update_round"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalreview',
-            name='contact_officer',
-            field=models.ForeignKey(blank=True, db_constraint=False, help_text="The contact officer the committee papers on the review name, when not the scrutiny officer (Merton's July 2017 action plan: the Assistant Director of Business Improvement).", null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='reviews.officer'),
+            model_name="historicalreview",
+            name="contact_officer",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                help_text="The contact officer the committee papers on the review name, when not the scrutiny officer (Merton's July 2017 action plan: the Assistant Director of Business Improvement).",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="reviews.officer",
+            ),
         ),
         migrations.AddField(
-            model_name='review',
-            name='contact_officer',
-            field=models.ForeignKey(blank=True, help_text="The contact officer the committee papers on the review name, when not the scrutiny officer (Merton's July 2017 action plan: the Assistant Director of Business Improvement).", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reviews_as_contact', to='reviews.officer'),
+            model_name="review",
+            name="contact_officer",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The contact officer the committee papers on the review name, when not the scrutiny officer (Merton's July 2017 action plan: the Assistant Director of Business Improvement).",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="reviews_as_contact",
+                to="reviews.officer",
+            ),
         ),
     ]
