@@ -205,6 +205,7 @@ def load_plan(recommendations, as_at: datetime.date | None = None) -> Plan:
         | {a.owner_id for a in actions}
         | {u.author_id for u in updates}
         | {r.scrutiny_officer_id for r in reviews.values()}
+        | {r.contact_officer_id for r in reviews.values()}
     )
     committees = Committee.objects.in_bulk(
         {r.responsible_body_id for r in recs}
@@ -219,6 +220,7 @@ def load_plan(recommendations, as_at: datetime.date | None = None) -> Plan:
     councillors = Councillor.objects.in_bulk({r.lead_member_id for r in recs})
     users = get_user_model().objects.in_bulk({u.entered_by_id for u in updates} - {None})
     _attach(reviews.values(), "scrutiny_officer", officers)
+    _attach(reviews.values(), "contact_officer", officers)
     _attach(reviews.values(), "commissioning_committee", committees)
     attach_meetings(reviews.values(), meetings)
     for rec in recs:

@@ -103,6 +103,7 @@ MARK_COLOURS: dict[str, TagColour] = {
     "archived": TagColour.GREY,
     "withdrawn": TagColour.GREY,  # a withdrawn published document
     "no_action": TagColour.ORANGE,  # accepted, but no action agreed
+    "awaiting_response": TagColour.GREY,  # no executive response yet (the documents' status)
 }
 
 PROGRESS_CATEGORIES: tuple[str, ...] = tuple(ProgressStatus.values)

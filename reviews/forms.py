@@ -120,6 +120,7 @@ class ReviewForm(AuditedForm):
             "commissioning_committee",
             "monitoring_committees",
             "scrutiny_officer",
+            "contact_officer",
             "status",
             "status_held",
             "municipal_year",
@@ -135,6 +136,7 @@ class ReviewForm(AuditedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["scrutiny_officer"].queryset = Officer.objects.all()
+        self.fields["contact_officer"].queryset = Officer.objects.all()
         self.fields["monitoring_committees"].queryset = Committee.objects.all()
         self.fields["report_agreed_meeting"].queryset = Meeting.objects.select_related("committee")
         if self.instance.pk:

@@ -12,13 +12,14 @@ import pytest
 from pypdf import PdfReader
 
 from recommendations.documents import render
-from recommendations.documents.spec import DocumentSpec
+from recommendations.documents.content import build_content
+from recommendations.documents.spec import DocumentSpec, select_recommendations
 from recommendations.models import ActionPlanItem, Recommendation, Update
 from reviews.models import Review
 from scrutiny.audit import acting_as
 
 SEEDS = Path(__file__).resolve().parent.parent / "recommendations" / "demo" / "seeds.json"
-HEADER = ["Recommendation", "Executive response", "Action agreed", "Timeline", "Lead officer"]
+HEADER = ["Recommendation", "Executive response", "Action agreed", "Timeline", "Action owner"]
 
 
 @pytest.fixture(autouse=True)
@@ -60,6 +61,26 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+def printed(text: str, whole: str, pieces: int = 3) -> bool:
+    """Whether ``text`` is in ``whole`` (both squashed) in order, whole or in at most
+    ``pieces`` runs: a row that breaks across pages has the page's footer, the next page's
+    header and the cells drawn after it between its two parts."""
+    rest, position, found = squash(text), 0, 0
+    while rest:
+        low, high = 0, len(rest)  # the longest start of ``rest`` found after ``position``
+        while low < high:
+            middle = (low + high + 1) // 2
+            if whole.find(rest[:middle], position) >= 0:
+                low = middle
+            else:
+                high = middle - 1
+        if low == 0 or found == pieces:
+            return False
+        position = whole.find(rest[:low], position) + low
+        rest, found = rest[low:], found + 1
+    return True
+
+
 def plan_url(review: Review, query: str = "") -> str:
     return f"/documents/reviews/{review.pk}/action-plan.pdf" + (f"?{query}" if query else "")
 
@@ -77,13 +98,13 @@ def test_merton_plan_holds_seed_002_in_order(client, demo, councillor_user):
     for rec in seed_002_recommendations():
         (action,) = rec["actions"]
         (update,) = action["updates"]
-        assert squash(rec["text"]) in whole, rec["number"]
+        assert printed(rec["text"], whole), rec["number"]
         if action["action"]:
-            assert squash(action["action"]) in whole, rec["number"]
+            assert printed(action["action"], whole), rec["number"]
         assert squash(action["timeline"]) in whole, rec["number"]
-        assert squash(update["text"]) in whole, rec["number"]
+        assert printed(update["text"], whole), rec["number"]
     # Phrases straight from the council's paper.
-    assert squash("A process for 'make or buy' reviews will be made available") in whole
+    assert printed("A process for 'make or buy' reviews will be made available", whole)
     assert squash("TBC with Head of Democratic Services") in whole
     assert squash("Ongoing to mid 2018 June 2017") in whole
 
@@ -106,22 +127,29 @@ def test_merton_plan_holds_seed_002_in_order(client, demo, councillor_user):
         assert page.mediabox.width > page.mediabox.height, number
         words = " ".join(pages[number - 1].split())
         assert all(heading in words for heading in HEADER), number
-    # Statuses in words, and the key at the end.
+    # Statuses in words, and the key on the front page with the summary.
     flat = [" ".join(page.split()) for page in pages]
     assert "Acceptable progress" in flat[1]
     assert "Achieved" in flat[-2] or "Achieved" in flat[-1]
-    assert "STATUS KEY" in flat[-1]
+    assert "SUMMARY OF PROGRESS AND STATUS KEY" in flat[0]
+    assert "Achieved: monitoring no longer needed" in flat[0]
 
 
 def test_a_block_is_not_split_across_pages_when_it_fits(client, demo, councillor_user):
+    """A block shorter than a third of a page is kept whole on one page; a taller one may
+    break (see test_a_row_that_breaks_says_continued_on_the_next_page)."""
     client.force_login(councillor_user)
-    pages = [squash(t) for t in texts(pdf_of(client, plan_url(merton_2016(), "as_at=2017-07-06")))]
-    for rec in seed_002_recommendations():
-        update = squash(rec["actions"][0]["updates"][0]["text"])
+    review = merton_2016()
+    pages = [squash(t) for t in texts(pdf_of(client, plan_url(review, "as_at=2017-07-06")))]
+    spec = DocumentSpec(kind="action_plan", review_id=review.pk, as_at=datetime.date(2017, 7, 6))
+    blocks = build_content(spec, select_recommendations(spec))["blocks"]
+    short = [block for block in blocks if not block.long]
+    assert short, "the Merton plan has short blocks"
+    for block in short:
+        update = squash(block.first_row.updates[0].plain)
         holding = [n for n, page in enumerate(pages) if update in page]
-        assert len(holding) == 1, (rec["number"], holding)
-        number = squash(f"Recommendation {rec['number']} (2016/17")
-        assert number in pages[holding[0]]
+        assert len(holding) == 1, (block.number, holding)
+        assert squash(f"Recommendation {block.number} (2016/17") in pages[holding[0]]
 
 
 def test_as_at_a_date_leaves_out_later_updates_and_edits(client, demo, councillor_user):
@@ -140,13 +168,13 @@ def test_as_at_a_date_leaves_out_later_updates_and_edits(client, demo, councillo
         ).save()
 
     as_at = squash("".join(texts(pdf_of(client, plan_url(rec.review, "as_at=2017-07-06")))))
-    assert squash(original) in as_at
+    assert printed(original, as_at)
     assert squash("Edited in 2026") not in as_at
     assert squash("September 2017: CMT signed off") not in as_at
 
     now = squash("".join(texts(pdf_of(client, plan_url(rec.review)))))
     assert squash("September 2017: CMT signed off the complete pack.") in now
-    assert squash(original) not in now  # the latest update is shown: September's
+    assert not printed(original, now)  # the latest update is shown: September's
 
 
 def test_hostile_text_is_printed_literally(client, demo, councillor_user):

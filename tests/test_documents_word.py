@@ -42,7 +42,7 @@ HEADINGS = [
     "Executive response",
     "Action agreed",
     "Timeline",
-    "Lead officer",
+    "Action owner",
     "Update",
     "Status",
 ]
@@ -491,3 +491,23 @@ def test_word_query_count_does_not_grow_with_the_data(
             assert client.get(url).status_code == 200
         if size == "demo":
             grow_merton(12)
+
+
+def test_the_word_document_prints_the_columns_chosen(demo, settings):
+    """A column the officer adds on the export page (the service area, the executive's
+    decision) is in the Word table too, in the PDF's order, with its text."""
+    review = merton_2016()
+    spec = DocumentSpec(
+        kind="action_plan",
+        review_id=review.pk,
+        format="docx",
+        columns=("reference", "decision", "service_area"),
+    )
+    prepared = prepare(spec, select_recommendations(spec))
+    document = Document(io.BytesIO(word.make_docx(prepared).docx))
+    table = max(document.tables, key=lambda t: len(t.rows))
+    headings = [cell.text for cell in table.rows[0].cells]
+    assert headings[:2] == ["Reference", "Recommendation"]
+    assert "Executive decision" in headings and "Service area" in headings
+    decision = headings.index("Executive decision")
+    assert any("Accepted" in row.cells[decision].text for row in table.rows[1:])

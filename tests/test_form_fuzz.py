@@ -115,6 +115,7 @@ REVIEW = {
     "commissioning_committee": ids,
     "monitoring_committees": st.lists(ids, max_size=4),
     "scrutiny_officer": ids,
+    "contact_officer": ids,
     "status": choices(ReviewStatus.values),
     "status_held": st.sampled_from(["on", "", "true", "false", "x"]),
     "municipal_year": st.one_of(texts, st.sampled_from(["2016/17", "2016/18", "16/17"])),

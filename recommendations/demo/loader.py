@@ -153,6 +153,7 @@ class DemoLoader:
             "review_type": r["review_type"],
             "commissioning_committee": self.ref("committee", r["commissioning_committee"]),
             "scrutiny_officer": self.ref("officer", r.get("scrutiny_officer")),
+            "contact_officer": self.ref("officer", r.get("contact_officer")),
             "status": r["status"],
             "scope": r["scope"],
             "objectives": r["objectives"],

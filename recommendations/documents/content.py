@@ -10,7 +10,7 @@ import datetime
 from collections import Counter
 
 from django.conf import settings
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
 
 from recommendations.models import status_key
 from recommendations.plan import load_plan
@@ -19,9 +19,61 @@ from reviews.models import AgendaItem, Meeting, Review
 from scrutiny.formats import british_date
 
 from .models import DocumentKind
-from .spec import DocumentSpec, Selection
-from .table import recommendation_block, status_display
-from .text import clean_text, contact, distinct, member, person
+from .spec import PEOPLE, DocumentSpec, Selection
+from .table import (
+    AWAITING_RESPONSE,
+    awaiting_display,
+    printed_columns,
+    recommendation_block,
+    status_display,
+)
+from .text import clean_text, contact, distinct, keep_dates, member, person
+
+# The front matter of a tracker across reviews, whose people are each review's.
+VARIOUS = "Various (see table)"
+NOT_RECORDED = "Not recorded"
+CROWDED_COLUMNS = 9  # more columns than this, and words may break inside (pdf.css)
+RUNNING_TITLE_CHARS = 80  # one line of the running header (9pt) on a portrait page
+
+
+def register_people(recs: list, reviews: list) -> dict[str, str]:
+    """The front matter's lead officer, lead member and contact officer as the register gives
+    them: for one review, its recommendations' lead officers and Cabinet Members and its
+    contact officer (else its scrutiny officer); across reviews, "Various (see table)"."""
+    if len({review.pk for review in reviews}) > 1:
+        return dict.fromkeys(PEOPLE, VARIOUS)
+    review = reviews[0] if reviews else None
+    contact_officer = None
+    if review is not None:
+        contact_officer = (
+            review.contact_officer if review.contact_officer_id else review.scrutiny_officer
+        )
+    return {
+        "lead_officer": distinct(person(rec.lead_officer) for rec in recs) or NOT_RECORDED,
+        "lead_member": distinct(member(rec.lead_member) for rec in recs) or NOT_RECORDED,
+        "contact_officer": contact(contact_officer) or NOT_RECORDED,
+    }
+
+
+def register_people_of(queryset, review=None) -> dict[str, str]:
+    """The front matter's people for the recommendations of ``queryset`` (of ``review``, for
+    an action plan) as the register gives them now: what the export page offers to correct.
+    One query for an action plan, two for a tracker."""
+    if review is None:
+        review_ids = queryset.order_by().values_list("review_id", flat=True).distinct()
+        if len(review_ids[:2]) > 1:
+            return dict.fromkeys(PEOPLE, VARIOUS)
+    recs = list(
+        queryset.select_related(
+            "lead_officer", "lead_member", "review__contact_officer", "review__scrutiny_officer"
+        ).order_by("number", "pk")
+    )
+    reviews = [review] if review is not None else [recs[0].review] if recs else []
+    return register_people(recs, reviews)
+
+
+def _status_of(value: str) -> dict:
+    return awaiting_display() if value == AWAITING_RESPONSE else status_display(value)
 
 
 def _filename(*parts: str) -> str:
@@ -32,7 +84,10 @@ def build_content(spec: DocumentSpec, selection: Selection) -> dict:
     """The context of ``documents/pdf.html`` for ``spec``. A fixed number of queries."""
     position = spec.position_date
     queryset = selection.queryset.select_related(
-        "review__scrutiny_officer", "review__commissioning_committee", "response_meeting__committee"
+        "review__scrutiny_officer",
+        "review__contact_officer",
+        "review__commissioning_committee",
+        "response_meeting__committee",
     )
     plan = load_plan(queryset, as_at=spec.as_at)
     recs = [
@@ -71,10 +126,12 @@ def build_content(spec: DocumentSpec, selection: Selection) -> dict:
         else "the committee's first meeting"
     )
 
+    columns = printed_columns(spec.columns, since_meeting=since is not None)
+    chars = {column.key: column.chars_per_line for column in columns}
     blocks = []
     last_review = None
     for rec in recs:
-        block = recommendation_block(rec, position, since, since_text)
+        block = recommendation_block(rec, position, since, since_text, chars)
         if spec.kind != DocumentKind.ACTION_PLAN and rec.review_id != last_review:
             review = rec.review
             year = f" ({review.municipal_year})" if review.municipal_year else ""
@@ -82,16 +139,17 @@ def build_content(spec: DocumentSpec, selection: Selection) -> dict:
             last_review = rec.review_id
         blocks.append(block)
 
-    counts = Counter(rec.status for rec in recs)
-    key = status_key()
-    in_key = [entry.code for entry in key.by_category]
+    # The summary of progress is the status key too: every status of the council's key, in
+    # its order, with what it means and how many recommendations have it (and any status a
+    # recommendation has that the key no longer lists), so the key is on the front page.
+    counts = Counter(block.status["value"] for block in blocks)
+    in_key = [entry.code for entry in status_key().entries]
+    if counts.get(AWAITING_RESPONSE):
+        in_key.insert(0, AWAITING_RESPONSE)
     summary = [
-        {**status_display(value), "count": counts[value]}
+        {**_status_of(value), "count": counts.get(value, 0)}
         for value in in_key + sorted(set(counts) - set(in_key))
-        if counts.get(value)
     ]
-    printed_key = [status_display(entry.code) for entry in key.entries]
-    key_rows = [printed_key[i : i + 2] for i in range(0, len(printed_key), 2)]
     overdue_count = sum(1 for b in blocks if b.overdue)
 
     reviews = list(dict.fromkeys(rec.review for rec in recs))
@@ -157,11 +215,14 @@ def build_content(spec: DocumentSpec, selection: Selection) -> dict:
                     else "; its response is awaited."
                 )
             )
+    phrases = [
+        column.column.phrase if column.key != "update" or since is not None else "the latest update"
+        for column in columns
+    ]
     background.append(
-        "The table gives, for each recommendation, the body it was addressed to, the "
-        "executive response, the action agreed with its timeline and lead officer, the "
-        + ("updates" if since is not None else "latest update")
-        + " and the status. Statuses are always given in words; the key is at the end."
+        "The table gives, for each recommendation, "
+        + ", ".join(phrases[:-1])
+        + f" and {phrases[-1]}. Statuses are always given in words; the key is in section 2."
     )
     if update_round and update_round["requested"]:
         asked = update_round["requested"]
@@ -189,10 +250,9 @@ def build_content(spec: DocumentSpec, selection: Selection) -> dict:
             f"an action past its target date and not achieved, marked “Overdue”."
         )
 
-    officers = [rec.lead_officer for rec in recs]
-    scrutiny_officers = [r.scrutiny_officer for r in reviews if r.scrutiny_officer_id]
-    if review is not None and review.scrutiny_officer_id:
-        scrutiny_officers = [review.scrutiny_officer]
+    people = register_people(recs, [review] if review is not None else reviews)
+    for name in PEOPLE:  # as the officer corrected them on the export page
+        people[name] = clean_text(getattr(spec, name)) or people[name]
     front = []
     if to_meeting:
         front.append(("Committee", to_meeting.committee.name))
@@ -201,13 +261,14 @@ def build_content(spec: DocumentSpec, selection: Selection) -> dict:
         front.append(("Agenda item", clean_text(str(agenda_item))))
     front.append(("Wards", clean_text(spec.wards) or "All"))
     front.append(("Subject", subject))
-    front.append(("Lead officer", distinct(person(o) for o in officers) or "Not recorded"))
-    front.append(
-        ("Lead member", distinct(member(rec.lead_member) for rec in recs) or "Not recorded")
-    )
-    front.append(
-        ("Contact officer", distinct(contact(o) for o in scrutiny_officers) or "Not recorded")
-    )
+    front.append(("Lead officer", people["lead_officer"]))
+    front.append(("Lead member", people["lead_member"]))
+    front.append(("Contact officer", people["contact_officer"]))
+
+    # Dates on the front page are kept on one line too.
+    purpose = keep_dates(purpose)
+    background = [keep_dates(paragraph) for paragraph in background]
+    front = [(label, keep_dates(value)) for label, value in front]
 
     appendix = clean_text(spec.appendix_label)
     title = f"{appendix}: {subject}" if appendix else subject
@@ -221,7 +282,10 @@ def build_content(spec: DocumentSpec, selection: Selection) -> dict:
         "title": f"{title}. {position_text}",
         "document_title": title,
         "subject": subject,
-        "running_title": f"{appendix}: {short}" if appendix else short,
+        # The running header of the table's pages: short, so it takes one line.
+        "running_title": Truncator(f"{appendix}: {short}" if appendix else short).chars(
+            RUNNING_TITLE_CHARS
+        ),
         "appendix": appendix,
         "meeting_line": meeting_line,
         "position_text": position_text,
@@ -233,8 +297,12 @@ def build_content(spec: DocumentSpec, selection: Selection) -> dict:
         "summary": summary,
         "summary_total": n,
         "blocks": blocks,
-        "status_key": printed_key,
-        "status_key_rows": key_rows,
+        "columns": columns,
+        "column_count": len(columns),
+        # So many columns that a date or a long word may not fit its column: let it break
+        # rather than run over the next one.
+        "crowded": len(columns) > CROWDED_COLUMNS,
+        "reference_column": "reference" in spec.columns,
         "is_tracker": spec.kind != DocumentKind.ACTION_PLAN,
         "since_meeting": since is not None,
         "update_round": update_round,

@@ -10,7 +10,32 @@ from scrutiny.formats import check_as_at, parse_as_at
 from scrutiny.forms import DATE_PARTS, date_from_parts
 
 from .models import DocumentFormat
-from .spec import DEFAULT_WARDS
+from .spec import DEFAULT_WARDS, PEOPLE
+from .table import COLUMNS, COLUMNS_BY_KEY, DEFAULT_COLUMNS
+
+PEOPLE_MAX_LENGTH = 300
+PEOPLE_LABELS = {
+    "lead_officer": "Lead officer",
+    "lead_member": "Lead member",
+    "contact_officer": "Contact officer",
+}
+
+
+def _people_fields(form: forms.Form) -> None:
+    """The front matter's people, as the officer corrects them (empty: the register's)."""
+    for name in PEOPLE:
+        form.fields[name] = forms.CharField(
+            required=False,
+            max_length=PEOPLE_MAX_LENGTH,
+            error_messages={
+                "max_length": f"The {PEOPLE_LABELS[name].lower()} must be "
+                f"{PEOPLE_MAX_LENGTH} characters or fewer."
+            },
+        )
+
+
+def _people_options(data: dict) -> dict:
+    return {name: " ".join((data.get(name) or "").split()) for name in PEOPLE}
 
 
 class _MeetingAndItem:
@@ -56,12 +81,35 @@ class DocumentOptionsForm(_MeetingAndItem, forms.Form):
         error_messages={"max_length": "The wards can be at most 200 characters."},
     )
 
+    columns = forms.CharField(
+        required=False,
+        max_length=500,
+        error_messages={"max_length": "The columns can be at most 500 characters."},
+    )
+
     def __init__(self, *args, meeting_fixed: Meeting | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.meeting_fixed = meeting_fixed
+        _people_fields(self)
 
     def clean_as_at(self) -> datetime.date | None:
         return parse_as_at(self.cleaned_data["as_at"])
+
+    def clean_columns(self) -> tuple[str, ...]:
+        """``columns=recommendation,origin,status``: the table's columns (the defaults when
+        absent)."""
+        value = self.cleaned_data["columns"]
+        if not value:
+            return DEFAULT_COLUMNS
+        keys = [key.strip() for key in value.split(",") if key.strip()]
+        unknown = [key for key in keys if key not in COLUMNS_BY_KEY]
+        if unknown:
+            raise ValidationError(
+                f"There is no such column ({', '.join(unknown)[:100]}): the columns are "
+                + ", ".join(COLUMNS_BY_KEY)
+                + "."
+            )
+        return tuple(keys)
 
     def clean(self):
         super().clean()
@@ -85,6 +133,8 @@ class DocumentOptionsForm(_MeetingAndItem, forms.Form):
             "agenda_item_id": data["agenda_item"].pk if data["agenda_item"] else None,
             "appendix_label": data["appendix"],
             "wards": data["wards"] or DEFAULT_WARDS,
+            "columns": data["columns"],
+            **_people_options(data),
         }
 
 
@@ -127,6 +177,15 @@ class ExportForm(_MeetingAndItem, forms.Form):
         required=False,
         error_messages={"invalid_choice": "Choose to download the PDF or the Word document."},
     )
+    # The columns a council may add or leave out (GOV.UK checkboxes); the required ones are
+    # always printed. ``columns_shown`` says the page had the boxes, so none ticked means none
+    # (a form posted without them prints the default columns).
+    columns = forms.MultipleChoiceField(
+        required=False,
+        choices=[(c.key, c.heading) for c in COLUMNS if not c.required],
+        error_messages={"invalid_choice": "Choose columns from the list."},
+    )
+    columns_shown = forms.BooleanField(required=False)
 
     def __init__(self, *args, meeting_fixed: Meeting | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -134,6 +193,7 @@ class ExportForm(_MeetingAndItem, forms.Form):
         self.date_error_whole = False  # the error is with the whole date: mark every part
         if meeting_fixed is not None:
             del self.fields["to_meeting"]
+        _people_fields(self)
 
     def clean(self):
         super().clean()
@@ -144,6 +204,18 @@ class ExportForm(_MeetingAndItem, forms.Form):
         data["as_at"] = self._clean_as_at()
         data["format"] = data.get("format") or DocumentFormat.PDF
         return data
+
+    @staticmethod
+    def people_labels() -> list[tuple[str, str]]:
+        return list(PEOPLE_LABELS.items())
+
+    def columns_chosen(self) -> set[str]:
+        """The columns ticked, as the page shows them (posted, or the initial ones)."""
+        if self.is_bound:
+            if not self.data.get("columns_shown"):
+                return set(DEFAULT_COLUMNS)
+            return set(self.data.getlist("columns"))
+        return set(self.initial.get("columns") or DEFAULT_COLUMNS)
 
     def _clean_as_at(self) -> datetime.date | None:
         parts = [self.cleaned_data.get(f"as_at_{part}") or "" for part in DATE_PARTS]
@@ -196,12 +268,15 @@ class ExportForm(_MeetingAndItem, forms.Form):
             "agenda_item_id": data["agenda_item"].pk if data.get("agenda_item") else None,
             "appendix_label": data["appendix"].strip(),
             "wards": data["wards"].strip() or DEFAULT_WARDS,
+            "columns": tuple(data["columns"]) if data["columns_shown"] else DEFAULT_COLUMNS,
+            **_people_options(data),
         }
 
     def error_list(self) -> list[tuple[str, str]]:
         """(field id, message) for the GOV.UK error summary, in the order of the page."""
-        order = ["to_meeting", "agenda_item", "appendix", "as_at_day", "as_at_month", "as_at_year"]
-        order += ["include_closed", "pad", "wards", "format", "__all__"]
+        order = ["to_meeting", "agenda_item", "appendix", "wards", *PEOPLE]
+        order += ["as_at_day", "as_at_month", "as_at_year", "columns", "include_closed", "pad"]
+        order += ["format", "__all__"]
         listed = []
         for name in order:
             for message in self.errors.get(name, []):
@@ -210,5 +285,7 @@ class ExportForm(_MeetingAndItem, forms.Form):
                     anchor = "agenda_item" if self.meeting_fixed is not None else "to_meeting"
                 if name.startswith("as_at_"):
                     anchor = self.date_error_field
+                if name == "columns":  # the first box
+                    anchor = f"columns-{self.fields['columns'].choices[0][0]}"
                 listed.append((anchor, message))
         return listed

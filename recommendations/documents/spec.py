@@ -11,8 +11,10 @@ A document is one of:
   updates since its previous meeting (``meeting_tracker``).
 
 The options are the same for all three: the position "as at" a date (or now), whether closed
-recommendations are included, padding to an even number of pages, and the front matter (the
-meeting and agenda item it goes to, the appendix label, the wards).
+recommendations are included, padding to an even number of pages, the columns of the table
+(``table.COLUMNS``), and the front matter (the meeting and agenda item it goes to, the appendix
+label, the wards, and the lead officer, lead member and contact officer where the officer
+corrects what the register gives).
 """
 
 import datetime
@@ -29,6 +31,7 @@ from recommendations.models import Recommendation
 from reviews.models import Meeting
 
 from .models import DocumentFormat, DocumentKind
+from .table import DEFAULT_COLUMNS, chosen_columns
 
 # The query parameters of a document URL. Anything else on a tracker URL is a filter of the
 # recommendations register and is passed to its filter set unchanged.
@@ -40,7 +43,13 @@ OPTION_PARAMETERS = (
     "agenda_item",
     "appendix",
     "wards",
+    "columns",
+    "lead_officer",
+    "lead_member",
+    "contact_officer",
 )
+# The front matter the officer may correct: an empty value prints what the register gives.
+PEOPLE = ("lead_officer", "lead_member", "contact_officer")
 # Register parameters that change the page, not the selection (and, on an export page, the
 # withdrawn document being replaced).
 NOT_FILTERS = ("page", "sort", "replaces")
@@ -73,12 +82,17 @@ class DocumentSpec:
     # The file it is made as (its URL's extension): part of the content key, so a cache
     # never gives one format for the other.
     format: str = DocumentFormat.PDF
+    columns: tuple[str, ...] = DEFAULT_COLUMNS  # keys of table.COLUMNS, in the table's order
+    lead_officer: str = ""  # front matter typed by the officer ("" prints the register's)
+    lead_member: str = ""
+    contact_officer: str = ""
 
     def __post_init__(self):
         if self.kind not in DocumentKind.values:
             raise ValueError(f"Unknown document kind {self.kind!r}")
         if self.format not in DocumentFormat.values:
             raise ValueError(f"Unknown document format {self.format!r}")
+        object.__setattr__(self, "columns", chosen_columns(self.columns))
         if self.kind == DocumentKind.MEETING_TRACKER:
             # A meeting's tracker goes to that meeting.
             object.__setattr__(self, "to_meeting_id", self.meeting_id)
@@ -102,6 +116,11 @@ class DocumentSpec:
             params.append(("appendix", self.appendix_label))
         if self.wards != DEFAULT_WARDS:
             params.append(("wards", self.wards))
+        if self.columns != DEFAULT_COLUMNS:
+            params.append(("columns", ",".join(self.columns)))
+        for name in PEOPLE:
+            if getattr(self, name):
+                params.append((name, getattr(self, name)))
         return params
 
     def query_string(self) -> str:
@@ -142,6 +161,8 @@ class DocumentSpec:
         data = dict(data)
         data["as_at"] = datetime.date.fromisoformat(data["as_at"]) if data.get("as_at") else None
         data["filters"] = tuple(tuple(pair) for pair in data.get("filters", ()))
+        if "columns" in data:  # a job stored before the columns were chosen has none
+            data["columns"] = tuple(data["columns"])
         return cls(**data)
 
     @property

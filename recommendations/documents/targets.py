@@ -88,7 +88,12 @@ class Target:
 
 
 def review_target(pk: int) -> Target:
-    review = get_object_or_404(Review.objects.select_related("commissioning_committee"), pk=pk)
+    review = get_object_or_404(
+        Review.objects.select_related(
+            "commissioning_committee", "contact_officer", "scrutiny_officer"
+        ),
+        pk=pk,
+    )
     return Target(DocumentKind.ACTION_PLAN, review=review)
 
 

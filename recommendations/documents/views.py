@@ -34,10 +34,12 @@ from scrutiny.forms import parse_id
 from scrutiny.permissions import can_publish
 
 from . import service
+from .content import register_people_of
 from .forms import DocumentOptionsForm, ExportForm
 from .models import DocumentFormat, DocumentKind, PublishedDocument
 from .service import DocumentTask
-from .spec import DocumentSpec, InvalidDocument, select_recommendations
+from .spec import PEOPLE, DocumentSpec, InvalidDocument, select_recommendations
+from .table import COLUMNS, DEFAULT_COLUMNS
 from .targets import Target, meeting_target, review_target, tracker_target
 from .word import MadeDocx
 
@@ -259,16 +261,43 @@ def _replacement_initial(document: PublishedDocument) -> dict:
             include_closed=data["include_closed"],
             pad=data["pad"],
             agenda_item=data["agenda_item"].pk if data["agenda_item"] else None,
+            columns=list(data["columns"]),
+            **{name: data[name] for name in PEOPLE if data[name]},
         )
     return initial
+
+
+def _register_people(target: Target, selection=None) -> dict[str, str]:
+    """The front matter's people as the register gives them, for the export page to offer
+    (two queries; the selection's own when given)."""
+    if selection is None:
+        selection = select_recommendations(target.spec())
+    return register_people_of(selection.queryset, review=target.review)
+
+
+def _spec_from_form(target: Target, form: ExportForm, **more) -> DocumentSpec:
+    """The document the export form describes. People left as the register gives them are
+    not written into the spec (nor its URL), so the document follows the register."""
+    options = form.spec_options()
+    if any(options[name] for name in PEOPLE):
+        register = _register_people(target)
+        for name in PEOPLE:
+            if options[name] == register[name]:
+                options[name] = ""
+    return target.spec(**options, **more)
 
 
 def _export_page(
     request: HttpRequest, target: Target, form: ExportForm | None = None, status: int = 200
 ) -> HttpResponse:
     replaces = _replaced(request, target)
+    try:
+        selection = select_recommendations(target.spec())
+    except InvalidDocument as problem:
+        return _problem(request, target, problem.messages)
     if form is None:
-        initial = {"appendix": "Appendix 1", "wards": "All"}
+        initial = {"appendix": "Appendix 1", "wards": "All", "columns": list(DEFAULT_COLUMNS)}
+        initial.update(_register_people(target, selection))
         if target.meeting and target.meeting.date <= timezone.localdate():
             day = target.meeting.date
             initial.update(as_at_day=day.day, as_at_month=day.month, as_at_year=day.year)
@@ -277,13 +306,13 @@ def _export_page(
         form = ExportForm(initial=initial, meeting_fixed=target.meeting)
     count_note = ""
     if target.kind == DocumentKind.TRACKER:
-        try:
-            selection = select_recommendations(target.spec())
-        except InvalidDocument as problem:
-            return _problem(request, target, problem.messages)
         target.filter_labels = selection.filters
         count = selection.queryset.count()
         count_note = f"{count} recommendation{'s' if count != 1 else ''}"
+    chosen = form.columns_chosen()
+    columns = [
+        {"column": column, "checked": column.required or column.key in chosen} for column in COLUMNS
+    ]
     meetings = []
     if target.meeting is None:
         meetings = list(Meeting.objects.select_related("committee").order_by("-date", "pk"))
@@ -312,6 +341,8 @@ def _export_page(
         "count_note": count_note,
         "published": published,
         "replaces": replaces,
+        "columns": columns,
+        "people": [(name, form[name], label) for name, label in ExportForm.people_labels()],
         "nav_section": target.nav_section,
         "sync_limit": settings.DOCUMENTS_SYNC_MAX_RECOMMENDATIONS,
     }
@@ -322,7 +353,7 @@ def _export_download(request: HttpRequest, target: Target) -> HttpResponse:
     form = ExportForm(request.POST, meeting_fixed=target.meeting)
     if not form.is_valid():
         return _export_page(request, target, form, status=400)
-    spec = target.spec(format=form.cleaned_data["format"], **form.spec_options())
+    spec = _spec_from_form(target, form, format=form.cleaned_data["format"])
     response = HttpResponseRedirect(spec.url())
     response.status_code = 303  # See Other: fetch the PDF (or Word document) with GET
     return response
@@ -334,7 +365,7 @@ def _export_publish(request: HttpRequest, target: Target) -> HttpResponse:
     form = ExportForm(request.POST, meeting_fixed=target.meeting)
     if not form.require_meeting():
         return _export_page(request, target, form, status=400)
-    spec = target.spec(**form.spec_options())
+    spec = _spec_from_form(target, form)
     replaces = _replaced(request, target)
     if request.POST.get("replaces") and replaces is None:
         form.add_error(

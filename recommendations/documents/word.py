@@ -35,6 +35,7 @@ from html import unescape
 from html.parser import HTMLParser
 
 from django.conf import settings
+from django.utils.html import escape
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
@@ -781,31 +782,55 @@ def _status(w: _Writer, cell, block, row) -> None:
 COLUMNS = {
     c.key: c
     for c in (
-        Column("rec", "Recommendation", 0.195, True, _recommendation),
+        Column("recommendation", "Recommendation", 0.195, True, _recommendation),
         Column("response", "Executive response", 0.085, True, _response),
         Column("action", "Action agreed", 0.21, False, _action),
         Column("timeline", "Timeline", 0.09, False, _timeline),
-        Column("lead", "Lead officer", 0.085, False, _lead),
+        Column("owner", "Action owner", 0.085, False, _lead),
         Column("update", "Update", 0.235, False, _updates),
         Column("status", "Status", 0.10, True, _status),
     )
 }
 
 
+def _plain_writer(column) -> Callable:
+    """Writes a column this module has no writer of its own for: the document's plain text of
+    it (``table.Column.text``), as paragraphs and lists."""
+
+    def write(w: _Writer, cell, block, row) -> None:
+        text = column.text(block, None if column.per_recommendation else row)
+        w.text(cell, escape(text).replace("\n", "<br>"))
+
+    return write
+
+
 def plan_columns(content: dict) -> list[Column]:
-    """The table's columns: those ``content["columns"]`` names (keys, or objects with a
-    ``key``) that this module can write, else the PDF's; their widths made to fill the page."""
-    chosen = [getattr(c, "key", c) for c in content.get("columns") or ()]
-    columns = [COLUMNS[key] for key in chosen if key in COLUMNS] or list(COLUMNS.values())
-    total = sum(c.width for c in columns)
-    updates = "Updates" if content.get("since_meeting") else "Update"
+    """The table's columns, as the document chose them (``content["columns"]``: the printed
+    columns of ``table.printed_columns``, with their headings and widths); each written by this
+    module's own writer where it has one, else as the column's plain text. Without a choice,
+    the PDF's default columns."""
+    printed = content.get("columns") or ()
+    if not printed:
+        columns = list(COLUMNS.values())
+        total = sum(c.width for c in columns)
+        updates = "Updates" if content.get("since_meeting") else "Update"
+        return [
+            replace(
+                column,
+                width=column.width / total,
+                heading=updates if column.key == "update" else column.heading,
+            )
+            for column in columns
+        ]
     return [
-        replace(
-            column,
-            width=column.width / total,
-            heading=updates if column.key == "update" else column.heading,
+        Column(
+            chosen.key,
+            chosen.heading,
+            chosen.percent / 100,
+            chosen.column.per_recommendation,
+            COLUMNS[chosen.key].write if chosen.key in COLUMNS else _plain_writer(chosen.column),
         )
-        for column in columns
+        for chosen in printed
     ]
 
 

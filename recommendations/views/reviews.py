@@ -127,6 +127,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             shown.commissioning_committee = review.commissioning_committee
             shown.scrutiny_officer = review.scrutiny_officer
+            shown.contact_officer = review.contact_officer
     if plan is None:
         plan = load_plan(recommendations)
     context = {

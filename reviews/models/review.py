@@ -57,7 +57,9 @@ class ReviewQuerySet(models.QuerySet):
         (joined), and unless ``meetings`` is false its meetings with their committees (one
         more query, by ``attach_meetings``). Joining all nine tables in one query took
         PostgreSQL longer to plan (3 ms) than both queries take."""
-        review = self.select_related("commissioning_committee", "scrutiny_officer").get(**lookup)
+        review = self.select_related(
+            "commissioning_committee", "scrutiny_officer", "contact_officer"
+        ).get(**lookup)
         if meetings:
             attach_meetings([review])
         return review
@@ -95,6 +97,16 @@ class Review(AuditedModel):
         blank=True,
         related_name="supported_reviews",
         help_text="The scrutiny officer supporting the review.",
+    )
+    contact_officer = models.ForeignKey(
+        Officer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviews_as_contact",
+        help_text="The contact officer the committee papers on the review name, when not the "
+        "scrutiny officer (Merton's July 2017 action plan: the Assistant Director of Business "
+        "Improvement).",
     )
     reference_prefix = models.CharField(
         max_length=12,

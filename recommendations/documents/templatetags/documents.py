@@ -19,3 +19,9 @@ def published_documents(meeting) -> list:
 def replacement_url(document) -> str:
     """The export page that publishes the replacement of a withdrawn document."""
     return _replacement_url(document)
+
+
+@register.filter
+def cell_text(column, block):
+    """A recommendation's cell of ``column`` (a ``table.PrintedColumn``) as plain text."""
+    return column.text(block)
