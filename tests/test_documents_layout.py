@@ -14,7 +14,8 @@ from pypdf import PdfReader
 
 from recommendations.documents import content as document_content
 from recommendations.documents.content import VARIOUS, build_content
-from recommendations.documents.spec import DocumentSpec, content_key, select_recommendations
+from recommendations.documents.key import prepare
+from recommendations.documents.spec import DocumentSpec, select_recommendations
 from recommendations.documents.table import (
     COLUMNS,
     DEFAULT_COLUMNS,
@@ -377,8 +378,8 @@ def test_the_columns_are_part_of_the_spec_its_url_and_its_cache_key(demo):
     old_job = plain.to_json()
     del old_job["columns"]  # a job stored before the columns were chosen
     assert DocumentSpec.from_json(old_job) == plain
-    queryset = select_recommendations(plain).queryset
-    assert content_key(plain, queryset).key != content_key(chosen, queryset).key
+    selection = select_recommendations(plain)
+    assert prepare(plain, selection).key != prepare(chosen, selection).key
 
 
 @pytest.mark.parametrize("value", ["nonsense", "origin,<script>", "x" * 600])

@@ -5,6 +5,7 @@ the status words of the council's key with the reason for a pause; the tracker o
 and the views: the export page's button, the content type and file name, a cache that never
 gives one format for the other, the background task, permissions and query counts."""
 
+import datetime
 import io
 import re
 from unittest import mock
@@ -22,7 +23,7 @@ from recommendations.documents.key import prepare
 from recommendations.documents.models import PublishedDocument
 from recommendations.documents.spec import DocumentSpec, select_recommendations
 from recommendations.documents.word import text_pieces
-from recommendations.models import ActionPlanItem, Recommendation, StatusKeyEntry
+from recommendations.models import ActionPlanItem, Recommendation, StatusKeyEntry, Update
 from recommendations.services.key import status_key_entry_save
 from scrutiny.audit import acting_as
 from tests.test_documents import seed_002_recommendations
@@ -63,7 +64,7 @@ def get_docx(client, url: str):
 def plan_table(document):
     """The document's table of recommendations: the one headed by the PDF's columns."""
     for table in document.tables:
-        if table.rows and table.rows[0].cells[0].text == "Recommendation":
+        if table.rows and "Recommendation" in [c.text for c in table.rows[0].cells]:
             return table
     raise AssertionError("no plan table")
 
@@ -108,10 +109,9 @@ def test_merton_plan_as_a_word_document_holds_seed_002_in_order(client, demo, co
     headings = [(style, text) for style, text in paragraphs if style.startswith("Heading")]
     assert headings == [
         ("Heading 1", "1\tPurpose"),
-        ("Heading 1", "2\tSummary of progress"),
+        ("Heading 1", "2\tSummary of progress and status key"),
         ("Heading 1", "3\tBackground"),
         ("Heading 1", "Executive response and action plan: position as at 6 July 2017"),
-        ("Heading 2", "Status key"),
     ]
     front = {row.cells[0].text: row.cells[1].text for row in document.tables[0].rows}
     assert front["Subject:"] == subject
@@ -131,7 +131,14 @@ def test_merton_plan_as_a_word_document_holds_seed_002_in_order(client, demo, co
     )
     assert table.style.name == "Table Grid"
     body = table.rows[1:]
-    assert all("cantSplit" in row_flags(row) for row in body)
+    # A row may break across pages only in a recommendation taller than a third of a page
+    # (as in the PDF, which then says "(continued)").
+    review = merton_2016()
+    spec = DocumentSpec(kind="action_plan", review_id=review.pk, as_at=datetime.date(2017, 7, 6))
+    long = {b.number: b.long for b in prepare(spec, select_recommendations(spec)).content["blocks"]}
+    for row in body:
+        number = int(row.cells[0].text.split("\n")[0].split()[1])
+        assert ("cantSplit" in row_flags(row)) is not long[number], number
     assert not any("tblHeader" in row_flags(row) for row in body)
     firsts = [row.cells[0].text.split("\n")[0] for row in body]
     assert firsts == [f"Recommendation {n} (2016/17 R{n})" for n in range(1, 9)]
@@ -203,12 +210,10 @@ def test_status_words_come_from_the_councils_key_with_the_pause_reason(client, d
     everything = "\n".join(cell.text for row in body for cell in row.cells)
     assert "Acceptable progress" not in everything
     summary = document.tables[1]
-    assert [c.text for c in summary.rows[0].cells] == ["Status", "Recommendations"]
+    assert [c.text for c in summary.rows[0].cells] == ["Status", "Meaning", "Recommendations"]
     assert "tblHeader" in row_flags(summary.rows[0])
-    assert "Ongoing" in [row.cells[0].text for row in summary.rows]
-    key = document.tables[-1]
-    assert "tblHeader" in row_flags(key.rows[0])
-    key_text = "\n".join(cell.text for row in key.rows for cell in row.cells)
+    # The summary of progress is the status key too: words, colour and meaning.
+    key_text = "\n".join(cell.text for row in summary.rows for cell in row.cells)
     assert re.search(r"^Ongoing \(\w+", key_text, re.MULTILINE)
     assert "Ongoing: in hand" in key_text and "Acceptable progress" not in key_text
 
@@ -302,13 +307,21 @@ def test_a_recommendations_rows_are_kept_together_and_a_long_row_may_split(
     _, document = get_docx(client, plan_url())
     rows = [r for r in plan_table(document).rows[1:] if "2016/17 R4" in r.cells[0].text]
     assert len(rows) == 2
-    # The long row may break across pages; the short one may not. (The block, longer than a
-    # page, is not held together.)
+    # The block, taller than a third of a page, may break across pages (its rows too), and is
+    # not held together.
     assert "cantSplit" not in row_flags(rows[0])
-    assert "cantSplit" in row_flags(rows[1])
+    assert "cantSplit" not in row_flags(rows[1])
     # A short recommendation of two rows: its first row is kept with the next.
     rec5 = Recommendation.objects.get(reference="2016/17 R5")
     with acting_as(councillor_user):
+        rec5.text = "A short recommendation."
+        rec5.save()
+        for update in Update.objects.filter(recommendation=rec5):
+            update.text = "Done."
+            update.save()
+        first = rec5.actions.order_by("pk").first()
+        first.action = "One."
+        first.save()
         ActionPlanItem.objects.create(
             recommendation=rec5, number=2, action="Another.", timeline="2018", status="on_track"
         )
@@ -328,7 +341,10 @@ def test_a_document_with_no_recommendations_says_so(client, demo, councillor_use
     _, document = get_docx(client, reverse("documents_tracker_docx") + "?q=no-such-words")
     texts = [p.text for p in document.paragraphs]
     assert "There are no recommendations to report." in texts
-    assert "2.1\tThere are no recommendations to report." in texts
+    assert any(
+        t.startswith("2.1\t") and t.endswith("There are no recommendations to report.")
+        for t in texts
+    )
     with pytest.raises(AssertionError):
         plan_table(document)
 
@@ -411,7 +427,8 @@ def test_a_change_to_the_plan_makes_a_new_word_document(client, demo, councillor
     after = client.get(plan_url())
     assert after.content != before.content
     assert "September 2017 (revised)" in "".join(
-        row.cells[3].text for row in plan_table(Document(io.BytesIO(after.content))).rows
+        row.cells[3].text.replace("\xa0", " ")
+        for row in plan_table(Document(io.BytesIO(after.content))).rows
     )
 
 
@@ -505,7 +522,7 @@ def test_the_word_document_prints_the_columns_chosen(demo, settings):
     )
     prepared = prepare(spec, select_recommendations(spec))
     document = Document(io.BytesIO(word.make_docx(prepared).docx))
-    table = max(document.tables, key=lambda t: len(t.rows))
+    table = plan_table(document)
     headings = [cell.text for cell in table.rows[0].cells]
     assert headings[:2] == ["Reference", "Recommendation"]
     assert "Executive decision" in headings and "Service area" in headings

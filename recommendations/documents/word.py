@@ -514,7 +514,6 @@ class _Writer:
         self._running_header(plan)
         self._footer(plan)
         self._plan(plan)
-        self._key()
         self._properties()
         buffer = io.BytesIO()
         document.save(buffer)
@@ -578,23 +577,32 @@ class _Writer:
         self.para(document, "1\tPurpose", style="Heading 1")
         self._numbered("1.1", content["purpose"])
 
-        self.para(document, "2\tSummary of progress", style="Heading 1")
-        if content["summary"]:
-            caption = f"Recommendations by status, as at {content['position']}"
-            self.para(document, caption, style="Normal", italic=True, keep=True)
-            table = document.add_table(rows=1, cols=2)
-            table.style = self.style("Table Grid")
-            _table_properties(table, caption)
-            self._header_row(table, ["Status", "Recommendations"], (Mm(90), Mm(40)))
-            for status in content["summary"]:
-                cells = self._row(table)
-                self.status(cells[0], status)
-                self.para(cells[1], str(status["count"]))
+        # The summary of progress is the status key too (as in the PDF): every status of the
+        # council's key, its colour and meaning, and how many recommendations have it.
+        self.para(document, "2\tSummary of progress and status key", style="Heading 1")
+        caption = f"Recommendations by status, as at {content['position']}"
+        self.para(document, caption, style="Normal", italic=True, keep=True)
+        table = document.add_table(rows=1, cols=3)
+        table.style = self.style("Table Grid")
+        _table_properties(table, caption, "Each status in words, its colour and meaning.")
+        widths = (Mm(50), Mm(85), Mm(35))
+        self._header_row(table, ["Status", "Meaning", "Recommendations"], widths)
+        for status in content["summary"]:
             cells = self._row(table)
-            self.para(cells[0], "Total", bold=True)
-            self.para(cells[1], str(content["summary_total"]), bold=True)
-        else:
-            self._numbered("2.1", "There are no recommendations to report.")
+            paragraph = self.status(cells[0], status)
+            paragraph.add_run(f" ({status['colour_words']})")
+            self.para(cells[1], status["meaning"])
+            self.para(cells[2], str(status["count"]))
+        cells = self._row(table)
+        self.para(cells[0], "Total", bold=True)
+        self.para(cells[2], str(content["summary_total"]), bold=True)
+        statuses = (
+            "Statuses are always given in words as well as colour. “Overdue” marks an action "
+            "whose target date has passed without it being achieved."
+        )
+        if not content["summary_total"]:
+            statuses += " There are no recommendations to report."
+        self._numbered("2.1", statuses)
 
         self.para(document, "3\tBackground", style="Heading 1")
         for n, paragraph in enumerate(content["background"], start=1):
@@ -652,7 +660,7 @@ class _Writer:
                 self.para(cell, f"Review: {block.review_heading}", bold=True, keep=True)
             rows = []
             for n, plan_row in enumerate(block.rows):
-                cells = self._row(table, cant_split=not plan_row.long)
+                cells = self._row(table, cant_split=not block.long)
                 rows.append(cells)
                 for column, cell, width in zip(columns, cells, widths, strict=True):
                     cell.width = width
@@ -682,29 +690,6 @@ class _Writer:
         if span > 1:
             first._tc.get_or_add_tcPr().grid_span = span
         return first
-
-    def _key(self) -> None:
-        content = self.content
-        document = self.document
-        self.para(document, "Status key", style="Heading 2", keep=True)
-        table = document.add_table(rows=1, cols=4)
-        table.style = self.style("Table Grid")
-        _table_properties(table, "Status key", "Each status in words, its colour and meaning.")
-        width = self._text_width(self.document.sections[-1])
-        widths = [int(width * share) for share in (0.18, 0.32, 0.18, 0.32)]
-        self._header_row(table, ["Status", "Meaning", "Status", "Meaning"], widths)
-        for pair in content["status_key_rows"]:
-            cells = self._row(table)
-            for n, status in enumerate(pair):
-                paragraph = self.status(cells[2 * n], status)
-                paragraph.add_run(f" ({status['colour_words']})")
-                self.para(cells[2 * n + 1], status["meaning"])
-        self.para(
-            document,
-            "Statuses are always given in words as well as colour. “Overdue” marks an action "
-            "whose target date has passed without it being achieved.",
-            style="Normal",
-        )
 
 
 # --- the columns' cells (as pdf.html and pdf_row.html print them) ---------------------------
