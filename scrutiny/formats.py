@@ -48,6 +48,33 @@ def minute_text(reference: str | None) -> str:
 
 # The formats an "as at" date may be typed or linked in: ISO (what the links carry), and
 # day, month and year as people write them (6/7/2017, 6 7 2017, 6 July 2017, 6 Jul 2017).
+# Dates as councils write them in their spreadsheets (day first, as in Britain), read by the
+# tracker import (``recommendations/imports/values.py``).
+WRITTEN_DATE_FORMATS = (
+    "%d/%m/%Y",
+    "%d/%m/%y",
+    "%d-%m-%Y",
+    "%d.%m.%Y",
+    "%Y-%m-%d",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%A %d %B %Y",
+    "%a %d %b %Y",
+    "%B %d %Y",
+)
+
+
+def parse_written_date(text: str) -> datetime.date | None:
+    """A date as written in a council's spreadsheet, in any of ``WRITTEN_DATE_FORMATS``; None
+    when it is none of them."""
+    for pattern in WRITTEN_DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
 AS_AT_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d %m %Y", "%d %B %Y", "%d %b %Y")
 # The register's history does not go back further than this.
 AS_AT_EARLIEST = datetime.date(1990, 1, 1)

@@ -531,7 +531,7 @@ class _Writer:
         properties.comments = _property(content["purpose"])
         properties.category = "Committee document"
         properties.revision = 1
-        created = datetime.datetime.strptime(content["created"], "%Y-%m-%dT%H:%M:%SZ")
+        created = datetime.datetime.fromisoformat(content["created"]).replace(tzinfo=None)
         properties.created = properties.modified = created
         package = self.document.part.package
         for r_id, relationship in list(package.rels.items()):

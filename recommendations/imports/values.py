@@ -8,6 +8,8 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from scrutiny.formats import parse_written_date
+
 from ..statuses import Decision, ProgressStatus, StatusKey
 
 # Bullets as Word and Excel write them: en and em dashes too, and Word's private-use symbols.
@@ -41,20 +43,6 @@ def one_line(value) -> str:
     return " ".join(text(value).split())
 
 
-_FORMATS = (
-    "%d/%m/%Y",
-    "%d/%m/%y",
-    "%d-%m-%Y",
-    "%d.%m.%Y",
-    "%Y-%m-%d",
-    "%d %B %Y",
-    "%d %b %Y",
-    "%A %d %B %Y",
-    "%a %d %b %Y",
-    "%B %d %Y",
-)
-
-
 def date(value) -> datetime.date | None:
     """A date from an Excel date, an Excel serial number, or text such as "7 July 2016",
     "07/07/2016" (day first, as in Britain) or "2016-07-07"; None when it is not one."""
@@ -70,14 +58,8 @@ def date(value) -> datetime.date | None:
     written = written.replace("Sept ", "Sep ")
     if not written or len(written) > 40:
         return None
-    for pattern in _FORMATS:
-        try:
-            found = datetime.datetime.strptime(written, pattern).date()
-        except ValueError:
-            continue
-        if 1950 <= found.year <= 2100:
-            return found
-    return None
+    found = parse_written_date(written)
+    return found if found is not None and 1950 <= found.year <= 2100 else None
 
 
 def name(value) -> str:
