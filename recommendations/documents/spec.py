@@ -29,6 +29,7 @@ from recommendations.models import Recommendation
 from reviews.models import Meeting
 
 from .models import DocumentFormat, DocumentKind
+from .text import normal_label, normal_wards
 
 # The query parameters of a document URL. Anything else on a tracker URL is a filter of the
 # recommendations register and is passed to its filter set unchanged.
@@ -79,6 +80,9 @@ class DocumentSpec:
             raise ValueError(f"Unknown document kind {self.kind!r}")
         if self.format not in DocumentFormat.values:
             raise ValueError(f"Unknown document format {self.format!r}")
+        # Equivalent typed options are one document (issue 15, point 5): see limits.py.
+        object.__setattr__(self, "appendix_label", normal_label(self.appendix_label))
+        object.__setattr__(self, "wards", normal_wards(self.wards, DEFAULT_WARDS))
         if self.kind == DocumentKind.MEETING_TRACKER:
             # A meeting's tracker goes to that meeting.
             object.__setattr__(self, "to_meeting_id", self.meeting_id)

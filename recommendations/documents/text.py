@@ -16,6 +16,21 @@ def clean_text(text: str) -> str:
     return _CONTROL.sub("", (text or "").replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
+def normal_label(text: str | None) -> str:
+    """A typed label written one way: its runs of whitespace (new lines and tabs too) made one
+    space, and none at either end."""
+    return " ".join((text or "").split())
+
+
+def normal_wards(text: str | None, default: str) -> str:
+    """The wards, as :func:`normal_label`; none, or ``default`` ("All") in any case, is
+    ``default``."""
+    text = normal_label(text)
+    if not text or text.casefold() == default.casefold():
+        return default
+    return text
+
+
 def paragraphs(text: str) -> SafeString:
     """Typed text as escaped HTML paragraphs (blank lines) and line breaks."""
     text = clean_text(text)
