@@ -103,7 +103,16 @@ def test_equivalent_addresses_give_one_render(client, demo, councillor_user, ren
 # --- one render per content key -------------------------------------------------------------
 
 
-def test_render_once_makes_one_of_concurrent_identical_requests(settings):
+@pytest.mark.parametrize("backend", ["locmem", "file"])
+def test_render_once_makes_one_of_concurrent_identical_requests(settings, tmp_path, backend):
+    if backend == "file":  # the default documents cache: its lock is a file made exclusively
+        settings.CACHES = {
+            **settings.CACHES,
+            "documents": {
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": str(tmp_path / "cache"),
+            },
+        }
     settings.DOCUMENTS_RENDER_WAIT_SECONDS = 20
     made = {}
     calls = []

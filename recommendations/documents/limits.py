@@ -20,12 +20,16 @@ The counters live in the documents cache (shared by the web processes), in ten-m
 "the last hour" is the current slot and the five before it.
 """
 
+import hashlib
 import math
+import os
 import time
 import uuid
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from django.conf import settings
+from django.core.cache.backends.filebased import FileBasedCache
 from django.utils import timezone
 
 from .pdfs import documents_cache
@@ -174,18 +178,15 @@ def render_once(key: str, *, make: Callable, cached: Callable, elsewhere: Callab
     failed (its lock went, nothing cached) it takes the lock itself; if the wait runs out it
     returns ``elsewhere()`` (the background task for the key). The lock expires by itself,
     so a process that dies holding it holds it for a bounded time only."""
-    cache = documents_cache()
-    lock = LOCK_PREFIX + key
     timeout = settings.DOCUMENTS_RENDER_WAIT_SECONDS + settings.DOCUMENTS_SYNC_MAX_SECONDS * 3
-    token = uuid.uuid4().hex
     deadline = time.monotonic() + settings.DOCUMENTS_RENDER_WAIT_SECONDS
     while True:
-        if cache.add(lock, token, timeout=timeout):
+        release = _take_lock(key, timeout)
+        if release is not None:
             try:
                 return make()
             finally:
-                if cache.get(lock) == token:
-                    cache.delete(lock)
+                release()
         made = cached()
         if made is not None:
             return made
@@ -195,3 +196,33 @@ def render_once(key: str, *, make: Callable, cached: Callable, elsewhere: Callab
         made = cached()
         if made is not None:
             return made
+
+
+def _take_lock(key: str, timeout: int) -> Callable[[], None] | None:
+    """The lock on content key ``key`` if this caller wins it (a function that lets it go),
+    else None. ``cache.add`` is atomic on the database, Redis and memory caches; the file
+    cache's ``add`` looks then writes, so on it the lock is a file created exclusively in the
+    cache's folder (under ``VAR_DIR``), taken over once older than ``timeout``."""
+    cache = documents_cache()
+    if isinstance(cache, FileBasedCache):
+        path = Path(cache._dir) / f"{hashlib.sha256(key.encode()).hexdigest()}.render-lock"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            if time.time() - path.stat().st_mtime > timeout:
+                path.unlink(missing_ok=True)  # left by a process that died while rendering
+        except FileNotFoundError:
+            pass
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            return None
+        return lambda: path.unlink(missing_ok=True)
+    lock, token = LOCK_PREFIX + key, uuid.uuid4().hex
+    if not cache.add(lock, token, timeout=timeout):
+        return None
+
+    def release() -> None:
+        if cache.get(lock) == token:
+            cache.delete(lock)
+
+    return release
