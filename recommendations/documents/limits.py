@@ -57,7 +57,9 @@ def register_parameters(filterset_class) -> set[str]:
     names = set()
     for name, flt in filterset_class.base_filters.items():
         names.add(name)
-        widget = flt.field.widget
+        # Not ``flt.field``: reading it here would fix the class's field before a filter set
+        # sets its labels and choices.
+        widget = flt.extra.get("widget")
         for suffix in getattr(widget, "suffixes", None) or ():
             names.add(f"{name}_{suffix}" if suffix else name)
     return names
