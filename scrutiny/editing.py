@@ -249,10 +249,12 @@ def render_gone(request, *, form=None, model, pk=None, context: dict) -> HttpRes
         ]
     else:
         rows = typed_rows(request.POST)
+    happened = what_happened(model, pk)
     context = {
         **context,
         "what": record_name(model),
-        "happened": what_happened(model, pk),
+        "happened": happened,
+        "gone_as": "withdrawn" if " was withdrawn " in happened else "removed",
         "rows": rows,
     }
     return render(request, "forms/gone.html", context, status=410)

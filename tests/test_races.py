@@ -100,6 +100,8 @@ class TestTheSecondRequestIsToldWhatHappened(WorldTestCase):
         data = self._opened(url)
         self._withdraw_update()
         self._assert_gone(url, {**data, "text": TYPED}, "This update was withdrawn by Ada Admin")
+        page = self.client.post(url, {**data, "text": TYPED}).content.decode()
+        assert "the update has been withdrawn" in page
 
     def test_withdrawing_an_update_withdrawn_meanwhile(self):
         url = reverse("update_withdraw", args=[self.w.own_update])
