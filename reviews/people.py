@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
-from scrutiny.editing import edit_record
+from scrutiny.editing import edit_record, gone_on_post
 from scrutiny.forms import parse_id
 from scrutiny.permissions import require_register_editor
 from scrutiny.services import record_saver
@@ -101,6 +101,7 @@ def _edit(
 
 
 @require_http_methods(["GET", "POST"])
+@gone_on_post(Officer, heading="Edit the officer")
 def officer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     require_register_editor(request.user)
     officer = get_object_or_404(Officer, pk=pk) if pk else Officer()
@@ -119,6 +120,7 @@ def officer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@gone_on_post(Councillor, heading="Edit the councillor")
 def councillor_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     require_register_editor(request.user)
     councillor = get_object_or_404(Councillor, pk=pk) if pk else Councillor()
@@ -143,6 +145,7 @@ def councillor_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
 
 
 @require_http_methods(["GET", "POST"])
+@gone_on_post(PartnerOrganisation, heading="Edit the partner organisation")
 def partner_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     require_register_editor(request.user)
     partner = get_object_or_404(PartnerOrganisation, pk=pk) if pk else PartnerOrganisation()
@@ -157,6 +160,7 @@ def partner_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@gone_on_post(AgendaItem, heading="Edit the agenda item")
 def agenda_item_edit(
     request: HttpRequest, meeting_pk: int | None = None, pk: int | None = None
 ) -> HttpResponse:

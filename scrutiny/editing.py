@@ -12,16 +12,18 @@ stands, or a page saying the record has gone.
 
 import string
 from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from .formats import british_date
+from .audit import person_name
+from .formats import british_date, british_datetime
 from .forms import ReasonForm
 
 
@@ -109,9 +111,10 @@ class StaleEdit(Exception):
 class RecordGone(Exception):
     """The record was removed after the user opened it."""
 
-    def __init__(self, model):
+    def __init__(self, model, pk=None):
         super().__init__(f"The {model._meta.verbose_name} no longer exists")
         self.model = model
+        self.pk = pk
 
 
 def lock_for_edit(model, pk, version: int | None = None):
@@ -126,7 +129,7 @@ def lock_for_edit(model, pk, version: int | None = None):
     # of an outer join").
     current = model._default_manager.select_for_update(of=("self",)).filter(pk=pk).first()
     if current is None:
-        raise RecordGone(model)
+        raise RecordGone(model, pk)
     if version is not None and current.is_stale(version):
         raise StaleEdit(current)
     return current
@@ -188,16 +191,102 @@ def attempt(
     return None, None
 
 
-def render_gone(request, *, form, model, context: dict) -> HttpResponse:
-    """HTTP 410: the record was removed after the user opened it; what they typed is shown,
-    so it can be copied, rather than lost."""
-    rows = [
-        row
-        for row in conflict_rows(form, None, reasons=True)
-        if row["mine"]  # only what the user typed, the reason included
-    ]
-    context = {**context, "what": model._meta.verbose_name, "rows": rows}
+def record_name(model) -> str:
+    """What the council calls a record of ``model``: its ``record_name`` where the model's
+    verbose name is not the council's word ("action" for an action plan item)."""
+    return getattr(model, "record_name", None) or str(model._meta.verbose_name)
+
+
+def what_happened(model, pk) -> str:
+    """What became of record ``pk`` of ``model``, from its history, for a user whose write
+    found it gone: "This action was removed by Ann Smith on 14 January 2017, 09:05.", or
+    withdrawn (a record kept but out of reach of the page), or "no longer exists"."""
+    what = record_name(model)
+    history = getattr(model, "history", None)
+    row = None
+    if history is not None and pk is not None:
+        row = (
+            history.filter(id=pk)
+            .select_related("history_user")
+            .order_by("-history_date", "-history_id")
+            .first()
+        )
+    if row is None:
+        return f"This {what} no longer exists."
+    by = f"by {person_name(row.history_user)} on {british_datetime(row.history_date)}"
+    if row.history_type == "-":
+        return f"This {what} was removed {by}."
+    if getattr(row, "withdrawn_at", None):
+        return f"This {what} was withdrawn {by}."
+    return f"This {what} was changed {by}, so this can no longer be done to it."
+
+
+# Submitted fields that are not what the user typed.
+_NOT_TYPED = {"csrfmiddlewaretoken", "version", "next", "replaces"}
+
+
+def typed_rows(data) -> list[dict]:
+    """(label, text) for each non-empty field the user submitted, when there is no form to
+    name them (a page that found its record gone before it built the form)."""
+    rows = []
+    for name in data:
+        if name in _NOT_TYPED:
+            continue
+        text = "\n".join(value for value in data.getlist(name) if value.strip())
+        if text:
+            rows.append({"label": name.replace("_", " ").capitalize(), "mine": text})
+    return rows
+
+
+def render_gone(request, *, form=None, model, pk=None, context: dict) -> HttpResponse:
+    """HTTP 410: the record was removed (or withdrawn) after the user opened it; the page says
+    who did it and when, and what the user typed is shown in boxes to copy, rather than lost."""
+    if form is not None:
+        rows = [
+            row
+            for row in conflict_rows(form, None, reasons=True)
+            if row["mine"]  # only what the user typed, the reason included
+        ]
+    else:
+        rows = typed_rows(request.POST)
+    happened = what_happened(model, pk)
+    context = {
+        **context,
+        "what": record_name(model),
+        "happened": happened,
+        "gone_as": "withdrawn" if " was withdrawn " in happened else "removed",
+        "rows": rows,
+    }
     return render(request, "forms/gone.html", context, status=410)
+
+
+def gone_on_post(model, *, heading: str, pk_kwarg: str = "pk"):
+    """For a view of record ``pk`` of ``model`` that writes on POST: a POST that finds the
+    record gone (removed, or withdrawn out of the view's reach, by another user after this one
+    opened the page: the view's lookup raised ``Http404``, or a service's lock raised
+    :class:`RecordGone` where no :func:`attempt` caught it) gets the 410 page saying what
+    happened, with what was typed, instead of a bare "not found". A GET still gets the 404.
+    ``pk_kwarg`` names the URL argument that holds the record's id."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            try:
+                return view(request, *args, **kwargs)
+            except RecordGone as gone:  # a service's lock found it gone, outside attempt()
+                return render_gone(
+                    request, model=gone.model, pk=gone.pk, context={"heading": heading}
+                )
+            except Http404:
+                if request.method != "POST":
+                    raise
+                return render_gone(
+                    request, model=model, pk=kwargs.get(pk_kwarg), context={"heading": heading}
+                )
+
+        return wrapped
+
+    return decorator
 
 
 def edit_record(

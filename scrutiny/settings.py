@@ -372,6 +372,14 @@ DOCUMENTS_SYNC_MAX_RECOMMENDATIONS = env_int("DOCUMENTS_SYNC_MAX_RECOMMENDATIONS
 # ... and so is one estimated (from the recent background tasks) to take longer than this many
 # seconds: the user sees a page saying it is being made rather than a blank screen.
 DOCUMENTS_SYNC_MAX_SECONDS = env_int("DOCUMENTS_SYNC_MAX_SECONDS", 4, minimum=1)
+# Bounded work per user (recommendations/documents/limits.py): at most this many new documents
+# made for one account in an hour (a download found in the cache is not counted) ...
+DOCUMENTS_RENDERS_PER_USER_PER_HOUR = env_int("DOCUMENTS_RENDERS_PER_USER_PER_HOUR", 30, minimum=1)
+# ... and at most this many of theirs waiting or being made in the background at once.
+DOCUMENTS_QUEUED_PER_USER = env_int("DOCUMENTS_QUEUED_PER_USER", 3, minimum=1)
+# A request for a document another request is making waits this long for it, then is sent to
+# the background task.
+DOCUMENTS_RENDER_WAIT_SECONDS = env_int("DOCUMENTS_RENDER_WAIT_SECONDS", 10, minimum=1)
 # --- end of committee documents -------------------------------------------------------------
 
 # --- Email (scrutiny/mail.py sends; the README's "Email" says how a council chooses) --------

@@ -27,6 +27,7 @@ from reviews.models import Meeting, Review
 from scrutiny.audit import acting_as
 from scrutiny.editing import lock_for_edit
 
+from . import limits
 from .key import Prepared, prepare
 from .models import DocumentFormat, DocumentKind, PublishedDocument
 from .pdfs import MadePdf, cached_pdf, documents_cache, make_pdf, publish_pdf, replaced_document
@@ -239,12 +240,8 @@ def _start(
     """Start the task that makes the document, or find the one already making it."""
     marker = TASK_PREFIX + prepared.key
     if not publish:
-        known = documents_cache().get(marker)
-        try:
-            running = make_document.get_result(known) if known else None
-        except (TaskResultDoesNotExist, NotImplementedError):
-            running = None
-        if running is not None and not running.is_finished:
+        running = _running_task(prepared)
+        if running is not None:
             return running
     result = make_document.enqueue(
         prepared.spec.to_json(),
@@ -255,6 +252,47 @@ def _start(
     )
     if not publish:
         documents_cache().set(marker, str(result.id), timeout=3600)
+    return result
+
+
+def _task_result(task_id: str | None) -> TaskResult | None:
+    """The task ``task_id``'s result, or None (none, or a backend that keeps none)."""
+    try:
+        return make_document.get_result(task_id) if task_id else None
+    except (TaskResultDoesNotExist, NotImplementedError):
+        return None
+
+
+def _running_task(prepared: Prepared) -> TaskResult | None:
+    """The task already making this document (found by its content key), if one is."""
+    running = _task_result(documents_cache().get(TASK_PREFIX + prepared.key))
+    return running if running is not None and not running.is_finished else None
+
+
+def _is_pending(task_id: str) -> bool:
+    result = _task_result(task_id)
+    return result is not None and not result.is_finished
+
+
+def _made_for(prepared: Prepared, user) -> MadePdf | MadeDocx:
+    """Make the document now for ``user``: one of their renders this hour (refused past the
+    limit)."""
+    limits.check_renders(user)
+    limits.count_render(user)
+    return make_in_format(prepared)
+
+
+def _queued_for(prepared: Prepared, estimate: int, user) -> TaskResult:
+    """The background task making the document: the one already making it (shared, not
+    counted), or a new one for ``user`` (counted, and refused past their limits)."""
+    running = _running_task(prepared)
+    if running is not None:
+        return running
+    limits.check_queue(user, _is_pending)
+    limits.check_renders(user)
+    result = _start(prepared, estimate, user=user, publish=False)
+    limits.count_render(user)
+    limits.remember_queued(user, str(result.id))
     return result
 
 
@@ -279,15 +317,27 @@ def cached_for_task(task: DocumentTask) -> MadePdf | MadeDocx | None:
 def obtain(spec: DocumentSpec, *, user) -> MadePdf | MadeDocx | DocumentTask:
     """The document's PDF or Word document (cached, or made now if it is small), or the
     background task that is making it. Raises :class:`InvalidDocument` for parameters that
-    describe no document."""
+    describe no document, and :class:`~.limits.TooManyDocuments` past the user's limits (a
+    document found in the cache, or one being made for someone else, is never refused)."""
     prepared = prepare(spec, select_recommendations(spec))
     made = cached_in_format(prepared)
     if made is not None:
         return made
     estimate = estimate_seconds(prepared)
     if _renders_in_request(prepared, estimate):
-        return make_in_format(prepared)
-    task = DocumentTask.from_result(_start(prepared, estimate, user=user, publish=False))
+        # Identical requests at once: one renders, the others wait for its document (or, if
+        # it takes too long, go to the background task for the same key).
+        outcome = limits.render_once(
+            prepared.key,
+            make=lambda: _made_for(prepared, user),
+            cached=lambda: cached_in_format(prepared),
+            elsewhere=lambda: _queued_for(prepared, estimate, user),
+        )
+        if not isinstance(outcome, TaskResult):
+            return outcome
+    else:
+        outcome = _queued_for(prepared, estimate, user)
+    task = DocumentTask.from_result(outcome)
     if task.state == "done":  # made already (a backend that runs tasks at once)
         made = cached_in_format(prepared)
         if made is not None:

@@ -32,6 +32,7 @@ from reviews.models import Meeting
 
 from .models import DocumentFormat, DocumentKind
 from .table import DEFAULT_COLUMNS, chosen_columns
+from .text import normal_label, normal_wards
 
 # The query parameters of a document URL. Anything else on a tracker URL is a filter of the
 # recommendations register and is passed to its filter set unchanged.
@@ -93,6 +94,9 @@ class DocumentSpec:
         if self.format not in DocumentFormat.values:
             raise ValueError(f"Unknown document format {self.format!r}")
         object.__setattr__(self, "columns", chosen_columns(self.columns))
+        # Equivalent typed options are one document (issue 15, point 5): see limits.py.
+        object.__setattr__(self, "appendix_label", normal_label(self.appendix_label))
+        object.__setattr__(self, "wards", normal_wards(self.wards, DEFAULT_WARDS))
         if self.kind == DocumentKind.MEETING_TRACKER:
             # A meeting's tracker goes to that meeting.
             object.__setattr__(self, "to_meeting_id", self.meeting_id)

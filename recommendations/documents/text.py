@@ -59,6 +59,21 @@ def blocks_of(text: str) -> list[tuple[str, list[str]]]:
     return [(kind, lines) for kind, lines in blocks if kind and any(lines)]
 
 
+def normal_label(text: str | None) -> str:
+    """A typed label written one way: its runs of whitespace (new lines and tabs too) made one
+    space, and none at either end."""
+    return " ".join((text or "").split())
+
+
+def normal_wards(text: str | None, default: str) -> str:
+    """The wards, as :func:`normal_label`; none, or ``default`` ("All") in any case, is
+    ``default``."""
+    text = normal_label(text)
+    if not text or text.casefold() == default.casefold():
+        return default
+    return text
+
+
 def paragraphs(text: str) -> SafeString:
     """Typed text as escaped HTML: paragraphs (blank lines), line breaks, and lists (lines
     starting with a bullet or a number) as ``<ul>`` and ``<ol>``; dates kept on one line."""

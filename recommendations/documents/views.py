@@ -27,8 +27,9 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header, parse_etags
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from recommendations.filtersets import RecommendationFilterSet
 from reviews.models import AgendaItem, Meeting
-from scrutiny.editing import confirm_with_reason
+from scrutiny.editing import confirm_with_reason, gone_on_post
 from scrutiny.formats import british_date
 from scrutiny.forms import parse_id
 from scrutiny.permissions import can_publish
@@ -36,9 +37,22 @@ from scrutiny.permissions import can_publish
 from . import service
 from .content import register_people_of
 from .forms import DocumentOptionsForm, ExportForm
+from .limits import (
+    TooManyDocuments,
+    register_parameters,
+    unknown_parameters,
+    unknown_parameters_message,
+)
 from .models import DocumentFormat, DocumentKind, PublishedDocument
 from .service import DocumentTask
-from .spec import PEOPLE, DocumentSpec, InvalidDocument, select_recommendations
+from .spec import (
+    NOT_FILTERS,
+    OPTION_PARAMETERS,
+    PEOPLE,
+    DocumentSpec,
+    InvalidDocument,
+    select_recommendations,
+)
 from .table import COLUMNS, DEFAULT_COLUMNS
 from .targets import Target, meeting_target, review_target, tracker_target
 from .word import MadeDocx
@@ -113,17 +127,43 @@ def made_response(request: HttpRequest, made) -> HttpResponse:
     )
 
 
+def _too_many(request: HttpRequest, target: Target, refusal: TooManyDocuments) -> HttpResponse:
+    """The user has asked for as many new documents as they may for now: say so (429)."""
+    response = render(
+        request,
+        "documents/too_many.html",
+        {"target": target, "message": refusal.message, "nav_section": target.nav_section},
+        status=429,
+    )
+    response["Retry-After"] = str(refusal.retry_after)
+    return response
+
+
 def _send(request: HttpRequest, target: Target, spec: DocumentSpec) -> HttpResponse:
     try:
         outcome = service.obtain(spec, user=request.user)
     except InvalidDocument as problem:
         return _problem(request, target, problem.messages)
+    except TooManyDocuments as refusal:
+        return _too_many(request, target, refusal)
     if isinstance(outcome, DocumentTask):
         return _task_redirect(request, outcome)
     return made_response(request, outcome)
 
 
+def _known_parameters(target: Target) -> set[str]:
+    """The query parameters of ``target``'s download URL: the options, and for a tracker
+    the register's filters (and its page and sort order, which change no document)."""
+    known = set(OPTION_PARAMETERS)
+    if target.kind == DocumentKind.TRACKER:
+        known |= register_parameters(RecommendationFilterSet) | set(NOT_FILTERS)
+    return known
+
+
 def _download(request: HttpRequest, target: Target, format: str) -> HttpResponse:
+    unknown = unknown_parameters(request.GET.keys(), _known_parameters(target))
+    if unknown:  # a new address would make a new document: refused, not made
+        return _problem(request, target, [unknown_parameters_message(unknown)])
     fixed = target.meeting if target.kind == DocumentKind.MEETING_TRACKER else None
     form = DocumentOptionsForm(request.GET, meeting_fixed=fixed)
     if not form.is_valid():
@@ -187,6 +227,7 @@ def published_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@gone_on_post(PublishedDocument, heading="Withdraw a published document")
 def published_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     """Withdraw a published document, with the reason: it stays listed, and downloadable with
     its SHA-256, marked withdrawn; then its replacement can be published from the export page.

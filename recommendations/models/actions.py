@@ -25,6 +25,9 @@ class ActionPlanItem(AuditedModel):
     The first target date is kept; each revision needs a reason (``revise_target_date``).
     """
 
+    # What the council calls it, on a page that says it was removed ("This action was…").
+    record_name = "action"
+
     recommendation = models.ForeignKey(
         Recommendation, on_delete=models.CASCADE, related_name="actions"
     )

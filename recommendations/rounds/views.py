@@ -21,6 +21,7 @@ from scrutiny.editing import (
     StaleEdit,
     add_errors,
     confirm_form,
+    gone_on_post,
     render_conflict,
     submit_form,
 )
@@ -118,6 +119,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@gone_on_post(UpdateRound, heading="Edit the update round")
 def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change the round's deadline or covering message, seeing the email as owners get it."""
     require_register_editor(request.user)
@@ -165,6 +167,7 @@ def _queue(request: HttpRequest, owner_request: UpdateRequest, kind: str) -> Htt
 
 
 @require_POST
+@gone_on_post(UpdateRound, heading="Send the update round")
 def round_send(request: HttpRequest, pk: int) -> HttpResponse:
     """Queue the request to every owner not yet sent one."""
     require_register_editor(request.user)
@@ -182,6 +185,7 @@ def round_send(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@gone_on_post(UpdateRound, heading="Close the update round")
 def round_close(request: HttpRequest, pk: int) -> HttpResponse:
     require_register_editor(request.user)
     update_round = _round(pk)
@@ -191,6 +195,7 @@ def round_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@gone_on_post(UpdateRound, heading="Add an item to the round")
 def round_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a recommendation, or one of its actions, to the round, naming whom to ask."""
     require_register_editor(request.user)
@@ -221,6 +226,7 @@ def round_item_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@gone_on_post(RequestItem, heading="Take an item out of the round")
 def round_item_remove(request: HttpRequest, pk: int) -> HttpResponse:
     require_register_editor(request.user)
     item = get_object_or_404(
@@ -242,6 +248,7 @@ def _request(pk: int) -> UpdateRequest:
 
 
 @require_http_methods(["GET", "POST"])
+@gone_on_post(UpdateRequest, heading="Send the request")
 def request_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """Preview one owner's email and send it (or a reminder, once sent: "remind now")."""
     require_register_editor(request.user)
@@ -265,6 +272,7 @@ def request_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@gone_on_post(UpdateRequest, heading="Remind the owner")
 def request_remind(request: HttpRequest, pk: int) -> HttpResponse:
     """Remind now: a reminder to this owner at once, logged."""
     require_register_editor(request.user)
@@ -272,6 +280,7 @@ def request_remind(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@gone_on_post(UpdateRequest, heading="Revoke the request")
 def request_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     require_register_editor(request.user)
     owner_request = _request(pk)
@@ -303,6 +312,7 @@ def _decide(request: HttpRequest, reply: Return, data: dict) -> Return:
 
 
 @require_http_methods(["GET", "POST"])
+@gone_on_post(Return, heading="Review the update")
 def return_review(request: HttpRequest, pk: int) -> HttpResponse:
     """The officer's review of one return: accept, edit and accept, or send back."""
     require_register_editor(request.user)

@@ -18,6 +18,7 @@ from scrutiny.editing import (
     confirm_form,
     confirm_with_reason,
     edit_record,
+    gone_on_post,
     safe_next,
 )
 from scrutiny.formats import british_date
@@ -68,6 +69,7 @@ def _action_for_user(request: HttpRequest, pk: int) -> ActionPlanItem:
 
 
 @require_http_methods(["GET", "POST"])
+@gone_on_post(Recommendation, heading="Add an action", pk_kwarg="recommendation_pk")
 def action_create(request: HttpRequest, recommendation_pk: int) -> HttpResponse:
     require_register_editor(request.user)
     recommendation = get_object_or_404(
@@ -95,6 +97,7 @@ def action_create(request: HttpRequest, recommendation_pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@gone_on_post(ActionPlanItem, heading="Edit the action")
 def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     action = _action_for_user(request, pk)
     lead_only = not is_register_editor(request.user)
@@ -117,6 +120,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@gone_on_post(ActionPlanItem, heading="Revise the target date")
 def action_revise_target(request: HttpRequest, pk: int) -> HttpResponse:
     action = _action_for_user(request, pk)
     form = ReviseTargetForm(
@@ -161,6 +165,7 @@ def action_revise_target(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@gone_on_post(ActionPlanItem, heading="Remove the action")
 def action_remove(request: HttpRequest, pk: int) -> HttpResponse:
     """Remove an action from the plan: the history keeps it, with the reason."""
     require_register_editor(request.user)
@@ -200,6 +205,7 @@ def action_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@gone_on_post(Recommendation, heading="Post an update", pk_kwarg="recommendation_pk")
 def update_create(request: HttpRequest, recommendation_pk: int) -> HttpResponse:
     recommendation = get_object_or_404(
         Recommendation.objects.select_related("review", "lead_officer"), pk=recommendation_pk
@@ -291,6 +297,7 @@ def _update_caption(update: Update) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@gone_on_post(Update, heading="Correct an update")
 def update_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct an update, with the reason: scrutiny officers any update, a lead officer their
     own until it is reported to a meeting."""
@@ -339,6 +346,7 @@ def update_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@gone_on_post(Update, heading="Withdraw an update")
 def update_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     """Withdraw an update posted in error, with the reason (scrutiny officers)."""
     require_register_editor(request.user)

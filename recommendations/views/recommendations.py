@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from reviews.models import (
     Review,
 )
-from scrutiny.editing import attempt, confirm_with_reason, edit_record
+from scrutiny.editing import attempt, confirm_with_reason, edit_record, gone_on_post
 from scrutiny.formats import british_date, minute_text
 from scrutiny.permissions import (
     can_edit_action,
@@ -209,6 +209,7 @@ def recommendation_create(request: HttpRequest, review_pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@gone_on_post(Recommendation, heading="Edit the recommendation")
 def recommendation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require_register_editor(request.user)
     recommendation = get_object_or_404(Recommendation.objects.select_related("review"), pk=pk)
@@ -229,6 +230,7 @@ def recommendation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@gone_on_post(Recommendation, heading="Close the recommendation")
 def recommendation_close(request: HttpRequest, pk: int) -> HttpResponse:
     require_register_editor(request.user)
     recommendation = get_object_or_404(Recommendation.objects.select_related("review"), pk=pk)
@@ -275,6 +277,7 @@ def recommendation_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@gone_on_post(Recommendation, heading="Reopen the recommendation")
 def recommendation_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     """Reopen a closed recommendation, with the reason: a correction, kept on the record and
     in the history."""
@@ -315,6 +318,7 @@ def recommendation_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@gone_on_post(Recommendation, heading="Archive the recommendation")
 def recommendation_archive(request: HttpRequest, pk: int) -> HttpResponse:
     """Archive (or restore) a recommendation; deleting is for administrators, in the admin."""
     require_register_editor(request.user)

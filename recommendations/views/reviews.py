@@ -19,7 +19,7 @@ from reviews.models import (
     ReviewMember,
     attach_meetings,
 )
-from scrutiny.editing import edit_record, safe_next
+from scrutiny.editing import edit_record, gone_on_post, safe_next
 from scrutiny.formats import british_date
 from scrutiny.permissions import (
     require_register_editor,
@@ -176,6 +176,7 @@ def review_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@gone_on_post(Review, heading="Edit the review")
 def review_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Set up or edit a review; its recommendations' generated references follow."""
     require_register_editor(request.user)
