@@ -12,7 +12,7 @@ def healthz(request):
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("scrutiny.signin.urls")),
     path("healthz", healthz, name="healthz"),
     path("", include("reviews.urls")),
     path("", include("recommendations.urls")),
