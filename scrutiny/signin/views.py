@@ -87,7 +87,7 @@ def code(request):
         return redirect(reverse("two_factor_setup") + "?" + request.GET.urlencode())
     if request.user.is_verified():
         return redirect(_next(request))
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         allowed, _ = device.verify_is_allowed()
         accepted = verify_token(request.user, device.persistent_id, form.cleaned_data["code"])
@@ -130,7 +130,7 @@ def setup(request):
     if _device(request.user) is not None and not request.user.is_verified():
         return redirect(reverse("two_factor") + "?" + request.GET.urlencode())
     key = _pending_key(request)
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         totp = TOTP(binascii.unhexlify(key), step=30, digits=6)
         typed = int(form.cleaned_data["code"])
