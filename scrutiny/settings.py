@@ -11,6 +11,7 @@ mail server is configured, the emails (``var/mail/``). A server says which folde
 where its email goes, at start-up (``scrutiny/wsgi.py``).
 """
 
+import datetime
 import json
 import os
 import re
@@ -228,12 +229,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
+# (The password policy is in "Local sign-in" below.)
 # Django's model backend, reading the account with its officer record (see scrutiny/auth.py).
 AUTHENTICATION_BACKENDS = ["scrutiny.auth.AccountBackend"]
 LOGIN_URL = "login"
@@ -584,3 +580,71 @@ oidc_check(globals())
 AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "scrutiny.sso.SSOBackend"]
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("scrutiny.sso.context")
 # --- end of single sign-on ------------------------------------------------------------------
+
+# --- Local sign-in (scrutiny/signin/; the README's "Signing in") ----------------------------
+# Lock-out after repeated failures (django-axes), sign-ins logged, the password policy, reset
+# by email, the idle timeout, no-store, and a second factor (TOTP, django-otp) for
+# administrators.
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "scrutiny.signin"]
+# After the account and the messages are read (the idle timeout leaves a message).
+_AFTER = MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1
+MIDDLEWARE[_AFTER:_AFTER] = [
+    "django_otp.middleware.OTPMiddleware",
+    "scrutiny.signin.middleware.IdleTimeoutMiddleware",
+    "scrutiny.signin.middleware.SecondFactorMiddleware",
+]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "scrutiny.signin.middleware.NoStoreMiddleware",
+)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # django-axes asks to be last
+# django-axes's backend first: it refuses a locked account or address before any password is
+# checked.
+AUTHENTICATION_BACKENDS.insert(0, "axes.backends.AxesStandaloneBackend")
+
+# An account, or a client address, is locked after AXES_FAILURE_LIMIT wrong passwords within
+# AXES_COOLOFF_MINUTES, for that many minutes; an administrator unlocks it sooner (the admin's
+# Access attempts, or `manage.py axes_reset_username NAME`). Behind a proxy every client has
+# the proxy's address: set the proxy to pass the real one as REMOTE_ADDR.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# A try while locked does not start the wait again, so the page's "N minutes" holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "scrutiny.signin.views.lockout_response"
+AXES_VERBOSE = False
+# Whom the lock-out and sign-in pages tell people to contact.
+SIGNIN_HELP_CONTACT = os.environ.get("SIGNIN_HELP_CONTACT", "").strip() or (
+    "democracy services (the scrutiny team)"
+)
+
+PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 12, minimum=12)
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_HOURS", 2, minimum=1) * 3600
+
+# A session unused for SESSION_IDLE_MINUTES is signed out (the sign-in page says why); the
+# last activity is written to the session at most once a minute. The cookie ends with the
+# browser.
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
+SESSION_IDLE_STAMP_SECONDS = 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Administrators (superusers and the Administrators role), and anyone in the Django admin,
+# give a code from an authenticator app after their password. A sign-in backend listed here
+# (a provider that asks for its own second factor) is not asked again.
+OTP_TOTP_ISSUER = COUNCIL_NAME + " scrutiny tracker"
+SIGNIN_SECOND_FACTOR_EXEMPT_BACKENDS: list[str] = []
+LOGGING["loggers"] = {
+    **LOGGING.get("loggers", {}),
+    "scrutiny.signin": {"handlers": ["console"], "level": "INFO", "propagate": False},
+}
+# --- end of local sign-in ---------------------------------------------------------------------

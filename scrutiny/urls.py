@@ -14,7 +14,7 @@ def healthz(request):
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("scrutiny.signin.urls")),
     path("sso/", include("scrutiny.sso_urls")),
     path("healthz", healthz, name="healthz"),
     path("health/", health, name="health"),

@@ -198,3 +198,39 @@ def _reply_links_not_rate_limited_across_tests(settings):
     """The reply page's per-address counter lives in the cache, which outlives a test: each
     test starts with room to spare (the rate limit's own test sets the limits it needs)."""
     settings.REPLY_RATE_LIMIT_PER_ADDRESS = 100_000
+
+
+def verify_second_factor(client, user) -> None:
+    """Give ``client``'s session (signed in as ``user``) its second factor, as the code page
+    does: the user's authenticator app (added if it has none) recorded in the session."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_is_a_whole_sign_in(monkeypatch, settings):
+    """``force_login`` stands for a whole sign-in: for an administrator, password and code
+    (the pages of signing in are tested through the pages themselves, tests/test_sign_in.py).
+    A page writes its session's last-activity stamp at most once a minute; a slow run could
+    cross that minute between two counted requests, so the suite's sessions keep the stamp of
+    their sign-in unless a test sets ``SESSION_IDLE_STAMP_SECONDS``."""
+    from django.test import Client
+
+    from scrutiny.permissions import is_administrator
+
+    real = Client.force_login
+
+    def force_login(self, user, backend=None):
+        real(self, user, backend)
+        if is_administrator(user) or user.is_staff:
+            verify_second_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+    settings.SESSION_IDLE_STAMP_SECONDS = 24 * 3600

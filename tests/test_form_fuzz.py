@@ -541,3 +541,58 @@ class TestCalendarFuzz(FuzzTestCase):
 
         file = SimpleUploadedFile(name[:200] or "x.ics", content, content_type="text/calendar")
         self.send("committee_calendar", {}, base={"step": "upload", "file": file})
+
+
+class TestSignInFuzz(FuzzTestCase):
+    """The accounts forms (tests/test_sign_in.py has their journeys): generated input is
+    answered with the form and its messages, a redirect or the lock-out page; never a 500,
+    and nothing in the register changes."""
+
+    def post(self, url: str, data: dict, *, role: str = "signed_out", allowed=(200, 302, 429)):
+        client = client_for(role, self.w)
+        before = snapshot()
+        try:
+            response = client.post(url, {k: v for k, v in data.items() if v is not MISSING})
+        except Exception as error:
+            raise AssertionError(f"500 from {url}: {error}\nsubmitted: {data!r}") from error
+        assert response.status_code in allowed, (url, response.status_code, data)
+        assert not changed(before, snapshot()), f"{url} wrote: {data!r}"
+        return response
+
+    @FUZZ
+    @given(username=st.one_of(st.just(MISSING), texts), password=st.one_of(st.just(MISSING), texts))
+    def test_sign_in(self, username, password):
+        self.post("/accounts/login/", {"username": username, "password": password})
+
+    @FUZZ
+    @given(email=st.one_of(st.just(MISSING), texts, st.sampled_from(["a@b.example", "@", "a@"])))
+    def test_password_reset_request(self, email):
+        self.post("/accounts/password-reset/", {"email": email})
+
+    @FUZZ
+    @given(first=texts, second=texts)
+    def test_new_password(self, first, second):
+        from django.contrib.auth.models import User
+        from django.contrib.auth.tokens import default_token_generator
+        from django.utils.encoding import force_bytes
+        from django.utils.http import urlsafe_base64_encode
+
+        user = User.objects.get(pk=self.w.users["councillor"])
+        uid = urlsafe_base64_encode(force_bytes(user.pk))
+        client = client_for("signed_out", self.w)
+        form_url = client.get(f"/accounts/reset/{uid}/{default_token_generator.make_token(user)}/")[
+            "Location"
+        ]
+        try:
+            response = client.post(form_url, {"new_password1": first, "new_password2": second})
+        except Exception as error:
+            raise AssertionError(f"500 from the new password form: {error}") from error
+        assert response.status_code in {200, 302}, (response.status_code, first, second)
+
+    @FUZZ
+    @given(
+        code=st.one_of(st.just(MISSING), texts, numbers, st.sampled_from(["123456", "12 34 56"]))
+    )
+    def test_authenticator_code(self, code):
+        for url in ("/accounts/two-factor/set-up/", "/accounts/two-factor/"):
+            self.post(url, {"code": code, "next": "/"}, role="admin", allowed=(200, 302))

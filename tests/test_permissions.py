@@ -570,10 +570,10 @@ ADMIN_URLS = {
 # reported to a meeting).
 LEAD_OWNER_MAY = {"action_edit", "action_revise_target", "update_create", "update_edit"}
 
-# Where the walk over the URL configuration does not look: Django's admin and sign-in pages,
-# the committee documents (another engineer's, with their own tests; but the corrections to
-# them, listed here, are in the matrix) and the health check.
-EXCLUDED_PREFIXES = ("admin/", "accounts/", "documents/")
+# Where the walk over the URL configuration does not look: Django's admin, the committee
+# documents (another engineer's, with their own tests; but the corrections to them, listed
+# here, are in the matrix) and the health check. The accounts pages are in ACCOUNT_URLS.
+EXCLUDED_PREFIXES = ("admin/", "documents/")
 EXCLUDED_NAMES = {"healthz"}
 DOCUMENTS_IN_THE_MATRIX = {
     "documents_published_withdraw",
@@ -822,6 +822,7 @@ def test_the_matrix_covers_every_named_url():
     covered |= {name for name, _ in ADMIN_URLS.values()}
     covered |= set(SSO_URLS)
     covered |= set(OPEN_URLS)
+    covered |= {name for name, _ in ACCOUNT_URLS.values()}
     missing = found - covered
     assert not missing, f"named URLs missing from the permission matrix: {sorted(missing)}"
     assert covered <= found, f"the matrix names URLs that no longer exist: {covered - found}"
@@ -1114,4 +1115,75 @@ for _role in ROLES:
                 TestOpenMatrix,
                 f"test_{_role}__{_name_open}__{_method}",
                 _open_test(_role, _name_open, _method),
+            )
+
+
+# --- the accounts pages: signing in and out, password reset, the second factor -----------------
+#
+# Signing in, password reset and signing out are for everyone (signing out only by POST). The
+# code pages of the second factor are for administrators (signed out: to sign-in; anyone else:
+# 403). The matrix's administrator has given their code (conftest's force_login), so the code
+# page sends them on and the set-up page lets them replace their app.
+
+ACCOUNT_URLS = {
+    "login": ("login", lambda w: []),
+    "logout": ("logout", lambda w: []),
+    "password_reset": ("password_reset", lambda w: []),
+    "password_reset_done": ("password_reset_done", lambda w: []),
+    "password_reset_confirm": ("password_reset_confirm", lambda w: ["MQ", "not-a-token"]),
+    "password_reset_complete": ("password_reset_complete", lambda w: []),
+    "two_factor": ("two_factor", lambda w: []),
+    "two_factor_setup": ("two_factor_setup", lambda w: []),
+}
+
+
+def account_expected(role: str, key: str, method: str) -> int:
+    if key == "logout":
+        return 405 if method == "GET" else 302
+    if key in {"password_reset_done", "password_reset_complete"}:
+        return 200 if method == "GET" else 405
+    if key.startswith("two_factor"):
+        if role == "signed_out":
+            return 302
+        if role != "admin":
+            return 403
+        return 302 if key == "two_factor" else 200
+    return 200  # the forms: shown, or shown again with what is missing
+
+
+def account_check(w: World, role: str, key: str, method: str) -> None:
+    name, args = ACCOUNT_URLS[key]
+    url = reverse(name, args=args(w))
+    client = client_for(role, w)
+    before = snapshot()
+    response = client.get(url) if method == "GET" else client.post(url, {})
+    want = account_expected(role, key, method)
+    assert response.status_code == want, f"{role} {method} {url}: {response.status_code} != {want}"
+    assert not changed(before, snapshot()), f"{role} {method} {url} changed the register"
+    assert response["Cache-Control"] == "no-store"
+    if want == 302 and role == "signed_out" and key.startswith("two_factor"):
+        assert response["Location"].startswith(reverse("login"))
+    if method == "POST" and want == 200 and key != "password_reset_confirm":
+        assert "There is a problem" in response.content.decode()
+
+
+class TestAccountMatrix(WorldTestCase):
+    """The accounts pages, for every role and method."""
+
+
+def _account_test(role: str, key: str, method: str):
+    def test(self):
+        account_check(self.w, role, key, method)
+
+    test.__doc__ = f"{role}: {method} {key} answers {account_expected(role, key, method)}"
+    return test
+
+
+for _role in ROLES:
+    for _key in ACCOUNT_URLS:
+        for _method in ["GET", "POST"]:
+            setattr(
+                TestAccountMatrix,
+                f"test_{_role}__{_key}__{_method}",
+                _account_test(_role, _key, _method),
             )
