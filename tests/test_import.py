@@ -12,6 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -705,6 +706,94 @@ def test_an_officer_uploads_checks_and_imports(client, officer_user, var_dir):
     again = client.post(batch.get_absolute_url(), data)
     assert again.status_code == 200 and "imported already" in again.content.decode()
     assert not changed(before, snapshot())
+
+
+def _confirm(client, batch):
+    client.force_login(batch.uploaded_by)
+    data = {f"col_{i}": name for i, name in enumerate(batch.mapping)}
+    return client.post(batch.get_absolute_url(), {**data, "step": "import"})
+
+
+@pytest.mark.django_db
+def test_a_large_import_is_saved_by_the_background_task(client, officer_user, var_dir, settings):
+    """More rows than IMPORT_SYNC_MAX_ROWS: the confirmation hands the import to the task
+    (the tests' immediate backend runs it at once), which saves it through the same service."""
+    settings.IMPORT_SYNC_MAX_ROWS = 2  # the tracker has 3 rows to save
+    client.force_login(officer_user)
+    upload(client, "Merton tracker.xlsx", workbook(council_rows()))
+    batch = TrackerImport.objects.get()
+    done = _confirm(client, batch)
+    assert done.status_code == 302 and done["Location"] == batch.get_absolute_url()
+    batch.refresh_from_db()
+    assert batch.state == "imported" and not batch.path.exists()
+    assert Recommendation.objects.count() == 2 and ActionPlanItem.objects.count() == 3
+    reasons = {h.history_change_reason for h in batch.history.all()}
+    assert "Confirmed: imported in the background" in reasons
+    update = Update.objects.filter(text__startswith="The refresh").get()
+    assert update.history.get().history_change_reason == "imported from Merton tracker.xlsx, row 2"
+    page = client.get(batch.get_absolute_url()).content.decode()
+    assert "Tracker imported" in page and "Added 1 review, 2 recommendations" in page
+    before = snapshot()
+    assert "imported already" in _confirm(client, batch).content.decode()
+    assert not changed(before, snapshot())
+
+
+@pytest.mark.django_db
+def test_a_background_import_refused_puts_the_upload_back_with_the_reason(
+    client, officer_user, var_dir, settings, monkeypatch
+):
+    """A rule broken by a row when the task saves it (the register changed since the preview)
+    stops the task: nothing saved, the upload back to be checked, the preview saying why."""
+    import recommendations.services
+
+    def refuse(**_given):
+        raise ValidationError(["Row 2: the reference 2016/17 R1 was taken meanwhile."])
+
+    settings.IMPORT_SYNC_MAX_ROWS = 0
+    client.force_login(officer_user)
+    upload(client, "Merton tracker.xlsx", workbook(council_rows()))
+    batch = TrackerImport.objects.get()
+    monkeypatch.setattr(recommendations.services, "tracker_import", refuse)
+    _confirm(client, batch)
+    batch.refresh_from_db()
+    assert batch.state == "uploaded" and batch.path.is_file()
+    assert batch.summary == "Not imported: Row 2: the reference 2016/17 R1 was taken meanwhile."
+    assert not Recommendation.objects.exists() and not Review.objects.exists()
+    page = client.get(batch.get_absolute_url()).content.decode()
+    assert "Check the tracker before importing" in page
+    assert "the reference 2016/17 R1 was taken meanwhile" in page
+
+
+def test_a_large_import_waits_for_the_worker_on_the_database_backend(
+    transactional_db, client, officer_user, var_dir, settings
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from .test_documents_views import DATABASE_TASKS, run_worker
+
+    settings.IMPORT_SYNC_MAX_ROWS = 2
+    settings.TASKS = DATABASE_TASKS
+    client.force_login(officer_user)
+    upload(client, "Merton tracker.xlsx", workbook(council_rows()))
+    batch = TrackerImport.objects.get()
+    assert _confirm(client, batch).status_code == 302
+    task = DBTaskResult.objects.get()
+    assert task.task_path == "recommendations.imports.tasks.import_tracker"
+    batch.refresh_from_db()
+    assert batch.state == "queued" and not Recommendation.objects.exists()
+    page = client.get(batch.get_absolute_url()).content.decode()
+    assert "The tracker is being imported" in page
+    assert '<meta http-equiv="refresh" content="5">' in page
+    second = _confirm(client, batch)  # confirmed twice: refused, one task only
+    assert "being imported already" in second.content.decode()
+    assert DBTaskResult.objects.count() == 1
+
+    run_worker()
+    batch.refresh_from_db()
+    assert batch.state == "imported" and not batch.path.exists()
+    assert Recommendation.objects.count() == 2 and Update.objects.count() == 2
+    page = client.get(batch.get_absolute_url()).content.decode()
+    assert "Tracker imported" in page and "refresh" not in page
 
 
 @pytest.mark.django_db

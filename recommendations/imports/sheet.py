@@ -1,9 +1,11 @@
 """Reading a council's tracker from an .xlsx workbook or a .csv file into rows of cells, with
 the limits that keep a bad file from costing more than a clear refusal.
 
-:func:`read_sheet` returns a :class:`Sheet` (every row of the first worksheet, merged cells
+:func:`read_sheet` returns a :class:`Sheet` (every row of the first worksheet, or of the
+tracker's own export's three sheets joined into one table by ``exported.flatten``, merged cells
 filled with their merged value) or raises :class:`ImportRefused` with a message an officer can
-act on. Nothing here touches the database.
+act on. Nothing here writes to the database (the export's sheets read the council's status key,
+to tell a status held by an officer from one derived).
 
 Decisions, also in the README:
 

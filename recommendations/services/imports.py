@@ -116,6 +116,39 @@ def tracker_import(
     return result
 
 
+def tracker_import_enqueue(
+    *,
+    batch: TrackerImport,
+    mapping: list[str],
+    default_committee: Committee | None,
+    matches: dict[tuple[str, str], object],
+    user,
+) -> TrackerImport:
+    """Mark the upload ``batch`` as being imported and hand it to the background task
+    (``imports.tasks.import_tracker``), which saves it through :func:`tracker_import`. An
+    upload being imported or imported already is refused (``ValidationError``)."""
+    from ..imports.tasks import import_tracker, matches_to_json
+
+    with transaction.atomic():
+        batch = lock_for_edit(TrackerImport, batch.pk)
+        if batch.state == TrackerImport.State.IMPORTED:
+            raise ValidationError(f"This file has been imported already. {batch.summary}")
+        if batch.state == TrackerImport.State.QUEUED:
+            raise ValidationError("This file is being imported already.")
+        batch.state = TrackerImport.State.QUEUED
+        batch.summary = ""
+        record_save(record=batch, user=user, reason="Confirmed: imported in the background")
+    import_tracker.enqueue(
+        batch.pk,
+        mapping=list(mapping),
+        default_committee_id=default_committee.pk if default_committee else None,
+        matches=matches_to_json(matches),
+        user_id=user.pk,
+    )
+    batch.refresh_from_db()
+    return batch
+
+
 class _Saver:
     def __init__(self, plan: Plan, user, matches, result: ImportResult):
         self.plan, self.user, self.matches, self.result = plan, user, matches, result
