@@ -481,6 +481,9 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10_000_000, minimum=1)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000, minimum=1)
 IMPORT_MAX_CELL_CHARS = env_int("IMPORT_MAX_CELL_CHARS", 32_767, minimum=1)
 IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 200_000_000, minimum=1)
+# A confirmed import of more rows than this is saved in the background (a django-tasks task,
+# run by ``manage.py db_worker``): its page says so, refreshing until it is done.
+IMPORT_SYNC_MAX_ROWS = env_int("IMPORT_SYNC_MAX_ROWS", 300, minimum=0)
 # Uploads up to the import's limit stay in memory until written under VAR_DIR: nothing is
 # written to the system's temporary folder.
 FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1_000_000

@@ -21,6 +21,8 @@ from recommendations.exports import (
 )
 from recommendations.models import ActionPlanItem, Recommendation, Update, status_key
 from recommendations.services import update_withdraw
+from reviews.models import Committee
+from scrutiny.formats import british_date
 
 REGISTER_ROW = re.compile(
     r'<span class="app-stack-table__label">Reference</span>'
@@ -191,6 +193,61 @@ def test_the_reviews_register_exports_its_rows_in_its_order(reader):
         assert [r["Review"] for r in listed] == shown
     harrow = next(r for r in csv_rows(reader.get("/reviews/export.csv")) if "Harrow" in r["Review"])
     assert harrow["Response deadline"] == "2021-09-30"
+
+
+REVIEW_CELL = re.compile(r'<span class="app-stack-table__label">([^<]+)</span>(.*?)</td>', re.S)
+
+
+def review_page_rows(client, query: str) -> list[dict]:
+    """Each row of the reviews register page as its cells' text, by their labels."""
+    html = client.get(f"/reviews/?{query}").content.decode()
+    assert "page 2 of" not in html
+    rows = []
+    for tr in re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', html, re.S):
+        cells = {
+            label: " ".join(unescape(re.sub(r"<[^>]+>", " ", text)).split())
+            for label, text in REVIEW_CELL.findall(tr)
+        }
+        if cells:
+            rows.append(cells)
+    return rows
+
+
+def test_the_reviews_export_read_back_matches_the_page_for_each_filter(reader):
+    """Every filter of the reviews register (committee, status, year, free text, together),
+    and each exported row's values as the page shows them, in the workbook and the CSV."""
+    osc = Committee.objects.get(name="Merton Overview and Scrutiny Commission")
+    queries = [
+        "",
+        f"committee={osc.pk}",
+        "status=monitoring",
+        "year=2016/17",
+        "q=services",
+        f"committee={osc.pk}&q=shared&year=2016/17",
+    ]
+    for query in queries:
+        shown = review_page_rows(reader, query)
+        assert shown or query.startswith("status"), query
+        as_page = [
+            {
+                "Review": row["Review"],
+                "Committee": row["Origin committee"],
+                "Year": row["Municipal year"],
+                "Status": row["Status"],
+                "Response deadline": british_date(row["Response deadline"]),
+                "Recommendations": str(row["Recommendations"]),
+            }
+            for row in sheet_rows(workbook(reader.get(f"/reviews/export.xlsx?{query}"))["Reviews"])
+        ]
+        for exported, on_page in zip(as_page, shown, strict=True):
+            # The page's review cell gives its type under the title.
+            assert on_page["Review"].startswith(exported["Review"]), query
+            for heading in ("Committee", "Year", "Status", "Recommendations"):
+                assert exported[heading] == on_page[heading], (query, heading)
+            assert on_page["Response deadline"].startswith(exported["Response deadline"])
+        listed = csv_rows(reader.get(f"/reviews/export.csv?{query}"))
+        assert [r["Review"] for r in listed] == [r["Review"] for r in as_page], query
+        assert [r["Status"] for r in listed] == [r["Status"] for r in as_page], query
 
 
 def test_the_registers_link_to_their_exports_with_the_filters(reader):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -25,8 +26,9 @@ from recommendations.imports import (
     read_sheet,
 )
 from recommendations.imports.columns import field_for
-from recommendations.models import ActionPlanItem, Recommendation, TrackerImport, Update
+from recommendations.models import ActionPlanItem, Recommendation, TrackerImport, Update, status_key
 from recommendations.services import tracker_import
+from recommendations.statuses import Decision, RecommendationStatus
 from reviews.models import Committee, CommitteeKind, Officer, Review
 
 from .test_permissions import changed, snapshot
@@ -488,6 +490,49 @@ def test_a_status_the_key_does_not_have_and_the_decisions(tmp_path, officer_user
 
 
 @pytest.mark.django_db
+@pytest.mark.django_db
+def test_a_decision_and_a_closure_the_row_gives_are_recorded(tmp_path, officer_user):
+    """ "Not accepted" in the decision column is the executive's decision (not a status); a
+    "Closed" status with its closing date and minute is the committee's closure, at a meeting
+    of the review's committee on that date."""
+    headings = [*HEADINGS, "Closed on", "Closure minute"]
+    rows = [
+        [*row("2016/17 R1", "That CMT has a mandate.", status="Closed"), "6 July 2017", "12"],
+        [
+            *row("2016/17 R2", "That a business case is produced.", decision="Not accepted"),
+            None,
+            None,
+        ],
+        [*row("2016/17 R3", "That peers review.", status="Closed"), datetime.date(2017, 7, 6)],
+    ]
+    plan = plan_of(write(tmp_path, "t.xlsx", workbook(rows, headings=headings)))
+    assert not plan.refused_rows
+    notes = " ".join(n for r in plan.rows for n in r.notes)
+    assert "A closure needs both its date and its minute reference" in notes
+    result = tracker_import(plan=plan, user=officer_user)
+    assert result.created["meeting"] == 1
+    closed = Recommendation.objects.get(reference="2016/17 R1")
+    assert closed.closed_on == datetime.date(2017, 7, 6)
+    assert closed.closure_minute_reference == "12"
+    assert closed.closed_at_meeting.committee.name == OSC
+    assert closed.status == status_key().code_for(RecommendationStatus.CLOSED)
+    assert "imported from t.xlsx, row 2" in {h.history_change_reason for h in closed.history.all()}
+    rejected = Recommendation.objects.get(reference="2016/17 R2")
+    assert rejected.decision == Decision.REJECTED
+    assert rejected.response_date == datetime.date(2016, 11, 14)
+    assert "Not accepted" in rejected.response_text
+    assert rejected.status == status_key().code_for(RecommendationStatus.NOT_ACCEPTED)
+    # No minute: no closure; the status "Closed" reads as Achieved, as before.
+    assert not Recommendation.objects.get(reference="2016/17 R3").is_closed
+    # Imported again: nothing changes.
+    before = snapshot()
+    tracker_import(
+        plan=plan_of(write(tmp_path, "t.xlsx", workbook(rows, headings=headings))),
+        user=officer_user,
+    )
+    assert not changed(before, snapshot())
+
+
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "cp1252"])
 def test_csv_in_utf8_with_a_bom_or_windows_1252(tmp_path, officer_user, encoding):
     # An apostrophe and a dash as Word types them (both in Windows-1252).
@@ -663,6 +708,94 @@ def test_an_officer_uploads_checks_and_imports(client, officer_user, var_dir):
     assert not changed(before, snapshot())
 
 
+def _confirm(client, batch):
+    client.force_login(batch.uploaded_by)
+    data = {f"col_{i}": name for i, name in enumerate(batch.mapping)}
+    return client.post(batch.get_absolute_url(), {**data, "step": "import"})
+
+
+@pytest.mark.django_db
+def test_a_large_import_is_saved_by_the_background_task(client, officer_user, var_dir, settings):
+    """More rows than IMPORT_SYNC_MAX_ROWS: the confirmation hands the import to the task
+    (the tests' immediate backend runs it at once), which saves it through the same service."""
+    settings.IMPORT_SYNC_MAX_ROWS = 2  # the tracker has 3 rows to save
+    client.force_login(officer_user)
+    upload(client, "Merton tracker.xlsx", workbook(council_rows()))
+    batch = TrackerImport.objects.get()
+    done = _confirm(client, batch)
+    assert done.status_code == 302 and done["Location"] == batch.get_absolute_url()
+    batch.refresh_from_db()
+    assert batch.state == "imported" and not batch.path.exists()
+    assert Recommendation.objects.count() == 2 and ActionPlanItem.objects.count() == 3
+    reasons = {h.history_change_reason for h in batch.history.all()}
+    assert "Confirmed: imported in the background" in reasons
+    update = Update.objects.filter(text__startswith="The refresh").get()
+    assert update.history.get().history_change_reason == "imported from Merton tracker.xlsx, row 2"
+    page = client.get(batch.get_absolute_url()).content.decode()
+    assert "Tracker imported" in page and "Added 1 review, 2 recommendations" in page
+    before = snapshot()
+    assert "imported already" in _confirm(client, batch).content.decode()
+    assert not changed(before, snapshot())
+
+
+@pytest.mark.django_db
+def test_a_background_import_refused_puts_the_upload_back_with_the_reason(
+    client, officer_user, var_dir, settings, monkeypatch
+):
+    """A rule broken by a row when the task saves it (the register changed since the preview)
+    stops the task: nothing saved, the upload back to be checked, the preview saying why."""
+    import recommendations.services
+
+    def refuse(**_given):
+        raise ValidationError(["Row 2: the reference 2016/17 R1 was taken meanwhile."])
+
+    settings.IMPORT_SYNC_MAX_ROWS = 0
+    client.force_login(officer_user)
+    upload(client, "Merton tracker.xlsx", workbook(council_rows()))
+    batch = TrackerImport.objects.get()
+    monkeypatch.setattr(recommendations.services, "tracker_import", refuse)
+    _confirm(client, batch)
+    batch.refresh_from_db()
+    assert batch.state == "uploaded" and batch.path.is_file()
+    assert batch.summary == "Not imported: Row 2: the reference 2016/17 R1 was taken meanwhile."
+    assert not Recommendation.objects.exists() and not Review.objects.exists()
+    page = client.get(batch.get_absolute_url()).content.decode()
+    assert "Check the tracker before importing" in page
+    assert "the reference 2016/17 R1 was taken meanwhile" in page
+
+
+def test_a_large_import_waits_for_the_worker_on_the_database_backend(
+    transactional_db, client, officer_user, var_dir, settings
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from .test_documents_views import DATABASE_TASKS, run_worker
+
+    settings.IMPORT_SYNC_MAX_ROWS = 2
+    settings.TASKS = DATABASE_TASKS
+    client.force_login(officer_user)
+    upload(client, "Merton tracker.xlsx", workbook(council_rows()))
+    batch = TrackerImport.objects.get()
+    assert _confirm(client, batch).status_code == 302
+    task = DBTaskResult.objects.get()
+    assert task.task_path == "recommendations.imports.tasks.import_tracker"
+    batch.refresh_from_db()
+    assert batch.state == "queued" and not Recommendation.objects.exists()
+    page = client.get(batch.get_absolute_url()).content.decode()
+    assert "The tracker is being imported" in page
+    assert '<meta http-equiv="refresh" content="5">' in page
+    second = _confirm(client, batch)  # confirmed twice: refused, one task only
+    assert "being imported already" in second.content.decode()
+    assert DBTaskResult.objects.count() == 1
+
+    run_worker()
+    batch.refresh_from_db()
+    assert batch.state == "imported" and not batch.path.exists()
+    assert Recommendation.objects.count() == 2 and Update.objects.count() == 2
+    page = client.get(batch.get_absolute_url()).content.decode()
+    assert "Tracker imported" in page and "refresh" not in page
+
+
 @pytest.mark.django_db
 def test_the_rows_that_cannot_be_saved_download_as_csv(client, officer_user, var_dir, review):
     held = Recommendation(review=review, number=1, text="Something else")
@@ -679,6 +812,24 @@ def test_the_rows_that_cannot_be_saved_download_as_csv(client, officer_user, var
     assert table[1][0] == "2" and "already used" in table[1][1]
 
 
+def _formula_workbook() -> bytes:
+    rows = council_rows()
+    rows[0][0] = '="2016/17 "&"R1"'
+    return workbook(rows)
+
+
+def _macro_workbook() -> bytes:
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(workbook(council_rows()))) as source,
+        zipfile.ZipFile(out, "w") as target,
+    ):
+        for item in source.infolist():
+            target.writestr(item, source.read(item))
+        target.writestr("xl/vbaProject.bin", b"macro")
+    return out.getvalue()
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("name", "data", "message"),
@@ -687,6 +838,11 @@ def test_the_rows_that_cannot_be_saved_download_as_csv(client, officer_user, var
         ("t.xlsm", b"PK", "macro-enabled workbook"),
         ("t.xlsx", b"not a workbook", "is not an Excel workbook"),
         ("t.csv", b"", "The file is empty"),
+        ("t.csv", b"\r\n,,\r\n", "has no data"),
+        ("big.csv", ("Recommendation\n" + "r\n" * 100_000).encode(), "can be imported at once"),
+        ("t.xlsx", _formula_workbook(), "holds a formula"),
+        ("renamed.xlsx", _macro_workbook(), "holds macros"),
+        ("t.csv", b"Recommendation\n" + b"x" * 1_000_000, "the most a cell may hold"),
     ],
 )
 def test_a_bad_upload_says_why_and_keeps_nothing(

@@ -21,7 +21,6 @@ FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
             "rec no",
             "rec ref",
             "recommendation no",
-            "recommendation number",
             "recommendation ref",
             "recommendation reference",
             "no",
@@ -108,6 +107,11 @@ FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
             "recommendation details",
             "recommendation wording",
         ),
+    ),
+    (
+        "rec_number",
+        "Recommendation number",
+        ("recommendation number", "number within the review"),
     ),
     ("paragraph", "Paragraph", ("paragraph", "paragraph reference", "para", "report paragraph")),
     (
@@ -215,6 +219,7 @@ FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
             "agreed actions",
         ),
     ),
+    ("action_number", "Action number", ("action number", "number of the action")),
     (
         "timeline",
         "Timeline",
@@ -276,6 +281,21 @@ FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
             "as at",
             "updated",
         ),
+    ),
+    (
+        "status_reason",
+        "Status reason",
+        ("status reason", "reason for status", "reason for the status"),
+    ),
+    (
+        "closed_on",
+        "Closed on",
+        ("closed on", "date closed", "closure date", "date of closure"),
+    ),
+    (
+        "closure_minute",
+        "Closure minute",
+        ("closure minute", "closure minute reference", "minute of closure"),
     ),
     (
         "status",

@@ -33,7 +33,7 @@ from reviews.models import Committee, CommitteeKind, Councillor, Officer, Review
 from scrutiny.formats import british_date
 
 from ..models import Recommendation, status_key
-from ..statuses import Decision
+from ..statuses import Decision, RecommendationStatus
 from . import values
 from .columns import LABELS, Layout
 from .sheet import Sheet
@@ -68,12 +68,15 @@ class Row:
     lead_officer: str = ""
     executive_member: str = ""
     action: str = ""
+    action_number: int | None = None  # the action's number within its recommendation
     timeline: str = ""
     target_date: datetime.date | None = None
     update: str = ""
     update_date: datetime.date | None = None
     status: str = ""
     status_reason: str = ""
+    closed_on: datetime.date | None = None  # the committee's closure, with its minute
+    closure_minute: str = ""
     carries_on: bool = False  # carries on the recommendation of the row above
     carries_on_row: int | None = None  # which row's
     existing_id: int | None = None  # the recommendation already in the register
@@ -293,6 +296,9 @@ def _read_row(row: Row, got: dict, key, filename: str, default_committee) -> Non
     if headed:
         row.rec_number = int(headed.group(1))
         text = text[headed.end() :].strip()
+    given = values.one_line(got.get("rec_number"))
+    if re.fullmatch(r"\d{1,4}(\.0)?", given) and int(float(given)) > 0:
+        row.rec_number = int(float(given))
     if reference:
         if re.fullmatch(r"\d{1,4}(\.0)?", reference):
             row.rec_number = row.rec_number or int(float(reference))
@@ -307,7 +313,7 @@ def _read_row(row: Row, got: dict, key, filename: str, default_committee) -> Non
     if not text and not reference:
         if any(
             got.get(f) not in (None, "")
-            for f in ("action", "update", "timeline", "target_date", "status")
+            for f in ("action", "action_number", "update", "timeline", "target_date", "status")
         ):
             row.carries_on = True
         else:
@@ -327,12 +333,16 @@ def _read_row(row: Row, got: dict, key, filename: str, default_committee) -> Non
     row.lead_officer = values.name(got.get("lead_officer"))[:200]
     row.executive_member = values.name(got.get("executive_member"))[:200]
     row.action = values.text(got.get("action"))
+    numbered = values.one_line(got.get("action_number"))
+    if re.fullmatch(r"\d{1,4}(\.0)?", numbered) and int(float(numbered)) > 0:
+        row.action_number = int(float(numbered))
     row.timeline = values.one_line(got.get("timeline"))
     row.update = values.text(got.get("update"))
     row.response_text = values.text(got.get("response_text"))
     _dates(row, got)
     _decision(row, got)
     _status(row, got, key)
+    _closure(row, got, key)
 
 
 def _dates(row: Row, got: dict) -> None:
@@ -340,6 +350,7 @@ def _dates(row: Row, got: dict) -> None:
         ("date_agreed", "date agreed"),
         ("executive_date", "executive date"),
         ("update_date", "update date"),
+        ("closed_on", "closing date"),
     ):
         written = got.get(name)
         if written in (None, ""):
@@ -417,13 +428,40 @@ def _status(row: Row, got: dict, key) -> None:
     if read.note:
         row.notes.append(read.note)
     row.status = read.code
-    row.status_reason = read.reason
-    if key.requires_reason(read.code) and not read.reason:
+    row.status_reason = values.text(got.get("status_reason")) or read.reason
+    if key.requires_reason(read.code) and not row.status_reason:
         row.status_reason = f"As recorded in the council's tracker: “{values.one_line(written)}”"
         row.notes.append(
             f"“{key.label(read.code)}” needs its reason and the tracker gives none: the "
             f"reason saved is “{row.status_reason}”."
         )
+
+
+def _closure(row: Row, got: dict, key) -> None:
+    """A closure where the row gives its date and minute: recorded through the closure service
+    (a "Closed" status then adds nothing). A "Closed" status without them is noted."""
+    row.closure_minute = values.one_line(got.get("closure_minute"))[:50]
+    closed = values.one_line(got.get("status")).lower() in {
+        "closed",
+        key.label(key.code_for(RecommendationStatus.CLOSED)).lower(),
+    }
+    if row.closed_on and row.closure_minute:
+        if row.executive_date and row.closed_on < row.executive_date:
+            row.notes.append(
+                f"The closing date {british_date(row.closed_on)} is before the executive's "
+                "response: the closure is left out."
+            )
+            row.closed_on, row.closure_minute = None, ""
+            return
+        if closed:
+            row.status = row.status_reason = ""
+            row.notes = [n for n in row.notes if "comes only from the committee" not in n]
+        return
+    if row.closed_on or row.closure_minute:
+        row.notes.append(
+            "A closure needs both its date and its minute reference: the closure is left out."
+        )
+    row.closed_on, row.closure_minute = None, ""
 
 
 def _carry_on(row: Row, previous: Row) -> None:

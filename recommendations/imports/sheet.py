@@ -1,9 +1,11 @@
 """Reading a council's tracker from an .xlsx workbook or a .csv file into rows of cells, with
 the limits that keep a bad file from costing more than a clear refusal.
 
-:func:`read_sheet` returns a :class:`Sheet` (every row of the first worksheet, merged cells
+:func:`read_sheet` returns a :class:`Sheet` (every row of the first worksheet, or of the
+tracker's own export's three sheets joined into one table by ``exported.flatten``, merged cells
 filled with their merged value) or raises :class:`ImportRefused` with a message an officer can
-act on. Nothing here touches the database.
+act on. Nothing here writes to the database (the export's sheets read the council's status key,
+to tell a status held by an officer from one derived).
 
 Decisions, also in the README:
 
@@ -205,6 +207,8 @@ def _read_xlsx(path: Path, filename: str):
             f"“{filename}” could not be opened as an Excel workbook. {SAVE_AS}"
         ) from None
     try:
+        if _is_export(values_book):
+            return _read_export(values_book, formula_book, filename)
         return _read_worksheet(values_book, formula_book, filename)
     except ImportRefused:
         raise
@@ -217,9 +221,47 @@ def _read_xlsx(path: Path, filename: str):
         formula_book.close()
 
 
-def _read_worksheet(values_book, formula_book, filename: str):
-    sheet = values_book.worksheets[0]
-    formulas = formula_book.worksheets[0]
+def _is_export(book) -> bool:
+    """Whether the workbook is the tracker's own export (``exported.is_export``)."""
+    from .exported import SHEETS, is_export
+
+    first_rows = {}
+    for name in SHEETS:
+        if name in book.sheetnames:
+            for row in book[name].iter_rows(min_row=1, max_row=1, values_only=True):
+                first_rows[name] = [str(c).strip() if c is not None else "" for c in row]
+    return is_export(book.sheetnames, first_rows)
+
+
+def _read_export(values_book, formula_book, filename: str):
+    """The tracker's own export: its three sheets read (each with the limits of one) and
+    joined into the single table the import reads (``exported.flatten``)."""
+    from ..models import status_key
+    from ..statuses import ProgressStatus
+    from .exported import SHEETS, flatten
+
+    key = status_key()
+    progress = {e.label.lower() for e in key.entries if e.category in ProgressStatus.values}
+    read, notes = {}, []
+    for name in SHEETS:
+        index = values_book.sheetnames.index(name)
+        rows, _numbers, sheet_notes = _read_worksheet(values_book, formula_book, filename, index)
+        read[name] = rows
+        notes += sheet_notes
+    table = flatten(read, held=lambda words: words.lower() in progress)
+    if len(table) > settings.IMPORT_MAX_ROWS + 1:
+        raise _too_many_rows(filename, f"{len(table) - 1:,} (recommendations, actions and updates)")
+    notes.append(
+        "This is the tracker's own export: its Recommendations, Actions and Updates sheets are "
+        "read together, each action and update joined to its recommendation by reference. Row "
+        "numbers count each recommendation, then its actions, then its updates."
+    )
+    return table, list(range(1, len(table) + 1)), notes
+
+
+def _read_worksheet(values_book, formula_book, filename: str, index: int = 0):
+    sheet = values_book.worksheets[index]
+    formulas = formula_book.worksheets[index]
     stated = sheet.max_row if sheet.max_row is not None else 0
     if stated > settings.IMPORT_MAX_ROWS + 1:  # +1: the stated size may count a last blank row
         raise _too_many_rows(filename, f"{stated:,}")

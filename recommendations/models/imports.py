@@ -20,6 +20,7 @@ def new_folder() -> str:
 class TrackerImport(AuditedModel):
     class State(models.TextChoices):
         UPLOADED = "uploaded", "Uploaded, not imported"
+        QUEUED = "queued", "Being imported in the background"
         IMPORTED = "imported", "Imported"
 
     filename = models.CharField(max_length=255)

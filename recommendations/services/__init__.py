@@ -8,7 +8,7 @@ saves through ``save()`` (so history rows are written) and records ``user`` on t
 Views, commands and imports all call these; none of them writes a record any other way.
 """
 
-from .imports import ImportResult, tracker_import
+from .imports import ImportResult, tracker_import, tracker_import_enqueue
 from .key import status_key_entry_save
 from .records import (
     KEEP,
@@ -54,6 +54,7 @@ __all__ = [
     "review_update",
     "status_key_entry_save",
     "tracker_import",
+    "tracker_import_enqueue",
     "update_edit",
     "update_post",
     "update_withdraw",

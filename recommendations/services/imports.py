@@ -16,6 +16,7 @@ from reviews.models import (
     Committee,
     CommitteeKind,
     Councillor,
+    Meeting,
     Officer,
     Review,
     ReviewStatus,
@@ -27,7 +28,13 @@ from scrutiny.services import record_save
 
 from ..imports.plan import Names, Plan, Row, body_kind
 from ..models import ActionPlanItem, Recommendation, TrackerImport, Update
-from .records import action_save, review_status_follows, update_post
+from .records import (
+    action_save,
+    recommendation_close,
+    recommendation_respond,
+    review_status_follows,
+    update_post,
+)
 from .reviews import review_update
 
 
@@ -49,6 +56,7 @@ class ImportResult:
             "committee",
             "officer",
             "councillor",
+            "meeting",
         ]
         parts = [
             f"{self.created[w]} {w}{'s' if self.created[w] != 1 else ''}"
@@ -98,6 +106,7 @@ def tracker_import(
                 raise ValidationError(
                     [f"Row {row.number}: {m}" for m in refused.messages]
                 ) from None
+        saver.close()
         for review_id in saver.reviews_touched:
             review_status_follows(review_id=review_id, user=user)
         if batch is not None:
@@ -105,6 +114,39 @@ def tracker_import(
             batch.summary = result.in_words()
             record_save(record=batch, user=user, reason=f"Imported: {batch.summary}")
     return result
+
+
+def tracker_import_enqueue(
+    *,
+    batch: TrackerImport,
+    mapping: list[str],
+    default_committee: Committee | None,
+    matches: dict[tuple[str, str], object],
+    user,
+) -> TrackerImport:
+    """Mark the upload ``batch`` as being imported and hand it to the background task
+    (``imports.tasks.import_tracker``), which saves it through :func:`tracker_import`. An
+    upload being imported or imported already is refused (``ValidationError``)."""
+    from ..imports.tasks import import_tracker, matches_to_json
+
+    with transaction.atomic():
+        batch = lock_for_edit(TrackerImport, batch.pk)
+        if batch.state == TrackerImport.State.IMPORTED:
+            raise ValidationError(f"This file has been imported already. {batch.summary}")
+        if batch.state == TrackerImport.State.QUEUED:
+            raise ValidationError("This file is being imported already.")
+        batch.state = TrackerImport.State.QUEUED
+        batch.summary = ""
+        record_save(record=batch, user=user, reason="Confirmed: imported in the background")
+    import_tracker.enqueue(
+        batch.pk,
+        mapping=list(mapping),
+        default_committee_id=default_committee.pk if default_committee else None,
+        matches=matches_to_json(matches),
+        user_id=user.pk,
+    )
+    batch.refresh_from_db()
+    return batch
 
 
 class _Saver:
@@ -115,6 +157,7 @@ class _Saver:
         self.recommendations: dict[tuple, Recommendation] = {}
         self.reviews_touched: set[int] = set()
         self.rows_new: set[int] = set()
+        self.closures: list[tuple[Recommendation, Row]] = []
 
     def reason(self, row: Row) -> str:
         return f"imported from {self.plan.filename}, row {row.number}"
@@ -156,6 +199,29 @@ class _Saver:
         return self._named(
             "councillor", name, row, self.names.councillors, lambda: Councillor(name=name)
         )
+
+    def close(self) -> None:
+        """The closures the file records, through the closure service: at a meeting of the
+        review's committee on the closing date (added, with the row's reason, if the register
+        has none)."""
+        for recommendation, row in self.closures:
+            committee = recommendation.review.commissioning_committee
+            meeting = (
+                Meeting.objects.filter(committee=committee, date=row.closed_on)
+                .order_by("pk")
+                .first()
+            )
+            if meeting is None:
+                meeting = Meeting(committee=committee, date=row.closed_on)
+                record_save(record=meeting, user=self.user, reason=self.reason(row))
+                self.result.add("meeting")
+            recommendation_close(
+                recommendation=recommendation,
+                meeting=meeting,
+                minute_reference=row.closure_minute,
+                user=self.user,
+                reason=self.reason(row),
+            )
 
     # --- the records ---
 
@@ -208,18 +274,27 @@ class _Saver:
                 service_area=row.area,
                 lead_officer=self.officer(row.lead_officer, row),
                 lead_member=self.councillor(row.executive_member, row),
-                decision=row.decision,
-                response_text=row.response_text if row.decision else "",
-                response_date=row.executive_date if row.decision else None,
             )
             if row.status and not row.action and not row.update:
                 found.status_set_by_officer = row.status
                 found.status_reason = row.status_reason
             found.set_reference(row.reference)
             record_save(record=found, user=self.user, reason=self.reason(row))
+            if row.decision:  # the executive's decision, as the response form records it
+                recommendation_respond(
+                    recommendation=found,
+                    decision=row.decision,
+                    response_text=row.response_text,
+                    date=row.executive_date,
+                    user=self.user,
+                    reason=self.reason(row),
+                )
+            if row.closed_on:  # closed last, once its actions and updates are in
+                self.closures.append((found, row))
             self.result.add("recommendation")
             self.rows_new.add(row.number)
         found.imported_actions = {_lower(a.action): a for a in found.actions.all()}
+        found.imported_numbers = {a.number: a for a in found.imported_actions.values()}
         found.imported_updates = {
             (u.action_id, _lower(u.text)) for u in Update.objects.filter(recommendation=found)
         }
@@ -229,13 +304,18 @@ class _Saver:
     def row(self, row: Row) -> None:
         recommendation = self.recommendation(row)
         action = None
-        if row.action or row.timeline or row.target_date:
+        numbers = recommendation.imported_numbers
+        if row.action_number and not (row.action or row.timeline or row.target_date):
+            action = numbers.get(row.action_number)  # an update on the action numbered
+        elif row.action or row.timeline or row.target_date:
             action = recommendation.imported_actions.get(_lower(row.action))
             if action is None:
-                numbers = [a.number for a in recommendation.imported_actions.values()]
+                number = row.action_number
+                if not number or number in numbers:
+                    number = max(numbers, default=0) + 1
                 action = ActionPlanItem(
                     recommendation=recommendation,
-                    number=max(numbers, default=0) + 1,
+                    number=number,
                     action=row.action,
                     timeline=row.timeline,
                     target_date=row.target_date,
@@ -245,6 +325,7 @@ class _Saver:
                     action.status, action.status_reason = row.status, row.status_reason
                 action_save(action=action, user=self.user, reason=self.reason(row))
                 recommendation.imported_actions[_lower(row.action)] = action
+                numbers[action.number] = action
                 self.result.add("action")
                 self.rows_new.add(row.number)
         if row.update and (action.pk if action else None, _lower(row.update)) not in (

@@ -24,7 +24,7 @@ from ..imports import ImportRefused, build_plan, find_layout, guess_mapping, rea
 from ..imports.forms import MappingForm, UploadForm, lenient_mapping
 from ..imports.sheet import check_name, check_size
 from ..models import TrackerImport
-from ..services import tracker_import
+from ..services import tracker_import, tracker_import_enqueue
 
 ABANDONED_AFTER_SECONDS = 24 * 3600
 
@@ -112,6 +112,8 @@ def tracker_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require_register_editor(request.user)
     batch = get_object_or_404(TrackerImport.objects.select_related("uploaded_by"), pk=pk)
     context = {"batch": batch}
+    if batch.state == TrackerImport.State.QUEUED:
+        return _being_imported(request, batch, context)
     if batch.state == TrackerImport.State.IMPORTED or not batch.file_kept():
         return _finished(request, batch, context)
     try:
@@ -151,6 +153,20 @@ def tracker_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(
                 None, "No row of the file can be saved: see the problems of each row below."
             )
+        elif len(plan.saved_rows) > settings.IMPORT_SYNC_MAX_ROWS:
+            try:
+                tracker_import_enqueue(
+                    batch=batch,
+                    mapping=mapping,
+                    default_committee=default_committee,
+                    matches=form.matches(),
+                    user=request.user,
+                )
+            except ValidationError as refused:
+                for message in refused.messages:
+                    form.add_error(None, message)
+            else:
+                return redirect(batch.get_absolute_url())
         else:
             try:
                 result = tracker_import(
@@ -176,6 +192,17 @@ def tracker_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         columns=list(zip(layout.headings, form.mapping_fields(), strict=True)),
     )
     return render(request, "recommendations/import_preview.html", context)
+
+
+def _being_imported(request, batch, context) -> HttpResponse:
+    """An import running in the background: the page says so and checks again by itself
+    until it is done (then it shows what was saved)."""
+    if request.method == "POST":
+        form = GovukForm(request.POST)
+        form.is_valid()
+        form.add_error(None, "This file is being imported already.")
+        context["form"] = form
+    return render(request, "recommendations/import_done.html", context)
 
 
 def _finished(request, batch, context) -> HttpResponse:
