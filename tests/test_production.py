@@ -164,7 +164,7 @@ def test_health_is_open_says_ok_and_names_no_secrets(client, db):
     assert body["status"] == "ok"
     assert body["checks"]["database"] == {"ok": True}
     assert body["checks"]["workers"]["ok"] is True
-    assert "no-cache" in response["Cache-Control"]
+    assert "no-store" in response["Cache-Control"]  # as every page the app serves
 
 
 def test_health_is_503_when_a_task_has_waited_too_long(client, db, settings):
