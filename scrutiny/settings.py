@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "recommendations",
     "recommendations.documents",
     "recommendations.rounds",
+    "scrutiny.accounts",
 ]
 
 MIDDLEWARE = [
