@@ -380,3 +380,12 @@ FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler
 CALENDAR_FEED_TIMEOUT = env_int("CALENDAR_FEED_TIMEOUT", 15, minimum=1)
 CALENDAR_FEED_MAX_BYTES = env_int("CALENDAR_FEED_MAX_BYTES", 2_000_000, minimum=10_000)
 # --- end of committee calendars -------------------------------------------------------------
+
+# --- The audit trail (scrutiny/hashchain.py, scrutiny/accounts/) ----------------------------
+# Every password change (by its holder, an administrator, a reset link or a command) is
+# recorded as an account event by this validator's password_changed hook; it validates nothing.
+AUTH_PASSWORD_VALIDATORS = [
+    *AUTH_PASSWORD_VALIDATORS,
+    {"NAME": "scrutiny.accounts.validators.PasswordChangeAudit"},
+]
+# --- end of the audit trail -----------------------------------------------------------------

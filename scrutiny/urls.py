@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", healthz, name="healthz"),
+    path("", include("scrutiny.accounts.urls")),
     path("", include("reviews.urls")),
     path("", include("recommendations.urls")),
     path("documents/", include("recommendations.documents.urls")),

@@ -18,8 +18,7 @@ class Command(BaseCommand):
         report = verify(using=database)
         if report.intact:
             self.stdout.write(
-                f"The audit trail is intact ({report.rows} rows in {report.tables} history "
-                "tables)."
+                f"The audit trail is intact ({report.rows} rows in {report.tables} history tables)."
             )
             return
         for broken in report.breaks:
