@@ -1055,7 +1055,7 @@ def _admin_targets() -> dict:
         "officer": Officer.objects.first().pk,
         "user": leaver.pk,
         "group": Group.objects.get(name=roles.COUNCILLOR).pk,
-        "event": AccountEvent.objects.get().pk,
+        "event": AccountEvent.objects.filter(account=leaver).first().pk,
     }
 
 
