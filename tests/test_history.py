@@ -25,9 +25,11 @@ def test_create_edit_and_delete_are_recorded_with_the_user(admin_user):
     committee.name = "Children and Young People Scrutiny Panel"
     committee.short_name = "CYP"
     record_save(record=committee, user=admin_user, version=committee.version)
+    pk = committee.pk
     with acting_as(admin_user):
         committee.delete(reason="Set up in error")
-    assert not Committee.objects.filter(pk=committee.pk).exists()
+    committee.pk = pk
+    assert not Committee.objects.filter(pk=pk).exists()
 
     rows = list(Committee.history.filter(id=committee.pk).order_by("history_date", "history_id"))
     assert [r.history_type for r in rows] == ["+", "~", "-"]
