@@ -45,7 +45,7 @@ MANIFEST = "manifest.json"
 README = "README.txt"
 
 # The apps whose records are the register; and the accounts and roles their history names.
-REGISTER_APPS = ("reviews", "recommendations", "documents", "rounds")
+REGISTER_APPS = ("reviews", "recommendations", "documents", "rounds", "accounts")
 ACCOUNT_MODELS = ("auth.Group", "auth.User", "auth.User_groups")
 # What ``migrate`` itself writes (the roles, the default status key and reference scheme,
 # each with its history): a new database holds these, and a restore replaces them.

@@ -1,6 +1,9 @@
+"""The register's committees, meetings, people and reviews in the admin: read-only, with their
+history (``scrutiny.admin.RegisterAdmin``); the product's pages keep them."""
+
 from django.contrib import admin
-from django.db import models
-from simple_history.admin import SimpleHistoryAdmin
+
+from scrutiny.admin import ReadOnlyInline, RegisterAdmin
 
 from .models import (
     AgendaItem,
@@ -15,21 +18,19 @@ from .models import (
 
 
 @admin.register(Committee)
-class CommitteeAdmin(SimpleHistoryAdmin):
+class CommitteeAdmin(RegisterAdmin):
     list_display = ["name", "short_name", "kind", "calendar_feed_url"]
-    # The feed is fetched by the server: an address typed without a scheme is https.
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_filter = ["kind"]
     search_fields = ["name", "short_name"]
 
 
-class AgendaItemInline(admin.TabularInline):
+class AgendaItemInline(ReadOnlyInline):
     model = AgendaItem
     extra = 0
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SimpleHistoryAdmin):
+class MeetingAdmin(RegisterAdmin):
     list_display = ["date", "start_time", "committee", "location"]
     readonly_fields = ["calendar_uid"]
     list_filter = ["committee", "date"]
@@ -40,14 +41,14 @@ class MeetingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(SimpleHistoryAdmin):
+class AgendaItemAdmin(RegisterAdmin):
     list_display = ["meeting", "reference", "title"]
     list_select_related = ["meeting__committee"]
     search_fields = ["title", "reference"]
 
 
 @admin.register(Officer)
-class OfficerAdmin(SimpleHistoryAdmin):
+class OfficerAdmin(RegisterAdmin):
     list_display = ["name", "job_title", "department", "partner", "email", "user"]
     list_filter = ["partner"]
     search_fields = ["name", "job_title", "department", "email"]
@@ -55,26 +56,26 @@ class OfficerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PartnerOrganisation)
-class PartnerOrganisationAdmin(SimpleHistoryAdmin):
+class PartnerOrganisationAdmin(RegisterAdmin):
     list_display = ["name", "kind"]
     list_filter = ["kind"]
     search_fields = ["name"]
 
 
 @admin.register(Councillor)
-class CouncillorAdmin(SimpleHistoryAdmin):
+class CouncillorAdmin(RegisterAdmin):
     list_display = ["name", "role"]
     search_fields = ["name", "role"]
 
 
-class ReviewMemberInline(admin.TabularInline):
+class ReviewMemberInline(ReadOnlyInline):
     model = ReviewMember
     extra = 0
     autocomplete_fields = ["councillor"]
 
 
 @admin.register(Review)
-class ReviewAdmin(SimpleHistoryAdmin):
+class ReviewAdmin(RegisterAdmin):
     list_display = [
         "title",
         "review_type",
@@ -92,7 +93,7 @@ class ReviewAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ReviewMember)
-class ReviewMemberAdmin(SimpleHistoryAdmin):
+class ReviewMemberAdmin(RegisterAdmin):
     list_display = ["review", "councillor", "role"]
     list_filter = ["role"]
     list_select_related = ["review", "councillor"]

@@ -25,6 +25,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from .audit import person_name
 from .formats import british_date, british_datetime
 from .forms import ReasonForm
+from .hashchain import hold_audit_lock
 
 
 def safe_next(request: HttpRequest, default: str) -> str:
@@ -127,6 +128,8 @@ def lock_for_edit(model, pk, version: int | None = None):
     # Only the record's own row: a manager that joins nullable relations (select_related)
     # could not be locked on PostgreSQL ("FOR UPDATE cannot be applied to the nullable side
     # of an outer join").
+    # The audit trail's lock first, always before any row: see scrutiny.hashchain.
+    hold_audit_lock(model._default_manager.db)
     current = model._default_manager.select_for_update(of=("self",)).filter(pk=pk).first()
     if current is None:
         raise RecordGone(model, pk)

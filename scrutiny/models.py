@@ -4,12 +4,13 @@ is not an app and has no tables of its own)."""
 import functools
 
 from django.conf import settings
-from django.db import models
+from django.db import models, router, transaction
 from django.utils import timezone
 from simple_history.manager import HistoryDescriptor
 from simple_history.models import HistoricalRecords
 
 from .audit import history_user
+from .hashchain import hold_audit_lock, seal
 
 
 class _HistoryDescriptor(HistoryDescriptor):
@@ -26,8 +27,46 @@ class _HistoryDescriptor(HistoryDescriptor):
         return self._manager_class(self.model, instance)
 
 
+class SealedHistory(models.Model):
+    """The base of every history table: each row carries its hash, chained to the row before
+    it (``scrutiny.hashchain``), set as it is inserted. A history row is written once: saving
+    it again is refused (nothing in the app edits history)."""
+
+    history_previous_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    history_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("A history row is never changed: the audit trail is append-only.")
+        using = kwargs.get("using") or router.db_for_write(type(self))
+        with transaction.atomic(using=using, savepoint=False):
+            hold_audit_lock(using)
+            seal(self, using)
+            super().save(*args, **kwargs)
+
+
 class _HistoricalRecords(HistoricalRecords):
-    """``HistoricalRecords`` with the descriptor above: the same history rows, made faster."""
+    """``HistoricalRecords`` with the descriptor above: the same history rows, made faster;
+    every row sealed into its table's hash chain (``SealedHistory``); and the user on a row
+    protected: an account named by history cannot be deleted (it is deactivated instead), so
+    no row ever loses who made the change."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("bases", [SealedHistory])
+        super().__init__(*args, **kwargs)
+
+    def _get_history_user_fields(self):
+        fields = super()._get_history_user_fields()
+        fields["history_user"] = models.ForeignKey(
+            settings.AUTH_USER_MODEL,
+            null=True,
+            related_name=self.user_related_name,
+            on_delete=models.PROTECT,
+        )
+        return fields
 
     def finalize(self, sender, **kwargs):
         super().finalize(sender, **kwargs)
@@ -58,7 +97,9 @@ class AuditedModel(models.Model):
         abstract = True
 
     def save(self, *args, reason: str = "", **kwargs):
-        """Save, bumping the version; ``reason`` is stored on the history row."""
+        """Save, bumping the version; ``reason`` is stored on the history row. The audit
+        trail's lock is taken before the record's row is written (``hashchain``)."""
+        hold_audit_lock(kwargs.get("using") or router.db_for_write(type(self)))
         self.version += 1
         self.updated_at = timezone.now()
         if reason:
@@ -69,6 +110,7 @@ class AuditedModel(models.Model):
         super().save(*args, **kwargs)
 
     def delete(self, *args, reason: str = "", **kwargs):
+        hold_audit_lock(kwargs.get("using") or router.db_for_write(type(self)))
         if reason:
             self._change_reason = reason
         return super().delete(*args, **kwargs)

@@ -160,6 +160,7 @@ INSTALLED_APPS = [
     "recommendations.documents",
     "recommendations.rounds",
     "csp",
+    "scrutiny.accounts",
 ]
 
 MIDDLEWARE = [
@@ -651,3 +652,11 @@ LOGGING["loggers"] = {
     "scrutiny.signin": {"handlers": ["console"], "level": "INFO", "propagate": False},
 }
 # --- end of local sign-in ---------------------------------------------------------------------
+# --- The audit trail (scrutiny/hashchain.py, scrutiny/accounts/) ----------------------------
+# Every password change (by its holder, an administrator, a reset link or a command) is
+# recorded as an account event by this validator's password_changed hook; it validates nothing.
+AUTH_PASSWORD_VALIDATORS = [
+    *AUTH_PASSWORD_VALIDATORS,
+    {"NAME": "scrutiny.accounts.validators.PasswordChangeAudit"},
+]
+# --- end of the audit trail -----------------------------------------------------------------

@@ -18,6 +18,7 @@ urlpatterns = [
     path("sso/", include("scrutiny.sso_urls")),
     path("healthz", healthz, name="healthz"),
     path("health/", health, name="health"),
+    path("", include("scrutiny.accounts.urls")),
     path("", include("reviews.urls")),
     path("", include("recommendations.urls")),
     path("documents/", include("recommendations.documents.urls")),

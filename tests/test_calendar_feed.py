@@ -349,12 +349,16 @@ def test_a_meeting_removed_after_the_page_was_shown_refuses_the_save(officer, co
     assert "New meetings" in html
 
 
-def test_the_admin_page_of_a_committee_has_the_feed_address(admin_user, committee):
+def test_the_admin_page_of_a_committee_shows_the_feed_address_read_only(admin_user, committee):
+    # The address is set on the committee's own form (below); the admin only shows it.
+    committee.calendar_feed_url = "https://democracy.example.gov.uk/feed.ics"
+    committee.save(reason="Test data")
     admin = Client()
     admin.force_login(admin_user)
     page = admin.get(reverse("admin:reviews_committee_change", args=[committee.pk]))
     assert page.status_code == 200
-    assert 'name="calendar_feed_url"' in page.content.decode()
+    assert "https://democracy.example.gov.uk/feed.ics" in page.content.decode()
+    assert 'name="calendar_feed_url"' not in page.content.decode()
 
 
 def test_the_service_refuses_a_stale_version(officer_user, committee):

@@ -562,6 +562,7 @@ READ_URLS = {
 
 # Pages only administrators read (a superuser, or the Administrators role): the full backup.
 ADMIN_URLS = {
+    "audit": ("audit", lambda w: []),
     "backup": ("backup", lambda w: []),
     "backup_download": ("backup_download", lambda w: []),
 }
@@ -1187,3 +1188,65 @@ for _role in ROLES:
                 f"test_{_role}__{_key}__{_method}",
                 _account_test(_role, _key, _method),
             )
+
+
+# --- Django's admin: what no role may do there (the audit trail, issue 15 point 4) -------------
+
+ADMIN_REFUSED = [
+    # (what, method, the URL's pattern): refused even to a superuser.
+    ("delete a review", "post", "/admin/reviews/review/{review}/delete/"),
+    ("change a review", "post", "/admin/reviews/review/{review}/change/"),
+    ("add a review", "get", "/admin/reviews/review/add/"),
+    ("revert a review's history", "post", "/admin/reviews/review/{review}/history/{history}/"),
+    ("delete a recommendation", "post", "/admin/recommendations/recommendation/{rec}/delete/"),
+    ("delete an update", "post", "/admin/recommendations/update/{update}/delete/"),
+    ("delete a committee", "post", "/admin/reviews/committee/{committee}/delete/"),
+    ("delete an officer", "post", "/admin/reviews/officer/{officer}/delete/"),
+    ("delete a user", "post", "/admin/auth/user/{user}/delete/"),
+    ("delete a role", "post", "/admin/auth/group/{group}/delete/"),
+    ("delete an account event", "post", "/admin/accounts/accountevent/{event}/delete/"),
+]
+
+
+def _admin_targets() -> dict:
+    from recommendations.models import Update
+    from scrutiny.accounts.models import AccountEvent
+    from scrutiny.accounts.services import account_deactivate
+
+    review = Review.objects.first()
+    leaver = User.objects.create_user("leaver-admin")
+    system = User.objects.get(username=settings.SYSTEM_USERNAME)
+    account_deactivate(user=leaver, by=system, reason="Left")
+    return {
+        "review": review.pk,
+        "history": review.history.order_by("history_id").first().history_id,
+        "rec": Recommendation.objects.first().pk,
+        "update": Update.objects.first().pk,
+        "committee": Committee.objects.first().pk,
+        "officer": Officer.objects.first().pk,
+        "user": leaver.pk,
+        "group": Group.objects.get(name=roles.COUNCILLOR).pk,
+        "event": AccountEvent.objects.filter(account=leaver).first().pk,
+    }
+
+
+def test_the_admin_refuses_every_role_what_would_weaken_the_audit_trail(db):
+    """A superuser gets 403 on each; every other role (not staff) is sent to the admin's
+    sign-in; nothing changes."""
+    load_demo()
+    targets = _admin_targets()
+    superuser = User.objects.create_superuser("root-m", password="x-long-passphrase-1")
+    officer = User.objects.create_user("so-admin")
+    officer.groups.add(Group.objects.get(name=roles.SCRUTINY_OFFICER))
+    counts = {m: m._default_manager.count() for m in (Review, Recommendation, Committee, User)}
+    failures = []
+    for who, user, expected in [("superuser", superuser, 403), ("officer", officer, 302)]:
+        client = Client()
+        client.force_login(user)
+        for what, method, pattern in ADMIN_REFUSED:
+            url = pattern.format(**targets)
+            response = getattr(client, method)(url, {"post": "yes"} if method == "post" else None)
+            if response.status_code != expected:
+                failures.append(f"{who} may {what}: {response.status_code}")
+    assert not failures, failures
+    assert counts == {m: m._default_manager.count() for m in counts}

@@ -424,3 +424,25 @@ def test_the_calendar_confirmation_page_does_not_grow_with_the_calendar(
     large = calendar_upload_queries(client, committee, 40, 8)
     assert small == large, (small, large)
     assert small <= 15, small
+
+
+def test_the_audit_page_does_not_grow_with_the_data(client, admin_user, bigger):
+    """The Audit page: every history table walked (one query per table, a page of 2,000 rows
+    at a time), and the latest account events with their accounts (one query)."""
+    from scrutiny.accounts.services import account_deactivate
+
+    client.force_login(admin_user)
+
+    def leave(n: int, start: int) -> None:
+        for i in range(start, start + n):
+            user = User.objects.create_user(f"leaver{i}")
+            account_deactivate(user=user, by=admin_user, reason=f"Left ({i})")
+
+    leave(2, 0)
+    count_queries(client, "/audit/")
+    small = count_queries(client, "/audit/")
+    bigger(3)
+    leave(20, 2)
+    large = count_queries(client, "/audit/")
+    assert small == large
+    assert "The audit trail is intact" in client.get("/audit/").content.decode()

@@ -274,7 +274,8 @@ class TestReferencePages(FormTestCase):
                 "kind": "through_year",
                 "prefix": "OS",
                 "digits": "2",
-                "reason": "Agreed by the Commission, May 2024",
+                "change_reason": "Agreed by the Commission, May 2024",
+                "seen_version": scheme.version,
             },
         )
         assert response.status_code == 302
@@ -282,7 +283,7 @@ class TestReferencePages(FormTestCase):
         assert scheme.kind == "through_year"
         assert scheme.history.first().history_change_reason == "Agreed by the Commission, May 2024"
         bad = admin.post(
-            url, {"kind": "through_year", "prefix": "O S", "digits": "9", "reason": "x"}
+            url, {"kind": "through_year", "prefix": "O S", "digits": "9", "change_reason": "x"}
         )
         assert bad.status_code == 200 and "Use letters and figures" in bad.content.decode()
         assert admin.get(reverse("admin:recommendations_referencescheme_add")).status_code == 403

@@ -408,16 +408,18 @@ def test_an_administrator_adds_a_status_to_the_key_with_history(client, admin_us
             "meaning": "Ongoing: keep monitoring",
             "order": 3,
             "offered": "on",
+            "change_reason": "The council reports ongoing actions",
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     added = entry("ongoing")
     assert added.history.get().history_user == admin_user
+    assert added.history.get().history_change_reason == "The council reports ongoing actions"
     assert status_key().label("ongoing") == "Ongoing"
     bad = client.post(
         reverse("admin:recommendations_statuskeyentry_add"),
         {"code": "Not A Code", "label": "x", "category": "on_track", "colour": "pink",
-         "meaning": "x", "order": 1},
+         "meaning": "x", "order": 1, "change_reason": "x"},
     )  # fmt: skip
     assert bad.status_code == 200 and not StatusKeyEntry.objects.filter(label="x").exists()
     delete = reverse("admin:recommendations_statuskeyentry_delete", args=[added.pk])

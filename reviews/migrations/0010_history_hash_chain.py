@@ -1,0 +1,188 @@
+"""Every history row carries a hash chained to the row before it (scrutiny.hashchain); the
+user on a history row is protected from deletion."""
+
+import django.db.models.deletion
+from django.conf import settings
+from django.db import migrations, models
+
+from scrutiny.hashchain import HASH_FIELDS, seal_table
+
+
+def seal_existing(apps, schema_editor):
+    """Every history row already written gets its hash, in order, table by table."""
+    for model in apps.get_app_config("reviews").get_models():
+        names = {f.name for f in model._meta.concrete_fields}
+        if set(HASH_FIELDS) <= names:
+            seal_table(model, schema_editor.connection.alias)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("reviews", "0009_review_contact_officer"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="historicalagendaitem",
+            name="history_hash",
+            field=models.CharField(blank=True, default="", editable=False, max_length=64),
+        ),
+        migrations.AddField(
+            model_name="historicalagendaitem",
+            name="history_previous_hash",
+            field=models.CharField(blank=True, default="", editable=False, max_length=64),
+        ),
+        migrations.AddField(
+            model_name="historicalcommittee",
+            name="history_hash",
+            field=models.CharField(blank=True, default="", editable=False, max_length=64),
+        ),
+        migrations.AddField(
+            model_name="historicalcommittee",
+            name="history_previous_hash",
+            field=models.CharField(blank=True, default="", editable=False, max_length=64),
+        ),
+        migrations.AddField(
+            model_name="historicalcouncillor",
+            name="history_hash",
+            field=models.CharField(blank=True, default="", editable=False, max_length=64),
+        ),
+        migrations.AddField(
+            model_name="historicalcouncillor",
+            name="history_previous_hash",
+            field=models.CharField(blank=True, default="", editable=False, max_length=64),
+        ),
+        migrations.AddField(
+            model_name="historicalmeeting",
+            name="history_hash",
+            field=models.CharField(blank=True, default="", editable=False, max_length=64),
+        ),
+        migrations.AddField(
+            model_name="historicalmeeting",
+            name="history_previous_hash",
+            field=models.CharField(blank=True, default="", editable=False, max_length=64),
+        ),
+        migrations.AddField(
+            model_name="historicalofficer",
+            name="history_hash",
+            field=models.CharField(blank=True, default="", editable=False, max_length=64),
+        ),
+        migrations.AddField(
+            model_name="historicalofficer",
+            name="history_previous_hash",
+            field=models.CharField(blank=True, default="", editable=False, max_length=64),
+        ),
+        migrations.AddField(
+            model_name="historicalpartnerorganisation",
+            name="history_hash",
+            field=models.CharField(blank=True, default="", editable=False, max_length=64),
+        ),
+        migrations.AddField(
+            model_name="historicalpartnerorganisation",
+            name="history_previous_hash",
+            field=models.CharField(blank=True, default="", editable=False, max_length=64),
+        ),
+        migrations.AddField(
+            model_name="historicalreview",
+            name="history_hash",
+            field=models.CharField(blank=True, default="", editable=False, max_length=64),
+        ),
+        migrations.AddField(
+            model_name="historicalreview",
+            name="history_previous_hash",
+            field=models.CharField(blank=True, default="", editable=False, max_length=64),
+        ),
+        migrations.AddField(
+            model_name="historicalreviewmember",
+            name="history_hash",
+            field=models.CharField(blank=True, default="", editable=False, max_length=64),
+        ),
+        migrations.AddField(
+            model_name="historicalreviewmember",
+            name="history_previous_hash",
+            field=models.CharField(blank=True, default="", editable=False, max_length=64),
+        ),
+        migrations.AlterField(
+            model_name="historicalagendaitem",
+            name="history_user",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalcommittee",
+            name="history_user",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalcouncillor",
+            name="history_user",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalmeeting",
+            name="history_user",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalofficer",
+            name="history_user",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalpartnerorganisation",
+            name="history_user",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalreview",
+            name="history_user",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalreviewmember",
+            name="history_user",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
+        ),
+        # Backwards the columns go, with the hashes: nothing to undo first.
+        migrations.RunPython(seal_existing, migrations.RunPython.noop),
+    ]
