@@ -1133,6 +1133,8 @@ ACCOUNT_URLS = {
     "password_reset_done": ("password_reset_done", lambda w: []),
     "password_reset_confirm": ("password_reset_confirm", lambda w: ["MQ", "not-a-token"]),
     "password_reset_complete": ("password_reset_complete", lambda w: []),
+    "password_change": ("password_change", lambda w: []),
+    "password_change_done": ("password_change_done", lambda w: []),
     "two_factor": ("two_factor", lambda w: []),
     "two_factor_setup": ("two_factor_setup", lambda w: []),
 }
@@ -1143,6 +1145,12 @@ def account_expected(role: str, key: str, method: str) -> int:
         return 405 if method == "GET" else 302
     if key in {"password_reset_done", "password_reset_complete"}:
         return 200 if method == "GET" else 405
+    if key.startswith("password_change"):  # one's own password: signed in
+        if role == "signed_out":
+            return 302
+        if key == "password_change_done":
+            return 200 if method == "GET" else 405
+        return 200
     if key.startswith("two_factor"):
         if role == "signed_out":
             return 302
@@ -1162,7 +1170,7 @@ def account_check(w: World, role: str, key: str, method: str) -> None:
     assert response.status_code == want, f"{role} {method} {url}: {response.status_code} != {want}"
     assert not changed(before, snapshot()), f"{role} {method} {url} changed the register"
     assert response["Cache-Control"] == "no-store"
-    if want == 302 and role == "signed_out" and key.startswith("two_factor"):
+    if want == 302 and role == "signed_out" and key.startswith(("two_factor", "password_change")):
         assert response["Location"].startswith(reverse("login"))
     if method == "POST" and want == 200 and key != "password_reset_confirm":
         assert "There is a problem" in response.content.decode()

@@ -35,6 +35,17 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    # Changing one's own password (recorded as an account event, scrutiny/accounts/).
+    path(
+        "password-change/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "password-change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("two-factor/", views.code, name="two_factor"),
     path("two-factor/set-up/", views.setup, name="two_factor_setup"),
 ]
