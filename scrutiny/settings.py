@@ -65,6 +65,9 @@ def env_list(name: str, default: list[str]) -> list[str]:
 # --- Safe defaults (issue 15): DEBUG only when asked for, a strong key in production -------
 # A server is a production server unless DEBUG=true says otherwise (`make run` says so).
 DEBUG = env_bool("DEBUG", False)
+# Whether this is a development configuration, as started (DEBUG=true): what load_demo asks,
+# since the test runner turns DEBUG itself off while the suite runs.
+DEVELOPMENT = DEBUG
 
 VAR_DIR = Path(os.environ.get("VAR_DIR") or BASE_DIR / "var").resolve()
 

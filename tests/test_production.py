@@ -118,7 +118,7 @@ def test_bandit_finds_nothing_of_high_severity():
 def test_load_demo_refuses_a_production_configuration(db, settings):
     from django.contrib.auth.models import User
 
-    settings.DEBUG = False
+    settings.DEBUG = settings.DEVELOPMENT = False
     with pytest.raises(CommandError, match="refuses to run on a production configuration"):
         call_command("load_demo")
     assert not User.objects.filter(username="admin").exists()

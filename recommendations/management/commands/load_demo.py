@@ -18,7 +18,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, user=None, **options):
-        if not settings.DEBUG:
+        if not settings.DEVELOPMENT:
             # The demonstration accounts have published passwords (one is a superuser): they
             # must never reach a live system.
             raise CommandError(
