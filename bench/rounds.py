@@ -191,6 +191,9 @@ def pages_under_worker(client, pages: dict, env: dict) -> tuple[float, dict, lis
         worker_command(),
         cwd=ROOT,
         env=env,
+        # At the priority the production worker runs at (deploy/scrutiny-worker.service:
+        # Nice=10; `make run` too), so the web requests come first.
+        preexec_fn=lambda: os.nice(10),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,  # the console email backend: every message, to nowhere
         stderr=subprocess.DEVNULL,

@@ -121,7 +121,9 @@ def test_the_pdf_colours_each_status_as_its_tag(demo):
     spec = DocumentSpec(kind="tracker", include_closed=True)
     document = document_html(build_content(spec, select_recommendations(spec)))
     printed = re.findall(r'class="status status--([a-z-]+)">([^<]+)<', document)
-    expected = expected_colours()
+    # The key's statuses, and the documents' own mark for a recommendation the executive has
+    # not yet responded to (grey, as "Not started").
+    expected = {**expected_colours(), "Awaiting response": str(MARK_COLOURS["awaiting_response"])}
     assert {html.unescape(label) for _, label in printed} == set(expected)  # the key has all
     for colour, label in printed:
         assert colour == expected[html.unescape(label)], label
