@@ -620,6 +620,7 @@ AXES_RESET_ON_SUCCESS = True
 # A try while locked does not start the wait again, so the page's "N minutes" holds.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "scrutiny.signin.views.lockout_response"
+AXES_USERNAME_CALLABLE = "scrutiny.signin.views.axes_username"
 AXES_VERBOSE = False
 # Whom the lock-out and sign-in pages tell people to contact.
 SIGNIN_HELP_CONTACT = os.environ.get("SIGNIN_HELP_CONTACT", "").strip() or (

@@ -30,6 +30,16 @@ from .middleware import second_factor_not_required
 PENDING_KEY = "signin_pending_totp_key"
 
 
+def axes_username(request, credentials) -> str:
+    """The name django-axes records a sign-in under: what was typed, cut to the longest
+    username there can be (django-axes keeps 255 characters; a longer name typed, or sent by
+    a script, would otherwise fail to save on PostgreSQL and give a 500)."""
+    typed = (credentials or {}).get("username")
+    if typed is None and request is not None:
+        typed = request.POST.get("username", "")
+    return str(typed or "")[:150]
+
+
 def lockout_response(request, original_response=None, credentials=None):
     """django-axes's answer to a locked account or address (``AXES_LOCKOUT_CALLABLE``):
     the GOV.UK page, with 429 Too Many Requests."""
