@@ -45,7 +45,7 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from reviews.models import ReviewStatus, ReviewType
 
 from .models import ActionPlanItem, Update, status_key
-from .statuses import Decision
+from .statuses import TAG_PRINT_COLOURS, Decision
 
 # What each heading holds, for the import (issue 14, point 1) to recognise an exported file:
 # heading -> (record, field), as on the Recommendations sheet. The Actions and Updates sheets
@@ -70,20 +70,6 @@ HEADINGS: dict[str, tuple[str, str]] = {
 
 DATE_FORMAT = "dd/mm/yyyy"  # Excel's number format for the dates: as councils write them
 
-# The fill and text colour of each colour of the key's palette, as the PDFs print them
-# (documents/pdf.css, ``.status--<colour>``), so a status reads the same on paper and in Excel.
-STATUS_FILLS: dict[str, tuple[str, str]] = {
-    "grey": ("E5E6E7", "282D30"),
-    "green": ("CCE2D8", "005A30"),
-    "turquoise": ("D4ECEA", "10403C"),
-    "blue": ("BBD4EA", "0C2D4A"),
-    "light-blue": ("E8F1F8", "0C2D4A"),
-    "purple": ("DBD5E9", "3D2375"),
-    "pink": ("F9E1EC", "6B1C40"),
-    "red": ("F4CDC6", "942514"),
-    "orange": ("FCD6C3", "6E3619"),
-    "yellow": ("FFF7BF", "594D00"),
-}
 
 # The kinds of column: how a value is written and how wide the column is.
 TEXT, LONG, DATE, NUMBER, STATUS = "text", "long", "date", "number", "status"
@@ -392,7 +378,7 @@ class _StyleIds:
             colour: style_id(
                 alignment=top, fill=PatternFill("solid", fgColor=fill), font=Font(color=text)
             )
-            for colour, (fill, text) in STATUS_FILLS.items()
+            for colour, (fill, text) in TAG_PRINT_COLOURS.items()
         }
 
 

@@ -52,6 +52,23 @@ class TagColour(models.TextChoices):
     YELLOW = "yellow", "yellow"
 
 
+# The fill and text colour (hex) of each tag colour as the documents print it (pdf.css,
+# ``.status--<colour>``), for the files not drawn from that stylesheet: the Word documents and
+# the Excel exports, so a status reads the same on paper, in Word and in Excel.
+TAG_PRINT_COLOURS: dict[str, tuple[str, str]] = {
+    "grey": ("E5E6E7", "282D30"),
+    "green": ("CCE2D8", "005A30"),
+    "turquoise": ("D4ECEA", "10403C"),
+    "blue": ("BBD4EA", "0C2D4A"),
+    "light-blue": ("E8F1F8", "0C2D4A"),
+    "purple": ("DBD5E9", "3D2375"),
+    "pink": ("F9E1EC", "6B1C40"),
+    "red": ("F4CDC6", "942514"),
+    "orange": ("FCD6C3", "6E3619"),
+    "yellow": ("FFF7BF", "594D00"),
+}
+
+
 class KeyEntry(NamedTuple):
     """One status of the council's key (``recommendations.models.StatusKeyEntry`` as read):
     the ``code`` records store, the words and colour it is shown with, the meaning printed in

@@ -16,11 +16,11 @@ from recommendations.exports import (
     HEADINGS,
     RECOMMENDATION_COLUMNS,
     REVIEW_COLUMNS,
-    STATUS_FILLS,
     UPDATE_COLUMNS,
 )
 from recommendations.models import ActionPlanItem, Recommendation, Update, status_key
 from recommendations.services import update_withdraw
+from recommendations.statuses import TAG_PRINT_COLOURS
 from reviews.models import Committee
 from scrutiny.formats import british_date
 
@@ -118,7 +118,7 @@ def test_an_excel_table_with_a_frozen_filterable_header_dates_and_status_words(r
     )
     assert cells["Executive date"].number_format == DATE_FORMAT
     assert cells["Status"].value == key.label(r2.status)
-    fill = STATUS_FILLS[key.colour(r2.status)][0]
+    fill = TAG_PRINT_COLOURS[key.colour(r2.status)][0]
     assert cells["Status"].fill.fgColor.rgb.endswith(fill)
     assert cells["Recommendation"].alignment.wrap_text
     assert cells["Recommendation"].value == r2.text

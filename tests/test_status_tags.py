@@ -19,6 +19,7 @@ from recommendations.statuses import (
     MARK_COLOURS,
     STATUS_COLOURS,
     STATUS_MEANINGS,
+    TAG_PRINT_COLOURS,
     ProgressStatus,
     RecommendationStatus,
     TagColour,
@@ -138,6 +139,21 @@ def test_the_pdf_stylesheet_has_a_class_for_every_tag_colour():
     css = (ROOT / "recommendations/documents/templates/documents/pdf.css").read_text()
     defined = set(re.findall(r"^\.status--([a-z-]+)\s*\{", css, re.MULTILINE))
     assert defined == set(TagColour.values)
+
+
+def test_word_and_excel_print_each_tag_colour_as_the_pdf_stylesheet_does():
+    """TAG_PRINT_COLOURS (the Word documents' and Excel exports' colours) is pdf.css's."""
+    css = (ROOT / "recommendations/documents/templates/documents/pdf.css").read_text()
+    printed = {
+        colour: (fill.upper(), ink.upper())
+        for colour, fill, ink in re.findall(
+            r"^\.status--([a-z-]+) \{ background: #([0-9a-f]{6}); color: #([0-9a-f]{6});",
+            css,
+            re.MULTILINE,
+        )
+    }
+    assert printed == TAG_PRINT_COLOURS
+    assert set(TAG_PRINT_COLOURS) == set(TagColour.values)
 
 
 def test_the_chart_stylesheet_has_a_fill_for_every_tag_colour():

@@ -13,7 +13,9 @@ import gc
 import hashlib
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
@@ -57,24 +59,31 @@ def documents_cache():
     return caches[alias]
 
 
-def cached_pdf(key: str) -> MadePdf | None:
-    """The PDF made earlier for ``key``, if the cache still has it and its bytes are the ones
-    recorded with it (their SHA-256); an entry that is not is dropped, so it is made again."""
+def cached_entry(prefix: str, key: str, build: Callable[[dict], Any], data: Callable[[Any], bytes]):
+    """The document made earlier for content key ``key`` under ``prefix`` (``build`` makes it
+    from the cached dict, ``data`` gives its bytes), if the cache still has it and its bytes
+    are the ones recorded with it (their SHA-256); an entry that is not is dropped, so it is
+    made again. For every format (the PDF here, the Word document in ``word.py``)."""
     if not key:
         return None
     cache = documents_cache()
-    value = cache.get(CACHE_PREFIX + key)
+    value = cache.get(prefix + key)
     if not isinstance(value, dict):
         return None
     try:
-        made = MadePdf(**value)
+        made = build(value)
     except TypeError:  # an entry written by an older version of this code
         made = None
-    if made is None or made.key != key or hashlib.sha256(made.pdf).hexdigest() != made.sha256:
+    if made is None or made.key != key or hashlib.sha256(data(made)).hexdigest() != made.sha256:
         logger.warning("Cached document %s does not match its key or digest: made again", key)
-        cache.delete(CACHE_PREFIX + key)
+        cache.delete(prefix + key)
         return None
     return made
+
+
+def cached_pdf(key: str) -> MadePdf | None:
+    """The PDF made earlier for ``key`` (see :func:`cached_entry`)."""
+    return cached_entry(CACHE_PREFIX, key, lambda value: MadePdf(**value), lambda made: made.pdf)
 
 
 def make_pdf(prepared: Prepared) -> MadePdf:

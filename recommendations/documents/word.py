@@ -46,9 +46,11 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from recommendations.statuses import TAG_PRINT_COLOURS
+
 from .key import Prepared
 from .models import DocumentFormat
-from .pdfs import cached_pdf, documents_cache, make_pdf
+from .pdfs import cached_entry, cached_pdf, documents_cache, make_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -68,19 +70,6 @@ META = RGBColor(0x38, 0x3F, 0x43)
 OVERDUE = RGBColor(0x94, 0x25, 0x14)
 HEADER_FILL = "DEDEDE"
 REVIEW_FILL = "F3F2F1"
-# The status colours of pdf.css (GOV.UK tag colours): background and text.
-STATUS_COLOURS = {
-    "grey": ("E5E6E7", "282D30"),
-    "green": ("CCE2D8", "005A30"),
-    "turquoise": ("D4ECEA", "10403C"),
-    "blue": ("BBD4EA", "0C2D4A"),
-    "light-blue": ("E8F1F8", "0C2D4A"),
-    "purple": ("DBD5E9", "3D2375"),
-    "pink": ("F9E1EC", "6B1C40"),
-    "red": ("F4CDC6", "942514"),
-    "orange": ("FCD6C3", "6E3619"),
-    "yellow": ("FFF7BF", "594D00"),
-}
 # A4, with the margins of pdf.css.
 PORTRAIT = {"width": Mm(210), "height": Mm(297), "margins": (20, 20, 18, 20)}
 LANDSCAPE = {"width": Mm(297), "height": Mm(210), "margins": (20, 12, 17, 12)}
@@ -448,7 +437,7 @@ class _Writer:
         paragraph = self.para(container)
         run = paragraph.add_run(status["label"])
         run.bold = True
-        fill, ink = STATUS_COLOURS.get(status["colour"], STATUS_COLOURS["grey"])
+        fill, ink = TAG_PRINT_COLOURS.get(status["colour"], TAG_PRINT_COLOURS["grey"])
         run.font.color.rgb = RGBColor.from_string(ink)
         _set(run._r.get_or_add_rPr(), "w:shd", val="clear", color="auto", fill=fill)
         return paragraph
@@ -858,22 +847,10 @@ class MadeDocx:
 
 
 def cached_docx(key: str) -> MadeDocx | None:
-    """The Word document made earlier for content key ``key``, if the cache still has it and
-    its bytes are the ones recorded with it; an entry that is not is dropped."""
-    if not key:
-        return None
-    cache = documents_cache()
-    value = cache.get(CACHE_PREFIX + key)
-    if not isinstance(value, dict):
-        return None
-    try:
-        made = MadeDocx(key=key, **value)
-    except TypeError:  # an entry written by an older version of this code
-        made = None
-    if made is None or hashlib.sha256(made.docx).hexdigest() != made.sha256:
-        cache.delete(CACHE_PREFIX + key)
-        return None
-    return made
+    """The Word document made earlier for content key ``key`` (see ``pdfs.cached_entry``)."""
+    return cached_entry(
+        CACHE_PREFIX, key, lambda value: MadeDocx(key=key, **value), lambda made: made.docx
+    )
 
 
 def docx_filename(filename: str) -> str:
