@@ -37,7 +37,7 @@ TEMPLATE = "documents/pdf.html"
 PDF_VARIANT = "pdf/ua-1"
 # The version of what is done to WeasyPrint's PDF after it is written (``tagging.retag``).
 # Part of every document's content key (``key.py``): bump it when that step changes the bytes.
-POSTPROCESS_VERSION = "tagging-1"
+POSTPROCESS_VERSION = "tagging-2"
 FALLBACK_FAMILY = "Document Fallback"
 
 # Characters every system we run on can draw with Liberation Sans or DejaVu Sans (Latin,
@@ -181,13 +181,16 @@ def html_to_pdf(html: str, *, pad_to_even: bool = False, padded_html=None) -> Re
         html = padded_html()
         started = time.process_time()  # the first layout was only to count the pages
         document = weasyprint.HTML(string=html, url_fetcher=_no_network()).render()
-    pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
+    # Uncompressed: tagging.retag writes the PDF again, compressed (cheaper than
+    # WeasyPrint compressing every stream and pikepdf reading them back).
+    pdf = document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=True)
     weasyprint_cpu = time.process_time() - started
     started = time.process_time()
     try:
         pdf = tagging.retag(pdf, tagging.table_cells(document))
     except Exception:  # the document still goes out, with WeasyPrint's own tags
         logger.exception("Could not put the PDF's tags right: WeasyPrint's are kept")
+        pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
     return RenderedPdf(
         pdf=pdf,
         pages=len(document.pages),

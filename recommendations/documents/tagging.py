@@ -131,6 +131,11 @@ class _Retagger:
         self.root = pdf.Root.StructTreeRoot
         self.pages = {page.objgen: index for index, page in enumerate(pdf.pages)}
         self.written = self._written()
+        # The structure elements' kids as Python lists, read once and written back once
+        # (:meth:`_kids`, :meth:`_set_kids`, :meth:`write_kids`): reading a pikepdf array
+        # item by item, and writing one, is what a table of many rows spent its time on.
+        self._kid_lists: dict[tuple[int, int], list] = {}
+        self._changed: dict[tuple[int, int], object] = {}
         self.keys: dict[tuple[int, int], Cell] = {}  # cell elements
         self.cell_elements: list = []
         for number in sorted(cells):
@@ -141,6 +146,28 @@ class _Retagger:
             if isinstance(element, Dictionary) and _role(element) in ("/TD", "/TH"):
                 self.keys[element.objgen] = cells[number]
                 self.cell_elements.append(element)
+
+    def _kids(self, element) -> list:
+        """``element``'s kids (do not change the list: :meth:`_set_kids` a new one)."""
+        if not (isinstance(element, Dictionary) and element.is_indirect):
+            return _kids(element)
+        kids = self._kid_lists.get(element.objgen)
+        if kids is None:
+            kids = self._kid_lists[element.objgen] = _kids(element)
+        return kids
+
+    def _set_kids(self, element, kids: list) -> None:
+        if not element.is_indirect:
+            element.K = Array(kids)
+            return
+        self._kid_lists[element.objgen] = kids
+        self._changed[element.objgen] = element
+
+    def write_kids(self) -> None:
+        """Write the kids changed back into the PDF."""
+        for objgen, element in self._changed.items():
+            element.K = Array(self._kid_lists[objgen])
+        self._changed.clear()
 
     def _page(self, page) -> int | None:
         return None if page is None else self.pages.get(page.objgen)
@@ -161,14 +188,14 @@ class _Retagger:
     # --- one table per HTML table ---------------------------------------------------
 
     def _row_key(self, row) -> int | None:
-        for cell in _kids(row):
+        for cell in self._kids(row):
             if isinstance(cell, Dictionary) and cell.is_indirect and cell.objgen in self.keys:
                 return self.keys[cell.objgen].row
         return None
 
     def _group_key(self, group) -> int | None:
-        for row in _kids(group):
-            for cell in _kids(row) if isinstance(row, Dictionary) else ():
+        for row in self._kids(group):
+            for cell in self._kids(row) if isinstance(row, Dictionary) else ():
                 if isinstance(cell, Dictionary) and cell.is_indirect and cell.objgen in self.keys:
                     return self.keys[cell.objgen].group
         return None
@@ -188,10 +215,9 @@ class _Retagger:
                 and table.is_indirect
             ):
                 continue
-            found = tables.setdefault(self.keys[cell.objgen].table, [])
-            if not any(_same(table, seen) for seen in found):
-                found.append(table)
-        return tables
+            found = tables.setdefault(self.keys[cell.objgen].table, {})
+            found.setdefault(table.objgen, table)
+        return {key: list(found.values()) for key, found in tables.items()}
 
     def merge_tables(self) -> None:
         tables = self._fragments()
@@ -233,21 +259,21 @@ class _Retagger:
                     and _same(parent, first.get("/P"))
                 ):
                     continue
-                for kid in _kids(part):
+                for kid in self._kids(part):
                     self._append(first, kid)
-                part.K = Array()
+                self._set_kids(part, [])
                 self._detach(parent, part)
 
     def _merge(self, fragments: list) -> None:
         first = fragments[0]
         kept_groups, kept_rows, kept_cells = {}, {}, {}
-        for group in _kids(first):
+        for group in self._kids(first):
             if _role(group) in ROW_GROUPS:
                 self._register_group(group, kept_groups, kept_rows, kept_cells)
-        head_kept = any(_role(child) == "/THead" for child in _kids(first))
-        caption_kept = any(_role(child) == "/Caption" for child in _kids(first))
+        head_kept = any(_role(child) == "/THead" for child in self._kids(first))
+        caption_kept = any(_role(child) == "/Caption" for child in self._kids(first))
         for fragment in fragments[1:]:
-            for child in _kids(fragment):
+            for child in self._kids(fragment):
                 role = _role(child)
                 if role == "/Caption" and caption_kept:
                     continue  # (WeasyPrint writes the caption once, on the first page)
@@ -261,7 +287,7 @@ class _Retagger:
                     if role in REPEATED_GROUPS:
                         continue  # the header (or footer) row repeated on this page
                     target = kept_groups[key]
-                    for row in _kids(child):
+                    for row in self._kids(child):
                         self._merge_row(target, row, kept_rows, kept_cells)
                 else:
                     self._append(first, child)
@@ -273,13 +299,13 @@ class _Retagger:
         key = self._group_key(group)
         if key is not None:
             kept_groups.setdefault(key, group)
-        for row in list(_kids(group)):
+        for row in list(self._kids(group)):
             self._register_row(group, row, kept_rows, kept_cells)
 
     def _register_row(self, group, row, kept_rows, kept_cells) -> None:
         """A row kept as it is, but for cells that continue a cell kept already (a cell
         spanning rows whose rest is laid out in a later row on the next page)."""
-        for cell in list(_kids(row)):
+        for cell in list(self._kids(row)):
             key = self.keys.get(cell.objgen) if isinstance(cell, Dictionary) else None
             if key is None:
                 continue
@@ -287,7 +313,7 @@ class _Retagger:
             if not _same(kept, cell):
                 self._move_kids(cell, kept)
                 self._detach(row, cell)
-        if not _kids(row):
+        if not self._kids(row):
             self._detach(group, row)
             return
         key = self._row_key(row)
@@ -298,7 +324,7 @@ class _Retagger:
         key = self._row_key(row)
         if key is not None and key in kept_rows:
             target = kept_rows[key]  # the rest of a row a page break split
-            for cell in _kids(row):
+            for cell in self._kids(row):
                 cell_key = self.keys.get(cell.objgen) if isinstance(cell, Dictionary) else None
                 if cell_key is not None and cell_key.cell in kept_cells:
                     self._move_kids(cell, kept_cells[cell_key.cell])
@@ -313,20 +339,18 @@ class _Retagger:
     # --- moving elements --------------------------------------------------------------
 
     def _append(self, parent, child) -> None:
-        kids = _kids(parent)
-        kids.append(child)
-        parent.K = Array(kids)
+        self._set_kids(parent, [*self._kids(parent), child])
         if isinstance(child, Dictionary) and "/S" in child:
             child.P = parent
 
     def _detach(self, parent, child) -> None:
-        parent.K = Array([k for k in _kids(parent) if not _same(k, child)])
+        self._set_kids(parent, [k for k in self._kids(parent) if not _same(k, child)])
 
     def _move_kids(self, source, target) -> None:
         """``source``'s content at the end of ``target`` (marked-content identifiers stay
         tied to the page they are on)."""
-        kids = _kids(target)
-        for kid in _kids(source):
+        kids = list(self._kids(target))
+        for kid in self._kids(source):
             if isinstance(kid, Dictionary):
                 if "/S" in kid:
                     kid.P = target
@@ -336,8 +360,8 @@ class _Retagger:
                 if page is not None and not _same(page, target.get("/Pg", page)):
                     kid = Dictionary(Type=Name.MCR, Pg=page, MCID=int(kid))
                 kids.append(kid)
-        target.K = Array(kids)
-        source.K = Array()
+        self._set_kids(target, kids)
+        self._set_kids(source, [])
 
     def _fold(self, fragment, first) -> None:
         """Take ``fragment`` (a later page's part of the table ``first``) out of the tree.
@@ -353,10 +377,10 @@ class _Retagger:
             if _same(parent, target):
                 return
             if _role(parent) == _role(target):
-                for kid in _kids(parent):
+                for kid in self._kids(parent):
                     self._append(target, kid)
-                parent.K = Array()
-            elif _kids(parent):
+                self._set_kids(parent, [])
+            elif self._kids(parent):
                 return
             element, parent, target = parent, parent.get("/P"), target.get("/P")
 
@@ -398,7 +422,7 @@ class _Retagger:
         reached: dict[int, dict[int, object]] = {}
         identifiers: dict[bytes, object] = {}
         seen: set[tuple[int, int]] = set()
-        stack = _kids(self.root)
+        stack = list(self._kids(self.root))
         while stack:
             node = stack.pop()
             if not isinstance(node, Dictionary) or "/S" not in node:
@@ -410,7 +434,7 @@ class _Retagger:
             if "/ID" in node:
                 identifiers[bytes(node.ID)] = node
             page = None
-            for kid in _kids(node):
+            for kid in self._kids(node):
                 if isinstance(kid, int):
                     if page is None:
                         page = self._page(node.get("/Pg"))
@@ -506,14 +530,23 @@ class _Retagger:
 def retag(pdf: bytes, cells: dict[int, Cell]) -> bytes:
     """``pdf`` (WeasyPrint's tagged output) with the tags put right: see the module's
     docstring. ``cells`` is :func:`table_cells` of the document that wrote it. A PDF
-    without a structure tree is returned as it is."""
+    without a structure tree keeps its tags as they are.
+
+    The PDF is written again with its streams compressed and its objects in object streams,
+    so WeasyPrint may write it uncompressed (``uncompressed_pdf=True``): compressing once,
+    here, is cheaper than WeasyPrint compressing and pikepdf reading the streams back."""
     with pikepdf.open(io.BytesIO(pdf)) as document:
-        if "/StructTreeRoot" not in document.Root:
-            return pdf
-        retagger = _Retagger(document, cells)
-        retagger.merge_tables()
-        retagger.headers()
-        retagger.mark_artifacts(retagger.rebuild_trees())
+        if "/StructTreeRoot" in document.Root:
+            retagger = _Retagger(document, cells)
+            retagger.merge_tables()
+            retagger.headers()
+            retagger.write_kids()
+            retagger.mark_artifacts(retagger.rebuild_trees())
         output = io.BytesIO()
-        document.save(output, deterministic_id=True)
+        document.save(
+            output,
+            deterministic_id=True,
+            compress_streams=True,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+        )
         return output.getvalue()
