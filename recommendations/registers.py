@@ -1,8 +1,8 @@
 """What a row of each register shows, made ready to print: the recommendations register and the
 reviews register list fifty rows a page. Looking each value up in the template, through four
 model instances a row, with a filter or a tag for each cell, was most of the time of those
-pages (``bench/profile_page.py``); a row here is a named tuple of what its cells print, so the
-template only places them."""
+pages (``bench/profile_page.py``); a row here is a named tuple of what its cells print, and one
+tag draws a page of them (``templatetags/registers.py``)."""
 
 import datetime
 from collections.abc import Callable, Iterable
@@ -81,6 +81,7 @@ def recommendation_rows(register: QuerySet, keys: Iterable[int]) -> list[Recomme
     found = {row[0]: row for row in register.filter(pk__in=keys).values_list(*RECOMMENDATION_ROW)}
     recommendation_url = url_maker("recommendation_detail")
     review_url = url_maker("review_detail")
+    tags: dict[str, SafeString] = {}  # a page shows a few statuses, fifty times
     rows = []
     for key in keys:
         if key not in found:
@@ -97,7 +98,7 @@ def recommendation_rows(register: QuerySet, keys: Iterable[int]) -> list[Recomme
                 body=body or "",
                 lead_officer=lead or "",
                 response=DECISIONS.get(decision, decision) or "Awaiting response",
-                status_tag=status_tag(status),
+                status_tag=tags.get(status) or tags.setdefault(status, status_tag(status)),
                 has_overdue_action=bool(overdue),
                 latest_update=british_date(latest) or "None",
             )

@@ -116,3 +116,31 @@ def test_select_options_labels_are_the_records_own_names(demo):
         assert field.choices[1:] == expected, name
     assert "Nobody Titled" in dict(filterset.form.fields["owner"].choices).values()
     assert Review.objects.count() == len(filterset.form.fields["review"].choices) - 1
+
+
+def test_register_rows_escape_what_they_print_and_mark_what_is_overdue(
+    client, councillor_user, demo, officer_user
+):
+    merton = Review.objects.get(title="Shared and outsourced services in Merton")
+    merton.title = 'Fees & "charges" <review>'
+    with acting_as(officer_user):
+        merton.save()
+    client.force_login(councillor_user)
+    escaped = "Fees &amp; &quot;charges&quot; &lt;review&gt;"
+    html = client.get(f"/recommendations/?review={merton.pk}&overdue=true").content.decode()
+    rows = html[html.index('<tbody class="govuk-table__body">') : html.index("</tbody>")]
+    r1 = Recommendation.objects.get(reference="2016/17 R1")
+    assert (
+        f'<a class="govuk-link govuk-body-s" href="{merton.get_absolute_url()}">{escaped}</a>'
+        in rows
+    )
+    assert f"; lead officer {r1.lead_officer.name}</span>" in rows
+    assert rows.count("<tr ") == rows.count("Action overdue") == 4
+    assert "<review>" not in html
+    html = client.get("/reviews/").content.decode()
+    rows = html[html.index('<tbody class="govuk-table__body">') : html.index("</tbody>")]
+    assert f'<a class="govuk-link" href="{merton.get_absolute_url()}">{escaped}</a>' in rows
+    assert rows.count("<tr ") == Review.objects.count()
+    overdue = [r for r in Review.objects.all() if r.is_response_overdue()]
+    assert overdue  # Harrow's extended deadline, September 2021, passed with no response
+    assert rows.count(">Overdue</strong>") == len(overdue)

@@ -38,7 +38,6 @@ from ..models import (
 )
 from ..plan import load_plan
 from ..registers import recommendation_rows
-from ..templatetags.statuses import mark_tag
 from .common import (
     PAGE_SIZE,
     as_at_parameter,
@@ -70,7 +69,6 @@ def recommendation_list(request: HttpRequest) -> HttpResponse:
         "query": query_without_page(request),
         "sort_links": sort_links(request, REGISTER_COLUMNS),
         "status_key": status_key(),
-        "overdue_tag": mark_tag("overdue", "Action overdue"),
         "has_filters": any(v for k, v in request.GET.items() if k not in {"page", "sort"}),
     }
     return render(

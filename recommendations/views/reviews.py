@@ -39,7 +39,6 @@ from ..models import (
 from ..plan import load_plan, review_as_at
 from ..registers import review_rows
 from ..services import Response, StaleResponses
-from ..templatetags.statuses import mark_tag
 from .common import (
     PAGE_SIZE,
     as_at_parameter,
@@ -97,7 +96,6 @@ def review_list(request: HttpRequest) -> HttpResponse:
         "filter_errors": not valid,
         "page": page,
         "query": query_without_page(request),
-        "overdue_tag": mark_tag("overdue", "Overdue"),
     }
     return render(
         request, "recommendations/review_list.html", context, status=200 if valid else 400
