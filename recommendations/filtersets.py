@@ -15,8 +15,15 @@ AWAITING = "awaiting"
 
 
 def _year_choices():
-    years = Review.objects.exclude(municipal_year="").values_list("municipal_year", flat=True)
-    return [(y, y) for y in sorted(set(years), reverse=True)]
+    """The municipal years the register holds, latest first: the ten or so distinct years,
+    not a row for each review."""
+    years = (
+        Review.objects.exclude(municipal_year="")
+        .order_by()
+        .values_list("municipal_year", flat=True)
+        .distinct()
+    )
+    return [(y, y) for y in sorted(years, reverse=True)]
 
 
 class NullsLastOrderingFilter(django_filters.OrderingFilter):
