@@ -3,7 +3,6 @@ the PDF tracker of the same selection."""
 
 import django_filters
 from django import forms
-from django.core.exceptions import EmptyResultSet
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -16,8 +15,15 @@ AWAITING = "awaiting"
 
 
 def _year_choices():
-    years = Review.objects.exclude(municipal_year="").values_list("municipal_year", flat=True)
-    return [(y, y) for y in sorted(set(years), reverse=True)]
+    """The municipal years the register holds, latest first: the ten or so distinct years,
+    not a row for each review."""
+    years = (
+        Review.objects.exclude(municipal_year="")
+        .order_by()
+        .values_list("municipal_year", flat=True)
+        .distinct()
+    )
+    return [(y, y) for y in sorted(years, reverse=True)]
 
 
 class NullsLastOrderingFilter(django_filters.OrderingFilter):
@@ -80,6 +86,21 @@ class YearFilter(django_filters.ChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
+def _officer_label(name: str, job_title: str) -> str:
+    return f"{name}, {job_title}" if job_title else name
+
+
+# What the select of each model's records shows, read as plain values: the fields, and the
+# option's label made of them as the model's ``__str__`` makes it (tests/test_filtersets.py
+# holds them together). A register's selects list every review and every officer: building a
+# model instance for each option cost more than reading and printing it.
+CHOICE_LABELS = {
+    Review: (("title",), str),
+    Committee: (("name",), str),
+    Officer: (("name", "job_title"), _officer_label),
+}
+
+
 class YearChoicesMixin:
     """Fill the year filter's choices from the register (one query), and read each select's
     choices once: iterating a model choice field in a template would count, then query."""
@@ -89,22 +110,31 @@ class YearChoicesMixin:
         self.filters["year"].extra["choices"] = _year_choices()
 
     def read_choices_once(self) -> None:
-        """Before rendering the form: read each select's choices once (a template would
-        count, then query, each model choice field). The query is an ordinary one: iterating
-        ``field.choices`` would use ``QuerySet.iterator()``, on PostgreSQL a server-side
-        cursor and three round trips for a list of a few hundred names."""
-        read: dict[str, list] = {}  # two selects of the same records share one query
+        """Before rendering the form: read each select's choices once, as plain values (a
+        template would count, then query, each model choice field, and build a model instance
+        for each option). The query is an ordinary one: iterating ``field.choices`` would use
+        ``QuerySet.iterator()``, on PostgreSQL a server-side cursor and three round trips for
+        a list of a few hundred names. The submitted value is still checked against the
+        field's queryset (``ModelChoiceField.to_python``)."""
+        read: dict[tuple, list] = {}  # two selects of the same records share one query
         for field in self.form.fields.values():
             if hasattr(field, "queryset"):
-                iterator = field.iterator(field)
                 empty = [("", field.empty_label)] if field.empty_label is not None else []
-                try:
-                    key = str(field.queryset.query)
-                except EmptyResultSet:  # ``none()``: nothing to share
-                    key = str(id(field))
+                query = field.queryset.query
+                # The same records in the same order: not the SQL text (``str(query)``),
+                # which took longer to write than the query took to run.
+                key = (
+                    query.model,
+                    str(query.where),
+                    query.order_by,
+                    query.low_mark,
+                    query.high_mark,
+                )
                 if key not in read:
-                    read[key] = list(field.queryset)
-                field._choices = empty + [iterator.choice(obj) for obj in read[key]]
+                    names, label = CHOICE_LABELS[field.queryset.model]
+                    rows = field.queryset.values_list("pk", *names)
+                    read[key] = [(pk, label(*values)) for pk, *values in rows]
+                field._choices = empty + read[key]
 
 
 class RecommendationFilterSet(YearChoicesMixin, django_filters.FilterSet):

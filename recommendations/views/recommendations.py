@@ -37,6 +37,7 @@ from ..models import (
     status_key,
 )
 from ..plan import load_plan
+from ..registers import recommendation_rows
 from .common import (
     PAGE_SIZE,
     as_at_parameter,
@@ -44,24 +45,6 @@ from .common import (
     query_without_page,
     sort_links,
 )
-
-# What a row of the recommendations register shows (and no more: on PostgreSQL each
-# timestamp not read is a conversion saved, and a page has fifty rows of five records).
-REGISTER_ROW = (
-    "id",
-    "number",
-    "reference",
-    "text",
-    "decision",
-    "status",
-    "review__id",
-    "review__title",
-    "responsible_body__id",
-    "responsible_body__name",
-    "lead_officer__id",
-    "lead_officer__name",
-)
-
 
 REGISTER_COLUMNS = {
     "reference": "Reference",
@@ -96,11 +79,10 @@ def recommendation_list(request: HttpRequest) -> HttpResponse:
 def _page_of_register(results, base, request: HttpRequest):
     """A page of the register. The filters (a free-text search reads four tables) run once,
     for the matching primary keys in the register's order; then only the page's rows are read
-    with what a row shows (their review, latest update, overdue actions)."""
+    with what a row prints (``registers.recommendation_rows``)."""
     ids = list(results.values_list("pk", flat=True))
     page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = base.only(*REGISTER_ROW).in_bulk(page.object_list) if page.object_list else {}
-    page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
+    page.object_list = recommendation_rows(base, page.object_list)
     return page
 
 

@@ -37,6 +37,7 @@ from ..models import (
     status_key,
 )
 from ..plan import load_plan, review_as_at
+from ..registers import review_rows
 from ..services import Response, StaleResponses
 from .common import (
     PAGE_SIZE,
@@ -89,12 +90,12 @@ def review_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(filterset.qs if valid else reviews.none(), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    page.object_list = review_rows(page.object_list, timezone.localdate())
     context = {
         "filterset": filterset,
         "filter_errors": not valid,
         "page": page,
         "query": query_without_page(request),
-        "today": timezone.localdate(),
     }
     return render(
         request, "recommendations/review_list.html", context, status=200 if valid else 400

@@ -1,10 +1,11 @@
 """Template helpers for the register: British dates and countdowns."""
 
 import datetime
+import html
+from typing import NamedTuple
 
 from django import template
 from django.conf import settings
-from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
 from scrutiny.audit import person_name
@@ -58,16 +59,42 @@ def council_name() -> str:
 @register.simple_tag
 def select_options(field) -> str:
     """The ``<option>`` elements of a filter's select, the current value selected. Built here
-    in one pass: a template loop would work out the current value once per option, and the
-    register's review filter has one option for every review."""
+    in one pass of plain string formatting: a template loop would work out the current value
+    once per option, and ``format_html`` for each costs more than the option itself (the
+    register's review filter has one option for every review). Escaped as ``escape`` does
+    (``html.escape``), without its lazy-string wrapper, which cost as much again."""
     current = field.value()
     current = "" if current is None else str(current)
-    selected = mark_safe(" selected")
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        (
-            (value, selected if str(value) == current else "", label)
-            for value, label in field.field.choices
-        ),
-    )
+    options = []
+    for value, label in field.field.choices:
+        value = str(value)
+        selected = " selected" if value == current else ""
+        label = label.__html__() if hasattr(label, "__html__") else html.escape(str(label))
+        options.append(f'<option value="{html.escape(value)}"{selected}>{label}</option>')
+    return mark_safe("".join(options))  # each value and label escaped above
+
+
+class PageLink(NamedTuple):
+    """An item of the pagination's list: a page's number (``current`` for the page shown), or
+    an ellipsis (``number`` None) where numbers are left out."""
+
+    number: int | None
+    current: bool = False
+
+
+@register.simple_tag
+def page_links(page) -> list[PageLink]:
+    """``{% page_links page as links %}``: the items of the pagination's list, as GOV.UK's
+    pattern shows them: the first and last pages, two either side of the current one, and an
+    ellipsis where numbers are left out. Worked out here, not by a template loop over every
+    page number (the recommendations register has forty)."""
+    current, last = page.number, page.paginator.num_pages
+    links = []
+    for number in page.paginator.page_range:
+        if number == current:
+            links.append(PageLink(number, current=True))
+        elif number in (1, last) or current - 2 <= number <= current + 2:
+            links.append(PageLink(number))
+        elif number in (current - 3, current + 3):
+            links.append(PageLink(None))
+    return links
