@@ -9,7 +9,17 @@ from collections import Counter
 from collections.abc import Callable
 from typing import NamedTuple
 
-from django.db.models import BooleanField, Case, Exists, ExpressionWrapper, Max, OuterRef, Q, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    When,
+)
 from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 
@@ -173,6 +183,62 @@ def person_name(row: dict) -> str:
         return "an unknown user"
     full = f"{row['history_user__first_name']} {row['history_user__last_name']}".strip()
     return full or row["history_user__username"]
+
+
+class LatestUpdate(NamedTuple):
+    """The latest update of a recommendation, as a review page's card shows it."""
+
+    date: datetime.date
+    text: str
+
+
+# What a review page's card of a recommendation shows (with its responsible body's name).
+REVIEW_CARD = (
+    "id",
+    "review_id",
+    "number",
+    "reference",
+    "text",
+    "paragraph_reference",
+    "responsible_body_note",
+    "decision",
+    "response_text",
+    "status",
+    "archived_at",
+    "responsible_body__id",
+    "responsible_body__name",
+)
+
+
+def review_cards(recommendations) -> list[Recommendation]:
+    """The recommendations of a review page as they are now, in register order, each with
+    what its card shows: ``latest_update`` (a ``LatestUpdate``, or None) and
+    ``accepted_without_action_flag``. One query: the latest update and whether there is an
+    action are subqueries.
+
+    The page read the whole action plan for this (``load_plan``: every action and every
+    update with their people and meetings, a thousand model instances for a monitored review
+    of ten recommendations), and showed a date and the start of one text of each."""
+    latest = Update.objects.current().filter(recommendation=OuterRef("pk")).order_by("-date", "-pk")
+    recs = list(
+        recommendations.select_related("responsible_body")
+        .only(*REVIEW_CARD)
+        .annotate(
+            latest_update_date=Subquery(latest.values("date")[:1]),
+            latest_update_text=Subquery(latest.values("text")[:1]),
+            has_action=Exists(ActionPlanItem.objects.filter(recommendation=OuterRef("pk"))),
+        )
+        .order_by("review_id", "number", "pk")
+    )
+    for rec in recs:
+        rec.latest_update = (
+            LatestUpdate(rec.latest_update_date, rec.latest_update_text)
+            if rec.latest_update_date is not None
+            else None
+        )
+        # Whether there is an action is all that counts.
+        rec.accepted_without_action_flag = rec.accepted_without_action(int(rec.has_action))
+    return recs
 
 
 CHART_ROW_HEIGHT = 38
