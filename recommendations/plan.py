@@ -147,12 +147,13 @@ def load_plan(recommendations, as_at: datetime.date | None = None) -> Plan:
             "responsible_body",
             "lead_officer",
             "lead_member",
-            "response_meeting",
-            "closed_at_meeting",
+            # With their committees: a meeting is named by its committee and date.
+            "response_meeting__committee",
+            "closed_at_meeting__committee",
         )
         recs = list(
             recommendations.select_related(*related)
-            .defer(*without_timestamps(*related))
+            .defer(*without_timestamps(*related, "response_meeting", "closed_at_meeting"))
             .prefetch_related(
                 Prefetch(
                     "actions",
