@@ -8,8 +8,12 @@ import re
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
 from scrutiny.formats import british_date
+from scrutiny.links import pk_url
+
+from .statuses import status_tag
 
 register = template.Library()
 
@@ -70,3 +74,80 @@ def history_change_rows(entry) -> str:
             "        </tr>\n      "
         )
     return mark_safe("".join(rows))  # every value in them is escaped
+
+
+# --- the dashboard's tables of actions ---------------------------------------------------------
+
+
+def _row(cells: list[str]) -> str:
+    """A table row as the dashboard's template wrote it: each cell on its own line."""
+    return (
+        '\n    <tr class="govuk-table__row">\n'
+        + "".join(f"      {c}\n" for c in cells)
+        + ("    </tr>\n  ")
+    )
+
+
+def _action_cells(action, labelled: bool) -> tuple[str, str, str]:
+    """The recommendation (linking to the action), action and owner cells of a line of the
+    dashboard's tables of actions (``labelled``: with the labels a narrow screen shows)."""
+
+    def label(text: str) -> str:
+        return f'<span class="app-stack-table__label">{text}</span>' if labelled else ""
+
+    rec = action.recommendation
+    words = Truncator(action.action).words(20, truncate=" …") or "(no action recorded)"
+    owner = action.owner.name if action.owner else ""
+    return (
+        f'<td class="govuk-table__cell">{label("Recommendation")}<a class="govuk-link" '
+        f'href="{html.escape(action.get_absolute_url())}">{html.escape(rec.reference or rec.label)}'
+        f'</a><br><span class="govuk-body-s">{html.escape(rec.review.title)}</span></td>',
+        f'<td class="govuk-table__cell{" app-long-text" if labelled else ""}">{label("Action")}'
+        f"{html.escape(words)}</td>",
+        f'<td class="govuk-table__cell">{label("Owner")}{html.escape(owner or "Not assigned")}'
+        "</td>",
+    )
+
+
+@register.simple_tag
+def overdue_action_rows(actions) -> str:
+    """``{% overdue_action_rows overdue_actions %}``: the rows of the dashboard's table of
+    overdue actions (recommendation, action, owner, target date and timeline, status)."""
+    return mark_safe(  # every value in them is escaped
+        "".join(
+            _row(
+                [
+                    *_action_cells(action, labelled=False),
+                    f'<td class="govuk-table__cell">{british_date(action.target_date)}<br>'
+                    f'<span class="govuk-body-s">{html.escape(action.timeline)}</span></td>',
+                    f'<td class="govuk-table__cell">{status_tag(action.status)}</td>',
+                ]
+            )
+            for action in actions
+        )
+    )
+
+
+@register.simple_tag
+def due_action_rows(actions) -> str:
+    """``{% due_action_rows due_before_meeting %}``: the rows of the dashboard's table of
+    actions due by the next meeting (as ``reads.overdue_and_due`` gives them, with the
+    meeting)."""
+    return mark_safe(  # every value in them is escaped
+        "".join(
+            _row(
+                [
+                    *_action_cells(action, labelled=True),
+                    '<td class="govuk-table__cell"><span class="app-stack-table__label">Target '
+                    f"date</span>{british_date(action.target_date)}<br>"
+                    f"{status_tag(action.status)}</td>",
+                    '<td class="govuk-table__cell"><span class="app-stack-table__label">Next '
+                    'meeting</span><a class="govuk-link" href="'
+                    f'{pk_url("meeting_detail", action.next_meeting_id)}">'
+                    f"{html.escape(action.next_meeting_committee)}, "
+                    f"{british_date(action.next_meeting_date)}</a></td>",
+                ]
+            )
+            for action in actions
+        )
+    )
