@@ -6,7 +6,6 @@ import html
 import re
 
 from django import template
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
@@ -23,22 +22,16 @@ def update_lines(lines, with_date: bool = False) -> str:
     """``{% update_lines lines with_date=True %}``: a meeting page's list of updates
     (``querysets.UpdateLine``), each linking to the update on its recommendation, with its
     review, its date if asked, and the start of its text."""
-    if with_date:
-        items = format_html_join(
-            "",
-            '<li><a class="govuk-link" href="{}">{}</a>, {} ({}): {}</li>',
-            (
-                (line.url, line.reference, line.review_title, british_date(line.date), line.excerpt)
-                for line in lines
-            ),
-        )
-    else:
-        items = format_html_join(
-            "",
-            '<li><a class="govuk-link" href="{}">{}</a>, {}: {}</li>',
-            ((line.url, line.reference, line.review_title, line.excerpt) for line in lines),
-        )
-    return format_html('<ul class="govuk-list govuk-list--spaced">{}</ul>', items)
+    escape = html.escape
+    items = "".join(
+        f'<li><a class="govuk-link" href="{escape(line.url)}">{escape(line.reference)}</a>, '
+        f"{escape(line.review_title)}"
+        + (f" ({british_date(line.date)})" if with_date else "")
+        + f": {escape(line.excerpt)}</li>"
+        for line in lines
+    )
+    # Every value in them is escaped.
+    return mark_safe(f'<ul class="govuk-list govuk-list--spaced">{items}</ul>')
 
 
 _NEWLINES = re.compile(r"\r\n|\r")
