@@ -113,8 +113,11 @@ def _assemble(recs, actions, updates) -> list[Recommendation]:
             withdrawn_by_rec[update.recommendation_id].append(update)
             continue
         updates_by_rec[update.recommendation_id].append(update)
-        if update.action_id in actions_by_pk:
-            actions_by_pk[update.action_id].update_list.append(update)
+        action = actions_by_pk.get(update.action_id)
+        # Its action's number, for "on action 2" ("" when the action is not in the plan).
+        update.action_number = action.number if action is not None else ""
+        if action is not None:
+            action.update_list.append(update)
     for rec in recs:
         rec.action_list = actions_by_rec[rec.pk]
         rec.update_list = updates_by_rec[rec.pk]
