@@ -186,8 +186,8 @@ def load_plan(recommendations, as_at: datetime.date | None = None) -> Plan:
         return plan
 
     moment = end_of_day(as_at)
-    ids = list(recommendations.values_list("pk", flat=True))
-    recs = snapshot(Recommendation, Q(id__in=ids), moment)
+    # Their keys as a subquery of the history query: no query of their own.
+    recs = snapshot(Recommendation, Q(id__in=recommendations.values("pk")), moment)
     review_ids = {rec.review_id for rec in recs}
     reviews = {r.pk: r for r in snapshot(Review, Q(id__in=review_ids), moment)}
     recs = [

@@ -21,10 +21,10 @@ from django.db.models import (
     When,
 )
 from django.db.models.lookups import GreaterThan
-from django.urls import reverse
 
 from reviews.models import CommitteeKind, Councillor, Meeting, Review
 from scrutiny.formats import british_date
+from scrutiny.links import pk_url
 
 from .models import (
     ActionPlanItem,
@@ -105,7 +105,7 @@ def recent_changes(limit: int = 12, where: Callable[[type], Q] | None = None) ->
             label=label(row),
             action={"+": "created", "~": "changed", "-": "deleted"}[row["history_type"]],
             reason=row["history_change_reason"] or "",
-            url=None if row["history_type"] == "-" else reverse(url_name, args=[row[key]]),
+            url=None if row["history_type"] == "-" else pk_url(url_name, row[key]),
         )
         for row, kind, label, url_name, key in rows[:limit]
     ]
@@ -388,6 +388,10 @@ class RecommendationLink(NamedTuple):
     pk: int
     number: int
     reference: str | None
+
+    @property
+    def url(self) -> str:
+        return pk_url("recommendation_detail", self.pk)
 
 
 class StatusChange(NamedTuple):
