@@ -6,10 +6,12 @@ import html
 import re
 
 from django import template
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from scrutiny.formats import british_date
+from scrutiny.audit import person_name
+from scrutiny.formats import british_date, british_datetime
 from scrutiny.links import pk_url
 
 from .statuses import status_tag
@@ -143,4 +145,16 @@ def due_action_rows(actions) -> str:
             )
             for action in actions
         )
+    )
+
+
+@register.simple_tag
+def history_entry_title(entry) -> str:
+    """``{% history_entry_title entry %}``: the heading of a history entry: what changed, how,
+    by whom and when (the moment in local time, as the ``date:'c'`` filter writes it)."""
+    when = timezone.localtime(entry.when) if timezone.is_aware(entry.when) else entry.when
+    return mark_safe(  # every value in it is escaped
+        f'<h2 class="govuk-summary-card__title">{html.escape(str(entry.record_label))}: '
+        f"{html.escape(entry.action.lower())} by {html.escape(person_name(entry.user))}, "
+        f'<time datetime="{when.isoformat()}">{british_datetime(when)}</time></h2>'
     )
