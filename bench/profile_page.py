@@ -1,20 +1,24 @@
-"""Where a page's time goes: cProfile of requests to one page type of a kept ten-year council.
+"""Where a page's time goes: cProfile of requests through the Django test client, against a
+council an earlier ``bench/pages.py --keep`` run kept.
 
-    .venv/bin/python bench/pages.py --keep            # once: builds the council, prints its URL
     .venv/bin/python bench/profile_page.py --database-url sqlite:////tmp/bench-xxxx.sqlite3 \\
-        "recommendations register"                    # a page type of bench/pages.py (or part
-                                                      # of its name), or a URL ("/reviews/?q=x")
+        "meeting page"
+    .venv/bin/python bench/profile_page.py --database-url ... dashboard --top 40 --repeat 20
+    .venv/bin/python bench/profile_page.py --database-url ... /recommendations/12/history/
 
-It signs in as the council's councillor (as ``bench/pages.py`` does), requests the page a few
-times untimed, then profiles ``--repeat`` requests and prints, per request: the total, the
-time in a few places worth watching (template rendering, SQL, building model instances, the
-filter form), then the top functions by cumulative time and by own time. The figures of a
-profile are inflated by the profiler itself (every Python call costs more), so compare one
-profile with another, not with ``bench/pages.py``'s medians.
+A page is named as ``bench/pages.py`` names it (any page type containing the text) or given
+as a URL (starting with ``/``). After a few warm-up requests, ``--repeat`` requests are
+profiled together; the profile prints the top functions by cumulative time and by own time
+(``tottime``), and per request the profile's total, the CPU time and the number of function
+calls: on a busy machine the times vary, the calls do not. As in
+``bench/pages.py``, the server runs with DEBUG off, signed in as the council's councillor.
+``--save FILE`` also writes the raw profile (for snakeviz or pstats).
 """
 
 import argparse
 import cProfile
+import io
+import logging
 import os
 import pstats
 import sys
@@ -24,108 +28,87 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-# Functions whose cumulative time a profile summarises: (label, file ending, function name).
-WATCHED = (
-    ("whole request (handler)", "django/core/handlers/base.py", "get_response"),
-    ("template rendering", "django/template/backends/django.py", "render"),
-    ("SQL (execute, not fetch)", "django/db/backends/utils.py", "_execute"),
-    ("SQL to text (compiler)", "django/db/models/sql/compiler.py", "as_sql"),
-    ("model instances from rows", "django/db/models/base.py", "from_db"),
-    ("filter form (FilterSet.is_valid)", "django_filters/filterset.py", "is_valid"),
-    ("URL reversing", "django/urls/base.py", "reverse"),
-    ("HTML escaping", "django/utils/html.py", "conditional_escape"),
-)
+from bench.pages import choose_pages, council_client  # noqa: E402
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("page", help="a page type of bench/pages.py (or part of it), or a URL")
+    parser.add_argument("pages", nargs="+", help="page type names (or parts) or URLs")
     parser.add_argument(
         "--database-url",
         default=os.environ.get("DATABASE_URL", ""),
-        help="the database a `bench/pages.py --keep` run kept",
+        help="the database a bench/pages.py --keep run kept",
     )
-    parser.add_argument("--repeat", type=int, default=20, help="profiled requests")
-    parser.add_argument("--warmup", type=int, default=3, help="untimed requests first")
-    parser.add_argument("--limit", type=int, default=30, help="functions listed in each table")
-    parser.add_argument(
-        "--sort",
-        default="cumulative,tottime",
-        help="the tables to print, comma-separated pstats sort keys",
-    )
-    parser.add_argument(
-        "--strip-dirs", action="store_true", help="print file names without their folders"
-    )
+    parser.add_argument("--repeat", type=int, default=20, help="profiled requests per page")
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--top", type=int, default=30, help="functions listed in each order")
+    parser.add_argument("--conn-max-age", type=int, default=600)
+    parser.add_argument("--save", default="", help="write the raw profile to this file")
     args = parser.parse_args()
     if not args.database_url:
-        parser.error("--database-url (or DATABASE_URL) names the kept database")
-    # The page benchmark's machinery: reuse the kept database as it is, connections kept.
-    args.reuse, args.keep, args.use_database_as_is, args.conn_max_age = True, True, False, 600
+        parser.error("--database-url names the database a bench/pages.py --keep run kept")
+    # What council_client (bench/pages.py) reads: reuse the kept database as it is.
+    args.reuse = True
+    args.keep = True
+    args.use_database_as_is = False
     return args
 
 
-def find_url(page: str) -> tuple[str, str]:
-    """The page type and URL of ``page``: a URL as given, else the first page type of
-    ``bench/pages.py`` whose name contains it."""
-    if page.startswith("/"):
-        return page, page
-    from bench.pages import choose_pages
-
+def urls_for(names: list[str]) -> list[tuple[str, str]]:
     pages = choose_pages()
-    for name, url in pages:
-        if page.lower() == name.lower():
-            return name, url
-    for name, url in pages:
-        if page.lower() in name.lower():
-            return name, url
-    names = "\n  ".join(name for name, _ in pages)
-    raise SystemExit(f"No page type matches {page!r}. The page types:\n  {names}")
+    chosen = []
+    for name in names:
+        if name.startswith("/"):
+            chosen.append((name, name))
+            continue
+        matching = [p for p in pages if name.lower() in p[0].lower()]
+        if not matching:
+            raise SystemExit(f"No page type contains {name!r}: {', '.join(p[0] for p in pages)}")
+        chosen.extend(matching)
+    return chosen
 
 
-def watched(stats: pstats.Stats, repeat: int) -> list[tuple[str, float, int]]:
-    """The cumulative milliseconds per request (and calls per request) of each watched
-    function; the outermost call only, as cProfile counts a recursive function's time once."""
-    found = []
-    for label, filename, function in WATCHED:
-        total, calls = 0.0, 0
-        for (file, _line, name), (_cc, nc, _tt, ct, _callers) in stats.stats.items():
-            if name == function and file.replace(os.sep, "/").endswith(filename):
-                total += ct
-                calls += nc
-        found.append((label, total * 1000 / repeat, round(calls / repeat)))
-    return found
+def profile(client, name: str, url: str, args) -> None:
+    for _ in range(args.warmup):
+        response = client.get(url)
+    profiler = cProfile.Profile()
+    started_cpu = time.process_time()
+    started = time.perf_counter()
+    profiler.enable()
+    for _ in range(args.repeat):
+        client.get(url)
+    profiler.disable()
+    wall = (time.perf_counter() - started) * 1000 / args.repeat
+    cpu = (time.process_time() - started_cpu) * 1000 / args.repeat
+    stats = pstats.Stats(profiler, stream=(out := io.StringIO()))
+    total = stats.total_tt * 1000 / args.repeat
+    calls = stats.total_calls // args.repeat
+    print(f"\n=== {name}: {url} (HTTP {response.status_code}, {len(response.content):,} bytes)")
+    print(
+        f"{args.repeat} requests profiled: {wall:.1f} ms each (under the profiler), "
+        f"cpu {cpu:.1f} ms, profile total {total:.1f} ms, {calls:,} function calls (a figure "
+        f"the machine's load does not change); load average {os.getloadavg()}"
+    )
+    for order in ("cumulative", "tottime"):
+        out.seek(0)
+        out.truncate()
+        stats.sort_stats(order).print_stats(args.top)
+        # The header pstats prints repeats what is above; keep the table.
+        table = out.getvalue()
+        table = table[table.find("   ncalls") :]
+        print(f"\n--- top {args.top} by {order} (times are for all {args.repeat} requests)")
+        print(table.rstrip())
+    if args.save:
+        stats.dump_stats(args.save)
+        print(f"Saved the profile to {args.save}")
 
 
 def main() -> int:
     args = parse_args()
-    from bench.pages import council_client
-
     with council_client(args) as (_council, client):
-        name, url = find_url(args.page)
-        for _ in range(args.warmup):
-            response = client.get(url)
-        print(f"\n{name}: {url} (HTTP {response.status_code}, {len(response.content):,} bytes)")
-        print(f"Load average (1, 5, 15 min): {os.getloadavg()}")
-        profiler = cProfile.Profile()
-        started, started_cpu = time.perf_counter(), time.process_time()
-        profiler.enable()
-        for _ in range(args.repeat):
-            client.get(url)
-        profiler.disable()
-        elapsed = (time.perf_counter() - started) * 1000 / args.repeat
-        cpu = (time.process_time() - started_cpu) * 1000 / args.repeat
-        stats = pstats.Stats(profiler)
-        print(
-            f"{args.repeat} profiled requests: {elapsed:.1f} ms each, {cpu:.1f} ms of CPU "
-            "(profiler included)"
-        )
-        for label, ms, calls in watched(stats, args.repeat):
-            print(f"  {label:<40} {ms:>7.1f} ms  {calls:>6} calls per request")
-        if args.strip_dirs:
-            stats.strip_dirs()
-        for key in filter(None, args.sort.split(",")):
-            print(f"\n--- by {key} (all {args.repeat} requests) ---")
-            stats.sort_stats(key).print_stats(args.limit)
+        logging.getLogger("django.request").setLevel(logging.CRITICAL)
+        for name, url in urls_for(args.pages):
+            profile(client, name, url, args)
     return 0
 
 

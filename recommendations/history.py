@@ -100,46 +100,88 @@ def history_entries(sources: list[tuple[type, models.QuerySet, str]]) -> list[Hi
     ``describe_changes`` for their old and new values as people read them (a record's
     history runs to hundreds of entries, and a page shows fifty)."""
     entries = []
+    users = {}  # who made the changes, by id: one instance each
     for model, history_rows, kind in sources:
+        # Plain values, not historical instances: a record's history is a few hundred rows,
+        # each with a user joined (bench/profile_page.py: a fifth of the history page).
         rows = list(
-            history_rows.select_related("history_user").order_by("id", "history_date", "history_id")
+            history_rows.order_by("id", "history_date", "history_id").values(
+                *{f.attname for f in model._meta.concrete_fields},
+                *HISTORY_VALUES,
+            )
         )
         previous_by_id = {}
-        fields = _fields(model)
+        fields = [(f, f.attname) for f in _fields(model)]
         linked = _many_to_many(history_rows) if rows else {}
         for row in rows:
-            previous = previous_by_id.get(row.id)
+            previous = previous_by_id.get(row["id"])
+            history_type = row["history_type"]
             changed = []
-            for f in fields:
-                new = getattr(row, f.attname)
-                old = getattr(previous, f.attname) if previous is not None else None
-                if previous is None and row.history_type == "+" and new in (None, ""):
-                    continue
-                if previous is not None and old == new:
-                    continue
-                if row.history_type == "-":
-                    continue
-                changed.append((f, old, new))
+            if history_type != "-":
+                for f, attname in fields:
+                    new = row[attname]
+                    if previous is None:
+                        if history_type == "+" and new in (None, ""):
+                            continue
+                        old = None
+                    else:
+                        old = previous[attname]
+                        if old == new:
+                            continue
+                    changed.append((f, old, new))
             for f, by_row in linked.items():
-                new = by_row.get(row.history_id, frozenset())
-                old = by_row.get(previous.history_id, frozenset()) if previous is not None else None
-                if row.history_type == "-" or (previous is None and not new) or old == new:
+                new = by_row.get(row["history_id"], frozenset())
+                old = (
+                    by_row.get(previous["history_id"], frozenset())
+                    if previous is not None
+                    else None
+                )
+                if history_type == "-" or (previous is None and not new) or old == new:
                     continue
                 changed.append((f, old, new))
             entries.append(
                 HistoryEntry(
-                    when=row.history_date,
-                    user=row.history_user,
-                    action=CHANGE_TYPES.get(row.history_type, row.history_type),
+                    when=row["history_date"],
+                    user=_user(row, users),
+                    action=CHANGE_TYPES.get(history_type, history_type),
                     record_label=_record_label(model, row),
                     record_kind=kind,
-                    reason=row.history_change_reason or "",
-                    stored_changes=(model, row.history_type, changed),
+                    reason=row["history_change_reason"] or "",
+                    stored_changes=(model, history_type, changed),
                 )
             )
-            previous_by_id[row.id] = row
+            previous_by_id[row["id"]] = row
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries
+
+
+# What a history entry reads of its row besides the record's fields.
+HISTORY_VALUES = (
+    "history_id",
+    "history_date",
+    "history_type",
+    "history_change_reason",
+    "history_user_id",
+    "history_user__username",
+    "history_user__first_name",
+    "history_user__last_name",
+)
+
+
+def _user(row: dict, users: dict):
+    """Who made the change of a history row read as values: a user with the names
+    ``person_name`` reads (None for none, or a removed account)."""
+    pk = row["history_user_id"]
+    if pk is None or row["history_user__username"] is None:
+        return None
+    if pk not in users:
+        users[pk] = User(
+            pk=pk,
+            username=row["history_user__username"],
+            first_name=row["history_user__first_name"],
+            last_name=row["history_user__last_name"],
+        )
+    return users[pk]
 
 
 def _many_to_many(history_rows: models.QuerySet) -> dict:
@@ -203,11 +245,11 @@ def describe_changes(entries: list[HistoryEntry]) -> list[HistoryEntry]:
 def _record_label(model, row) -> str:
     name = model.__name__
     if name == "Recommendation":
-        return f"Recommendation {row.number}"
+        return f"Recommendation {row['number']}"
     if name == "ActionPlanItem":
-        return f"Action {row.number}"
+        return f"Action {row['number']}"
     if name == "Update":
-        return f"Update of {british_date(row.date)}"
+        return f"Update of {british_date(row['date'])}"
     if name == "TargetDateRevision":
         return "Target date revision"
     if name == "ReviewMember":

@@ -113,8 +113,11 @@ def _assemble(recs, actions, updates) -> list[Recommendation]:
             withdrawn_by_rec[update.recommendation_id].append(update)
             continue
         updates_by_rec[update.recommendation_id].append(update)
-        if update.action_id in actions_by_pk:
-            actions_by_pk[update.action_id].update_list.append(update)
+        action = actions_by_pk.get(update.action_id)
+        # Its action's number, for "on action 2" ("" when the action is not in the plan).
+        update.action_number = action.number if action is not None else ""
+        if action is not None:
+            action.update_list.append(update)
     for rec in recs:
         rec.action_list = actions_by_rec[rec.pk]
         rec.update_list = updates_by_rec[rec.pk]
@@ -147,12 +150,13 @@ def load_plan(recommendations, as_at: datetime.date | None = None) -> Plan:
             "responsible_body",
             "lead_officer",
             "lead_member",
-            "response_meeting",
-            "closed_at_meeting",
+            # With their committees: a meeting is named by its committee and date.
+            "response_meeting__committee",
+            "closed_at_meeting__committee",
         )
         recs = list(
             recommendations.select_related(*related)
-            .defer(*without_timestamps(*related))
+            .defer(*without_timestamps(*related, "response_meeting", "closed_at_meeting"))
             .prefetch_related(
                 Prefetch(
                     "actions",
@@ -182,8 +186,8 @@ def load_plan(recommendations, as_at: datetime.date | None = None) -> Plan:
         return plan
 
     moment = end_of_day(as_at)
-    ids = list(recommendations.values_list("pk", flat=True))
-    recs = snapshot(Recommendation, Q(id__in=ids), moment)
+    # Their keys as a subquery of the history query: no query of their own.
+    recs = snapshot(Recommendation, Q(id__in=recommendations.values("pk")), moment)
     review_ids = {rec.review_id for rec in recs}
     reviews = {r.pk: r for r in snapshot(Review, Q(id__in=review_ids), moment)}
     recs = [

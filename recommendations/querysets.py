@@ -7,10 +7,10 @@ from typing import NamedTuple
 
 from django.db import models
 from django.db.models import BooleanField, ExpressionWrapper, Q
-from django.urls import reverse
 from django.utils import timezone
 
 from reviews.models import Meeting
+from scrutiny.links import pk_url
 
 from .statuses import Decision, ProgressStatus, RecommendationStatus
 
@@ -178,9 +178,7 @@ class UpdateLine(NamedTuple):
 
     @property
     def url(self) -> str:
-        return reverse("recommendation_detail", args=[self.recommendation_id]) + (
-            f"#update-{self.pk}"
-        )
+        return pk_url("recommendation_detail", self.recommendation_id) + f"#update-{self.pk}"
 
 
 class UpdateQuerySet(models.QuerySet):

@@ -9,11 +9,22 @@ from collections import Counter
 from collections.abc import Callable
 from typing import NamedTuple
 
-from django.db.models import BooleanField, Case, ExpressionWrapper, Max, Q, When
-from django.urls import reverse
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    When,
+)
+from django.db.models.lookups import GreaterThan
 
 from reviews.models import CommitteeKind, Councillor, Meeting, Review
 from scrutiny.formats import british_date
+from scrutiny.links import pk_url
 
 from .models import (
     ActionPlanItem,
@@ -94,7 +105,7 @@ def recent_changes(limit: int = 12, where: Callable[[type], Q] | None = None) ->
             label=label(row),
             action={"+": "created", "~": "changed", "-": "deleted"}[row["history_type"]],
             reason=row["history_change_reason"] or "",
-            url=None if row["history_type"] == "-" else reverse(url_name, args=[row[key]]),
+            url=None if row["history_type"] == "-" else pk_url(url_name, row[key]),
         )
         for row, kind, label, url_name, key in rows[:limit]
     ]
@@ -137,21 +148,32 @@ def committees_last_met(user, today: datetime.date) -> tuple[list[LastMet], bool
 def changes_since_committees_met(last_met: list[LastMet], limit: int = 20) -> list[Change]:
     """The latest changes to the reviews each committee monitors (as commissioning committee
     or named as also monitoring them), made after the day it last met: what a councillor
-    asks about at the next meeting. Four queries, however many committees."""
+    asks about at the next meeting. Four queries, however many committees.
+
+    Each history row is kept when it is later than the earliest of those days (a range the
+    history_date index serves) and its review is one a committee monitors that last met
+    before the row: one EXISTS per query. Asked as "the review's id among those each
+    committee monitors" (IN, a subquery per committee), SQLite read every history row of
+    every monitored record by its key (all of them, for a councillor on every scrutiny
+    committee): 18 ms of the dashboard's 46 on a ten-year council (bench/pages.py), and
+    building the twenty subqueries took as long again."""
     if not last_met:
         return []
-    nothing = Q(pk__in=[])
-    conditions = {Review: nothing, Recommendation: nothing, ActionPlanItem: nothing}
+    since = Q(history_date__gt=end_of_day(min(met.date for met in last_met)))
+    monitored_before_the_row = Q(pk__in=[])
     for met in last_met:
-        monitored = Review.objects.filter(
+        monitored_before_the_row |= (
             Q(commissioning_committee=met.committee_id) | Q(monitoring_committees=met.committee_id)
-        ).values("pk")
-        on_them = Recommendation.objects.filter(review__in=monitored).values("pk")
-        after = Q(history_date__gt=end_of_day(met.date))
-        conditions[Review] |= Q(id__in=monitored) & after
-        conditions[Recommendation] |= Q(review_id__in=monitored) & after
-        conditions[ActionPlanItem] |= Q(recommendation_id__in=on_them) & after
-    conditions[Update] = conditions[ActionPlanItem]  # both hang off a recommendation
+        ) & GreaterThan(OuterRef("history_date"), end_of_day(met.date))
+    reviews = Review.objects.filter(monitored_before_the_row)
+    conditions = {
+        Review: since & Exists(reviews.filter(pk=OuterRef("id"))),
+        Recommendation: since & Exists(reviews.filter(pk=OuterRef("review_id"))),
+        # Actions and updates both hang off a recommendation.
+        ActionPlanItem: since
+        & Exists(reviews.filter(recommendations=OuterRef("recommendation_id"))),
+    }
+    conditions[Update] = conditions[ActionPlanItem]
     return recent_changes(limit, where=conditions.__getitem__)
 
 
@@ -161,6 +183,62 @@ def person_name(row: dict) -> str:
         return "an unknown user"
     full = f"{row['history_user__first_name']} {row['history_user__last_name']}".strip()
     return full or row["history_user__username"]
+
+
+class LatestUpdate(NamedTuple):
+    """The latest update of a recommendation, as a review page's card shows it."""
+
+    date: datetime.date
+    text: str
+
+
+# What a review page's card of a recommendation shows (with its responsible body's name).
+REVIEW_CARD = (
+    "id",
+    "review_id",
+    "number",
+    "reference",
+    "text",
+    "paragraph_reference",
+    "responsible_body_note",
+    "decision",
+    "response_text",
+    "status",
+    "archived_at",
+    "responsible_body__id",
+    "responsible_body__name",
+)
+
+
+def review_cards(recommendations) -> list[Recommendation]:
+    """The recommendations of a review page as they are now, in register order, each with
+    what its card shows: ``latest_update`` (a ``LatestUpdate``, or None) and
+    ``accepted_without_action_flag``. One query: the latest update and whether there is an
+    action are subqueries.
+
+    The page read the whole action plan for this (``load_plan``: every action and every
+    update with their people and meetings, a thousand model instances for a monitored review
+    of ten recommendations), and showed a date and the start of one text of each."""
+    latest = Update.objects.current().filter(recommendation=OuterRef("pk")).order_by("-date", "-pk")
+    recs = list(
+        recommendations.select_related("responsible_body")
+        .only(*REVIEW_CARD)
+        .annotate(
+            latest_update_date=Subquery(latest.values("date")[:1]),
+            latest_update_text=Subquery(latest.values("text")[:1]),
+            has_action=Exists(ActionPlanItem.objects.filter(recommendation=OuterRef("pk"))),
+        )
+        .order_by("review_id", "number", "pk")
+    )
+    for rec in recs:
+        rec.latest_update = (
+            LatestUpdate(rec.latest_update_date, rec.latest_update_text)
+            if rec.latest_update_date is not None
+            else None
+        )
+        # Whether there is an action is all that counts.
+        rec.accepted_without_action_flag = rec.accepted_without_action(int(rec.has_action))
+    return recs
 
 
 CHART_ROW_HEIGHT = 38
@@ -310,6 +388,10 @@ class RecommendationLink(NamedTuple):
     pk: int
     number: int
     reference: str | None
+
+    @property
+    def url(self) -> str:
+        return pk_url("recommendation_detail", self.pk)
 
 
 class StatusChange(NamedTuple):

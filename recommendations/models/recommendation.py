@@ -6,11 +6,11 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
-from django.urls import reverse
 
 from reviews import meeting_rules
 from reviews.dates import municipal_year
 from reviews.models import Committee, Councillor, Meeting, Officer, Review
+from scrutiny.links import pk_url
 from scrutiny.models import AuditedModel
 
 from ..querysets import RecommendationQuerySet
@@ -179,7 +179,7 @@ class Recommendation(AuditedModel):
         return f"{self.reference or self.review.title}: recommendation {self.number}"
 
     def get_absolute_url(self) -> str:
-        return reverse("recommendation_detail", args=[self.pk])
+        return pk_url("recommendation_detail", self.pk)
 
     @property
     def label(self) -> str:

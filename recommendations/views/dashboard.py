@@ -37,6 +37,9 @@ ACTION_LINE = (
     "recommendation__review__title",
 )
 
+# What the dashboard reads of a meeting from today on: its link and name (committee, date).
+MEETING_LINK = ("id", "date", "committee__id", "committee__name")
+
 
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -55,7 +58,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # Every meeting from today on: the first few are listed, and the next of each committee
     # tells which actions fall due before it.
     upcoming = list(
-        Meeting.objects.filter(date__gte=today).select_related("committee").order_by("date", "pk")
+        Meeting.objects.filter(date__gte=today)
+        .select_related("committee")
+        .only(*MEETING_LINK)
+        .order_by("date", "pk")
     )
     actions = reads.overdue_and_due(
         today,

@@ -3,7 +3,7 @@ history; adding, editing, closing and archiving a recommendation."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
@@ -88,15 +88,24 @@ def _page_of_register(results, base, request: HttpRequest):
 
 @require_safe
 def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    current = get_object_or_404(Recommendation.objects.select_related("review"), pk=pk)
     as_at, as_at_error = as_at_parameter(request)
-    plan = load_plan(Recommendation.objects.filter(pk=pk), as_at=as_at)
-    if as_at is not None and not plan.recommendations:
-        as_at_error = f"This recommendation was not in the register on {british_date(as_at)}."
-        as_at = None
-        plan = load_plan(Recommendation.objects.filter(pk=pk))
+    recommendations = Recommendation.objects.filter(pk=pk)
+    review = None
+    if as_at is not None:
+        # The review as it is now (names are today's); the plan holds it as it stood.
+        review = get_object_or_404(recommendations.select_related("review")).review
+        plan = load_plan(recommendations, as_at=as_at)
+        if not plan.recommendations:
+            as_at_error = f"This recommendation was not in the register on {british_date(as_at)}."
+            as_at = None
+    if as_at is None:
+        # The plan reads the recommendation with its review: no query of its own first.
+        plan = load_plan(recommendations)
+        if not plan.recommendations:
+            raise Http404("No such recommendation.")
     recommendation = plan.recommendations[0]
-    revisions = TargetDateRevision.objects.filter(action__recommendation=current).select_related(
+    review = review or recommendation.review
+    revisions = TargetDateRevision.objects.filter(action__recommendation_id=pk).select_related(
         "revised_by"
     )
     if as_at is not None:
@@ -118,7 +127,7 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context = {
         "recommendation": recommendation,
-        "review": current.review,
+        "review": review,
         "can_update": can_update,
         "editable_updates": editable_updates,
         "as_at": as_at,

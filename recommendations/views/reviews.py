@@ -25,7 +25,7 @@ from scrutiny.permissions import (
     require_register_editor,
 )
 
-from .. import services
+from .. import reads, services
 from ..filtersets import ReviewFilterSet
 from ..forms import (
     ResponseForm,
@@ -129,12 +129,13 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             shown.commissioning_committee = review.commissioning_committee
             shown.scrutiny_officer = review.scrutiny_officer
             shown.contact_officer = review.contact_officer
-    if plan is None:
-        plan = load_plan(recommendations)
     context = {
         "review": shown,
         "current_review": review,
-        "recommendations": plan.recommendations,
+        # Now: what each card shows, read alone; as at a date: the plan as it stood.
+        "recommendations": (
+            plan.recommendations if plan is not None else reads.review_cards(recommendations)
+        ),
         "members": review.members.select_related("councillor"),
         "combined_reviews": review.combined_reviews.all(),
         "as_at": as_at,

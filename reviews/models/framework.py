@@ -4,9 +4,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, URLValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 
 from scrutiny.formats import british_date
+from scrutiny.links import pk_url
 from scrutiny.models import AuditedModel
 
 from ..dates import parse_working_day_offsets
@@ -117,7 +117,7 @@ class Committee(AuditedModel):
         return parse_working_day_offsets(self.reminder_working_days)
 
     def get_absolute_url(self) -> str:
-        return reverse("committee_detail", args=[self.pk])
+        return pk_url("committee_detail", self.pk)
 
     @property
     def is_scrutiny(self) -> bool:
@@ -169,7 +169,7 @@ class Meeting(AuditedModel):
         return f"{self.committee.name}, {british_date(self.date)}"
 
     def get_absolute_url(self) -> str:
-        return reverse("meeting_detail", args=[self.pk])
+        return pk_url("meeting_detail", self.pk)
 
     @property
     def when(self) -> str:

@@ -5,10 +5,10 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from scrutiny.formats import british_date
+from scrutiny.links import pk_url
 from scrutiny.models import AuditedModel
 
 from ..dates import (
@@ -190,7 +190,7 @@ class Review(AuditedModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("review_detail", args=[self.pk])
+        return pk_url("review_detail", self.pk)
 
     def clean(self) -> None:
         errors = {}
