@@ -212,10 +212,49 @@ WSGI_APPLICATION = "scrutiny.wsgi.application"
 
 if "DATABASE_URL" not in os.environ:
     VAR_DIR.mkdir(parents=True, exist_ok=True)  # the default SQLite file lives here
+
+
+def database_settings(url: str) -> dict[str, object]:
+    """The database of ``DATABASE_URL``, with its connections as production wants them.
+
+    On PostgreSQL each gunicorn worker keeps its connection open between requests
+    (``CONN_MAX_AGE``, 600 s by default) and checks it at the start of each request that uses
+    it (``CONN_HEALTH_CHECKS``, on by default), so a connection that died meanwhile (the server
+    restarted, or the connection was ended) is replaced before the request uses it. Opening a
+    connection for every request (``CONN_MAX_AGE=0``) costs a TCP and authentication round trip
+    each time. ``DATABASE_POOL=true`` takes connections from psycopg's pool instead (checked
+    the same way when they are taken), at most ``DATABASE_POOL_MAX_SIZE`` a process: for
+    gunicorn's threaded workers; with its sync workers (the default) one connection a worker
+    is all a pool would hold, and persistent connections measured as fast (README "Production
+    database connections"). SQLite keeps Django's default: a connection per request."""
+    database = dj_database_url.parse(url)
+    postgresql = database["ENGINE"] == "django.db.backends.postgresql"
+    pool = env_bool("DATABASE_POOL", False)
+    if pool and not postgresql:
+        raise ImproperlyConfigured("DATABASE_POOL=true needs a PostgreSQL DATABASE_URL.")
+    if pool:
+        if env_int("CONN_MAX_AGE", 0):
+            raise ImproperlyConfigured(
+                "DATABASE_POOL=true and CONN_MAX_AGE are two ways of keeping connections: "
+                "set one (leave CONN_MAX_AGE unset with the pool)."
+            )
+        size = env_int("DATABASE_POOL_MAX_SIZE", 4, minimum=1)
+        database["CONN_MAX_AGE"] = 0
+        database.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": min(env_int("DATABASE_POOL_MIN_SIZE", 1), size),
+            "max_size": size,
+            # A request waits at most this long for a free connection, then fails (a 500).
+            "timeout": env_int("DATABASE_POOL_TIMEOUT", 10, minimum=1),
+        }
+    else:
+        database["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 600 if postgresql else 0)
+    database["CONN_HEALTH_CHECKS"] = env_bool("CONN_HEALTH_CHECKS", True)
+    return database
+
+
 DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'scrutiny.sqlite3'}"),
-        conn_max_age=env_int("CONN_MAX_AGE", 0),
+    "default": database_settings(
+        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'scrutiny.sqlite3'}")
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

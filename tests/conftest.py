@@ -19,6 +19,20 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
+def pytest_collection_modifyitems(config, items):
+    """A test marked ``postgresql`` needs the PostgreSQL server (the suite's second pass,
+    ``make pytest-postgres``, CI's PostgreSQL run): on SQLite it is deselected, not skipped,
+    so neither pass has a skipped test."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return
+    deselected = [item for item in items if item.get_closest_marker("postgresql")]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker("postgresql")]
+
+
 @pytest.fixture(autouse=True)
 def fresh_status_key():
     """Each test reads the council's status key afresh: a key read in an earlier test (whose

@@ -3,6 +3,7 @@
 off live systems, /health/ tells the load balancer the truth, logs carry the request id, and
 gunicorn with WhiteNoise really serves a signed-in page, the static files and the headers."""
 
+import contextlib
 import http.cookiejar
 import json
 import logging
@@ -26,7 +27,7 @@ from django.utils import timezone
 
 from scrutiny.caches import cache_from_url
 from scrutiny.requestlog import JsonFormatter, RequestIdFilter
-from scrutiny.settings import secret_key_problem
+from scrutiny.settings import database_settings, secret_key_problem
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD_KEY = "Vq3-production-key_" + "k8Zr2Lw9Xt4Nc7Bm1Hs6Pd0Fy5Gj3Qe8Ua2Ro7Ti4We9Yx1"
@@ -234,17 +235,43 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def gunicorn_server(tmp_path):
+@contextlib.contextmanager
+def gunicorn(env: dict[str, str], log_path: Path):
+    """gunicorn with gunicorn.conf.py in ``env`` (whose BIND says where), until it answers;
+    yields its base URL and stops it at the end."""
     if not shutil.which("gunicorn", path=str(Path(sys.executable).parent)):
         pytest.fail("gunicorn is a dependency of the product (pyproject.toml): install it")
-    port = free_port()
+    log = open(log_path, "w+")  # noqa: SIM115 (closed after the server stops)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    base = f"http://{env['BIND']}"
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=1)
+                break
+            except urllib.error.HTTPError:
+                break  # it answers (a redirect to HTTPS counts)
+            except OSError:
+                assert server.poll() is None, log_path.read_text()
+                time.sleep(0.1)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+@pytest.fixture
+def gunicorn_server(tmp_path):
     env = production_env(
         tmp_path,
         SECRET_KEY=GOOD_KEY,
         ALLOWED_HOSTS="127.0.0.1",
         DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite3'}",
-        BIND=f"127.0.0.1:{port}",
+        BIND=f"127.0.0.1:{free_port()}",
         WEB_CONCURRENCY="1",
     )
     for step in (
@@ -256,27 +283,8 @@ def gunicorn_server(tmp_path):
     ):  # fmt: skip
         done = manage(step, env, timeout=300)
         assert done.returncode == 0, done.stderr
-    log = open(tmp_path / "gunicorn.log", "w+")  # noqa: SIM115 (closed after the server stops)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=1)
-                break
-            except urllib.error.HTTPError:
-                break  # it answers (a redirect to HTTPS counts)
-            except OSError:
-                assert server.poll() is None, (tmp_path / "gunicorn.log").read_text()
-                time.sleep(0.1)
+    with gunicorn(env, tmp_path / "gunicorn.log") as base:
         yield base, tmp_path / "gunicorn.log"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
 
 
 def test_gunicorn_serves_a_signed_in_page_static_files_and_the_security_headers(gunicorn_server):
@@ -361,3 +369,132 @@ def test_gunicorn_serves_a_signed_in_page_static_files_and_the_security_headers(
         line["path"] == "/accounts/login/" and line["request_id"] == headers["X-Request-ID"]
         for line in access
     ), log_path.read_text()[-3000:]
+
+
+# --- Database connections (issue 16) -----------------------------------------------------------
+
+CONNECTION_VARIABLES = (
+    "CONN_MAX_AGE",
+    "CONN_HEALTH_CHECKS",
+    "DATABASE_POOL",
+    "DATABASE_POOL_MIN_SIZE",
+    "DATABASE_POOL_MAX_SIZE",
+    "DATABASE_POOL_TIMEOUT",
+)
+PG_URL = "postgres://u:p@127.0.0.1:5/x"
+
+
+@pytest.fixture
+def connection_env(monkeypatch):
+    for name in CONNECTION_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def test_postgresql_keeps_its_connections_and_checks_them_before_use(connection_env):
+    database = database_settings(PG_URL)
+    assert database["CONN_MAX_AGE"] == 600
+    assert database["CONN_HEALTH_CHECKS"] is True
+    assert "pool" not in database.get("OPTIONS", {})
+    connection_env.setenv("CONN_MAX_AGE", "0")  # a connection for every request, if wanted
+    assert database_settings(PG_URL)["CONN_MAX_AGE"] == 0
+
+
+def test_sqlite_opens_a_connection_for_each_request_as_before(connection_env, tmp_path):
+    assert database_settings(f"sqlite:///{tmp_path / 'x.sqlite3'}")["CONN_MAX_AGE"] == 0
+
+
+def test_psycopgs_pool_instead_when_asked(connection_env):
+    connection_env.setenv("DATABASE_POOL", "true")
+    database = database_settings(PG_URL)
+    assert database["CONN_MAX_AGE"] == 0  # Django refuses a pool with persistent connections
+    assert database["CONN_HEALTH_CHECKS"] is True  # a connection is checked as it is taken
+    assert database["OPTIONS"]["pool"] == {"min_size": 1, "max_size": 4, "timeout": 10}
+    connection_env.setenv("DATABASE_POOL_MAX_SIZE", "8")
+    connection_env.setenv("DATABASE_POOL_MIN_SIZE", "2")
+    assert database_settings(PG_URL)["OPTIONS"]["pool"]["max_size"] == 8
+    assert database_settings(PG_URL)["OPTIONS"]["pool"]["min_size"] == 2
+
+
+@pytest.mark.parametrize(
+    ("url", "env", "message"),
+    [
+        ("sqlite:////tmp/x.sqlite3", {"DATABASE_POOL": "true"}, "needs a PostgreSQL"),
+        (PG_URL, {"DATABASE_POOL": "true", "CONN_MAX_AGE": "600"}, "set one"),
+        (PG_URL, {"DATABASE_POOL": "maybe"}, "not a yes/no value"),
+        (PG_URL, {"DATABASE_POOL": "true", "DATABASE_POOL_MAX_SIZE": "0"}, "at least 1"),
+        (PG_URL, {"CONN_MAX_AGE": "ten minutes"}, "not a whole number"),
+    ],
+)
+def test_connection_settings_that_cannot_work_stop_the_start(connection_env, url, env, message):
+    for name, value in env.items():
+        connection_env.setenv(name, value)
+    with pytest.raises(ImproperlyConfigured, match=message):
+        database_settings(url)
+
+
+def server_backends(observer, database: str, exclude: int) -> set[int]:
+    """The server's connections to ``database``: every client backend but the test's own."""
+    rows = observer.execute(
+        "SELECT pid FROM pg_stat_activity WHERE datname = %s AND backend_type = 'client backend'"
+        " AND pid <> pg_backend_pid() AND pid <> %s",
+        [database, exclude],
+    )
+    return {pid for (pid,) in rows}
+
+
+@pytest.mark.postgresql
+@pytest.mark.parametrize("pool", [False, True], ids=["persistent", "pool"])
+def test_health_replaces_a_connection_the_database_ended(db, tmp_path, pool):
+    """A connection kept between requests can die under the app: PostgreSQL restarted, or an
+    administrator ended it (pg_terminate_backend, as here: a client sees a restart the same
+    way). The next request checks it first and opens a new one: /health/ says 200 at once."""
+    import psycopg
+    from django.db import connection
+
+    params = connection.get_connection_params()
+    dsn = {k: params[k] for k in ("host", "port", "user", "password", "dbname") if params.get(k)}
+    url = "postgres://{user}:{password}@{host}:{port}/{dbname}".format(
+        **{"password": "", "host": "127.0.0.1", "port": 5432, "user": "postgres"} | dsn
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        ours = cursor.fetchone()[0]
+    env = production_env(
+        tmp_path,
+        SECRET_KEY=GOOD_KEY,
+        ALLOWED_HOSTS="127.0.0.1",
+        DATABASE_URL=url,
+        BIND=f"127.0.0.1:{free_port()}",
+        WEB_CONCURRENCY="1",
+        **({"DATABASE_POOL": "true"} if pool else {}),
+    )
+
+    def health() -> tuple[int, dict]:
+        request = urllib.request.Request(base + "/health/", headers={"X-Forwarded-Proto": "https"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read())
+
+    with (
+        psycopg.connect(**dsn, autocommit=True) as observer,
+        gunicorn(env, tmp_path / "gunicorn.log") as base,
+    ):
+        assert health()[0] == 200
+        kept = server_backends(observer, dsn["dbname"], ours)
+        assert kept, "the worker's connection did not outlive the request"
+        for pid in kept:
+            observer.execute("SELECT pg_terminate_backend(%s)", [pid])
+        for _ in range(100):
+            if not server_backends(observer, dsn["dbname"], ours) & kept:
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail("the connections were not ended")
+        status, body = health()
+        assert (status, body["checks"]["database"]) == (200, {"ok": True}), body
+        replaced = server_backends(observer, dsn["dbname"], ours)
+        assert replaced and not replaced & kept
+        assert health()[0] == 200
