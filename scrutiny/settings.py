@@ -650,6 +650,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # give a code from an authenticator app after their password. A sign-in backend listed here
 # (a provider that asks for its own second factor) is not asked again.
 OTP_TOTP_ISSUER = COUNCIL_NAME + " scrutiny tracker"
+# The admin never shows an authenticator app's secret or QR code (it lists the apps and
+# removes a lost one, as an account event: scrutiny/accounts/admin.py).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 SIGNIN_SECOND_FACTOR_EXEMPT_BACKENDS: list[str] = []
 LOGGING["loggers"] = {
     **LOGGING.get("loggers", {}),

@@ -6,6 +6,7 @@ idle timeout; no-store; and a code from an authenticator app for administrators.
 
 import binascii
 import datetime
+import io
 import json
 import logging
 import re
@@ -16,12 +17,15 @@ from axes.models import AccessAttempt, AccessLog
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from scrutiny import roles
+from scrutiny.accounts.models import AccountEvent
+from scrutiny.audit import system_user
 from scrutiny.signin.sessions import LAST_ACTIVITY
 from scrutiny.signin.views import PENDING_KEY
 
@@ -332,3 +336,83 @@ def test_a_councillor_is_not_asked_for_a_code(client, db):
     assert client.get(reverse("dashboard")).status_code == 200
     assert client.get(reverse("two_factor")).status_code == 403
     assert client.get(reverse("two_factor_setup")).status_code == 403
+
+
+# --- a lost authenticator app ---------------------------------------------------------------
+
+
+def set_up_authenticator(client, username: str) -> TOTPDevice:
+    """Sign in as ``username`` through the pages and set up an authenticator app."""
+    sign_in(client, username)
+    client.get(reverse("two_factor_setup"))
+    pending = TOTPDevice(key=client.session[PENDING_KEY])
+    assert client.post(reverse("two_factor_setup"), {"code": code_for(pending)}).status_code == 302
+    return TOTPDevice.objects.get(user__username=username)
+
+
+def test_setting_up_an_authenticator_is_an_account_event(client, db):
+    admin = make_user("adm", roles.ADMINISTRATOR)
+    set_up_authenticator(client, "adm")
+    event = AccountEvent.objects.get(account=admin, kind="authenticator_added")
+    assert (event.by, event.reason) == (admin, "Set up after signing in")
+
+
+def test_a_lost_authenticator_is_removed_by_the_command_with_its_reason(client, db):
+    admin = make_user("adm", roles.ADMINISTRATOR, first_name="Ada", last_name="Admin")
+    other = make_user("root", roles.ADMINISTRATOR)
+    set_up_authenticator(client, "adm")
+    assert signed_in(client)
+    out = io.StringIO()
+    call_command(
+        "remove_authenticator", "adm", reason="Phone lost on the train", user="root", stdout=out
+    )
+    assert "Removed the authenticator app of adm" in out.getvalue()
+    assert not TOTPDevice.objects.filter(user=admin).exists()
+    event = AccountEvent.objects.get(account=admin, kind="authenticator_removed")
+    assert (event.by, event.reason) == (other, "Phone lost on the train")
+    # The session verified with the lost app is asked to set up a new one before any page.
+    assert client.get(reverse("dashboard"))["Location"].startswith(reverse("two_factor"))
+    assert (
+        "Set up your authenticator app"
+        in client.get(reverse("two_factor"), follow=True).content.decode()
+    )
+    # So is the next sign-in.
+    client.post(reverse("logout"))
+    sign_in(client, "adm")
+    asked = client.get(reverse("two_factor"), follow=True)
+    assert asked.redirect_chain[-1][0].startswith(reverse("two_factor_setup"))
+    set_up_authenticator(client, "adm")
+    assert signed_in(client)
+
+
+def test_removing_an_authenticator_needs_a_reason_and_an_app_and_a_known_user(db):
+    admin = make_user("adm", roles.ADMINISTRATOR)
+    TOTPDevice.objects.create(user=admin, name="Authenticator app", confirmed=True)
+    with pytest.raises(CommandError, match="Give the reason"):
+        call_command("remove_authenticator", "adm", reason="  ")
+    with pytest.raises(CommandError, match="no user called 'nobody'"):
+        call_command("remove_authenticator", "nobody", reason="Lost")
+    assert TOTPDevice.objects.filter(user=admin).exists()
+    call_command("remove_authenticator", "adm", reason="Lost", stdout=io.StringIO())
+    event = AccountEvent.objects.get(kind="authenticator_removed")
+    assert event.by.get_username() == system_user().get_username()
+    with pytest.raises(CommandError, match="has no authenticator app: nothing was changed"):
+        call_command("remove_authenticator", "adm", reason="Lost again")
+    assert AccountEvent.objects.filter(kind="authenticator_removed").count() == 1
+
+
+def test_the_admin_removes_an_authenticator_only_as_an_event_and_never_shows_a_secret(client, db):
+    root = make_user("root", roles.ADMINISTRATOR, is_staff=True, is_superuser=True)
+    admin = make_user("adm", roles.ADMINISTRATOR)
+    device = TOTPDevice.objects.create(user=admin, name="Authenticator app", confirmed=True)
+    client.force_login(root)  # with root's own app (tests/conftest.py)
+    base = "/admin/otp_totp/totpdevice/"
+    assert client.get(base).status_code == 200
+    for url in (f"{base}{device.pk}/config/", f"{base}{device.pk}/qrcode/"):
+        assert client.get(url).status_code == 403, url
+    assert client.get(f"{base}add/").status_code == 403
+    response = client.post(f"{base}{device.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=admin).exists()
+    event = AccountEvent.objects.get(account=admin, kind="authenticator_removed")
+    assert (event.by, event.reason) == (root, "Removed in the admin (a lost authenticator app)")
