@@ -361,3 +361,47 @@ def test_gunicorn_serves_a_signed_in_page_static_files_and_the_security_headers(
         line["path"] == "/accounts/login/" and line["request_id"] == headers["X-Request-ID"]
         for line in access
     ), log_path.read_text()[-3000:]
+
+
+def test_check_deploy_warns_of_a_per_process_cache_with_several_processes(tmp_path):
+    env = production_env(
+        tmp_path,
+        SECRET_KEY=GOOD_KEY,
+        ALLOWED_HOSTS="scrutiny.example.gov.uk",
+        CACHE_URL="locmem://",
+        WEB_CONCURRENCY="3",
+    )
+    result = manage(["check", "--deploy"], env)
+    assert "(scrutiny.W001) CACHE_URL is locmem://" in result.stderr + result.stdout
+    assert "3 gunicorn workers (WEB_CONCURRENCY)" in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize(
+    ("backend", "workers", "tasks", "warned"),
+    [
+        ("locmem", "3", "immediate", True),
+        ("locmem", "1", "database", True),  # the task workers are other processes
+        ("locmem", "1", "immediate", False),  # one process: nothing to share with
+        ("file", "9", "database", False),
+        ("db", "9", "database", False),
+    ],
+)
+def test_the_per_process_cache_check(settings, monkeypatch, backend, workers, tasks, warned):
+    from scrutiny.caches import per_process_cache_check
+
+    backends = {
+        "locmem": "django.core.cache.backends.locmem.LocMemCache",
+        "file": "django.core.cache.backends.filebased.FileBasedCache",
+        "db": "django.core.cache.backends.db.DatabaseCache",
+    }
+    settings.CACHES = {**settings.CACHES, "documents": {"BACKEND": backends[backend]}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": {
+                "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+                "database": "django_tasks_db.DatabaseBackend",
+            }[tasks]
+        }
+    }
+    monkeypatch.setenv("WEB_CONCURRENCY", workers)
+    assert [m.id for m in per_process_cache_check()] == (["scrutiny.W001"] if warned else [])

@@ -5,8 +5,9 @@ revoked, forwarded or its round closed (410), or used too often (429)."""
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
+
+from scrutiny.caches import shared_cache
 
 from .models import EmailSent, RequestState, UpdateRequest, token_hash
 
@@ -27,8 +28,11 @@ UNKNOWN = Refusal(
 
 
 def _count(key: str, limit: int) -> bool:
-    """Count one use of ``key`` in the window; False once the limit is passed."""
+    """Count one use of ``key`` in the window; False once the limit is passed. The counters
+    are in the cache every web process shares (``CACHE_URL``), so the limits hold across
+    gunicorn's workers and app servers."""
     window = settings.REPLY_RATE_LIMIT_WINDOW_SECONDS
+    cache = shared_cache()
     if cache.add(key, 1, window):
         return True
     try:
