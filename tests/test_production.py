@@ -154,6 +154,33 @@ def test_log_lines_are_json_with_the_request_id():
     assert line["request_id"] == "-"  # outside a request
 
 
+def test_the_access_log_names_the_client_behind_the_proxy(settings):
+    """gunicorn's access line: ``remote`` is the client's address as the lock-out reads it,
+    ``peer`` the connection's (the proxy)."""
+    import datetime
+    from types import SimpleNamespace
+
+    from scrutiny.requestlog import GunicornLogger
+
+    written = []
+    logger = SimpleNamespace(
+        cfg=SimpleNamespace(accesslog="-", logconfig=None, syslog=False),
+        access_log=SimpleNamespace(info=written.append),
+    )
+    response = SimpleNamespace(headers=[("X-Request-ID", "abc12345")], status_code=200, sent=10)
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": "/",
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_X_FORWARDED_FOR": "6.6.6.6, 203.0.113.4",
+    }
+    for proxies, remote in [(0, "127.0.0.1"), (1, "203.0.113.4")]:
+        settings.TRUSTED_PROXY_COUNT = proxies
+        GunicornLogger.access(logger, response, None, environ, datetime.timedelta(seconds=0.01))
+        line = json.loads(written[-1])
+        assert (line["remote"], line["peer"]) == (remote, "127.0.0.1")
+
+
 # --- /health/ -------------------------------------------------------------------------------------
 
 

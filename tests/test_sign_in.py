@@ -26,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from scrutiny import roles
 from scrutiny.accounts.models import AccountEvent
 from scrutiny.audit import system_user
+from scrutiny.requestlog import JsonFormatter, RequestIdFilter, client_address
 from scrutiny.signin.sessions import LAST_ACTIVITY
 from scrutiny.signin.views import PENDING_KEY
 
@@ -35,9 +36,13 @@ PASSWORD = "correct-horse-9"  # conftest.make_user's
 LOGIN = "/accounts/login/"
 
 
-def sign_in(client, username, password=PASSWORD, *, address="10.0.0.1", url=LOGIN, **data):
+def sign_in(
+    client, username, password=PASSWORD, *, address="10.0.0.1", url=LOGIN, forwarded=None, **data
+):
+    """Sign in through the page from ``address`` (with ``forwarded`` as X-Forwarded-For)."""
+    headers = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
     return client.post(
-        url, {"username": username, "password": password, **data}, REMOTE_ADDR=address
+        url, {"username": username, "password": password, **data}, REMOTE_ADDR=address, **headers
     )
 
 
@@ -124,6 +129,96 @@ def test_an_administrator_unlocks_an_account_with_the_axes_command(client, db):
     call_command("axes_reset_username", "so")
     call_command("axes_reset_ip", "10.0.0.1")
     assert sign_in(client, "so").status_code == 302
+
+
+# --- behind a proxy -------------------------------------------------------------------------
+
+PROXY = "127.0.0.1"  # nginx on the same host: every request arrives from it
+
+
+def behind_proxy(client, username, password=PASSWORD, *, forwarded: str):
+    """A sign-in through nginx, which appends the address it received from to the header."""
+    return sign_in(client, username, password, address=PROXY, forwarded=forwarded)
+
+
+def test_behind_a_trusted_proxy_two_addresses_are_locked_out_separately(client, db, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    make_user("so", roles.SCRUTINY_OFFICER)
+    for n in range(5):
+        behind_proxy(client, f"guess-{n}", "wrong-password", forwarded="203.0.113.7")
+    assert behind_proxy(client, "so", forwarded="203.0.113.7").status_code == 429
+    assert AccessAttempt.objects.filter(ip_address="203.0.113.7").exists()
+    assert not AccessAttempt.objects.filter(ip_address=PROXY).exists()
+    # Another person behind the same proxy is not locked out by the first one's typing ...
+    assert behind_proxy(client, "so", forwarded="198.51.100.20").status_code == 302
+    assert signed_in(client)
+    # ... and what a client writes in the header itself is to the left of nginx's, unread.
+    client.post(reverse("logout"))
+    spoofed = behind_proxy(client, "so", forwarded="198.51.100.20, 203.0.113.7")
+    assert spoofed.status_code == 429
+
+
+def test_without_the_setting_the_forwarded_header_is_ignored(client, db, settings):
+    """A client cannot escape the lock by sending a new X-Forwarded-For each time."""
+    assert settings.TRUSTED_PROXY_COUNT == 0
+    make_user("so", roles.SCRUTINY_OFFICER)
+    for n in range(5):
+        sign_in(
+            client,
+            f"guess-{n}",
+            "wrong-password",
+            address="192.0.2.50",
+            forwarded=f"10.77.0.{n}",
+        )
+    refused = sign_in(client, "so", address="192.0.2.50", forwarded="10.77.0.99")
+    assert refused.status_code == 429
+    assert not AccessAttempt.objects.filter(ip_address__startswith="10.77.").exists()
+
+
+def test_the_sign_in_log_and_the_request_log_name_the_client_behind_the_proxy(
+    client, db, settings, caplog
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+    make_user("so", roles.SCRUTINY_OFFICER)
+    # The production log handler: JSON lines, the request id and the client added.
+    written = io.StringIO()
+    handler = logging.StreamHandler(written)
+    handler.addFilter(RequestIdFilter())
+    handler.setFormatter(JsonFormatter())
+    logger = logging.getLogger("scrutiny.signin")
+    logger.addHandler(handler)
+    try:
+        with caplog.at_level(logging.INFO, logger="scrutiny.signin"):
+            response = behind_proxy(client, "so", forwarded="203.0.113.9")
+    finally:
+        logger.removeHandler(handler)
+    assert response.status_code == 302
+    assert "sign-in succeeded: username='so' address=203.0.113.9" in caplog.messages
+    (line,) = [json.loads(text) for text in written.getvalue().splitlines()]
+    assert line["client"] == "203.0.113.9"
+    assert line["request_id"] == response["X-Request-ID"]
+    assert AccessLog.objects.get(username="so").ip_address == "203.0.113.9"
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "203.0.113.1", "127.0.0.1"),  # not behind a proxy: the header is anyone's
+        (1, "203.0.113.1", "203.0.113.1"),
+        (1, "6.6.6.6, 203.0.113.1", "203.0.113.1"),  # the client's own guess, left of nginx's
+        (2, "6.6.6.6, 203.0.113.1, 10.0.0.5", "203.0.113.1"),  # load balancer, then nginx
+        (2, "203.0.113.1", "127.0.0.1"),  # fewer addresses than proxies: not theirs
+        (1, "", "127.0.0.1"),
+        (1, "not-an-address", "127.0.0.1"),
+        (1, "203.0.113.1:51234", "203.0.113.1"),
+        (1, "[2001:db8::7]:443", "2001:db8::7"),
+        (1, "2001:db8::7", "2001:db8::7"),
+    ],
+)
+def test_client_address(settings, proxies, forwarded, expected):
+    settings.TRUSTED_PROXY_COUNT = proxies
+    meta = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": forwarded}
+    assert client_address(meta) == expected
 
 
 # --- the log --------------------------------------------------------------------------------

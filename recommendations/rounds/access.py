@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.http import HttpRequest
 
+from scrutiny import requestlog
 from scrutiny.caches import shared_cache
 
 from .models import EmailSent, RequestState, UpdateRequest, token_hash
@@ -44,7 +45,8 @@ def _count(key: str, limit: int) -> bool:
 
 
 def client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The client's address (behind a trusted proxy, the client's own)."""
+    return requestlog.client_address(request.META) or "unknown"
 
 
 def rate_limited(request: HttpRequest, digest: str) -> bool:
