@@ -11,7 +11,8 @@ production settings' file cache for the documents), it prints:
 - one councillor asking for one new document after another (each "as at" a different date):
   how many were made before the limit refused them, and what a refusal costs (the HTML is
   built to find the content key; nothing is rendered);
-- a cached download, with the limits in place, for comparison.
+- a cached download, with the limits in place, for comparison;
+- what the per-user lock around a counted request's check and count costs.
 """
 
 import concurrent.futures
@@ -126,6 +127,20 @@ def main() -> int:
             assert client.get(f"{base}?as_at=2017-07-06").status_code == 200
             times.append(time.perf_counter() - start)
         print(f"a cached download: {statistics.median(times) * 1000:.0f} ms (median of 10)")
+
+        # 4. What the per-user lock around the check and the count costs a counted request.
+        from recommendations.documents import limits
+
+        times = []
+        for _ in range(200):
+            start = time.perf_counter()
+            with limits.counting_for(users[0]):
+                pass
+            times.append(time.perf_counter() - start)
+        print(
+            f"the per-user lock (taken and let go, {type(pdfs.documents_cache()).__name__}): "
+            f"{statistics.median(times) * 1000:.2f} ms (median of 200)"
+        )
     return 0
 
 

@@ -1,14 +1,28 @@
 """The shared cache a council's servers use, from one URL (``CACHE_URL``).
 
-Nothing a second app server needs may live on one web host's disk: the documents cache is the
+Nothing a second app server needs may live on one web host's disk: the shared cache is the
 database (``db://table``, Django's database cache: the default on PostgreSQL) or a Redis server
 (``redis://host:6379/0``, Django's own RedisCache, when the ``redis`` package is installed).
-``file:///path`` and ``locmem://`` suit a single machine.
+``file:///path`` (the default on SQLite) suits a single machine. ``locmem://`` is each
+process's own memory: one process only (a check warns, see :func:`per_process_cache_check`).
+
+It holds the made documents, the locks that make one render of identical requests, the
+per-user counters of new documents and the reply links' rate limits: everything that must be
+the same for every web process and task worker (:func:`shared_cache`). Django's ``default``
+cache is each process's memory and holds nothing of that.
 """
 
+import os
+import runpy
+from pathlib import Path
 from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
+
+SHARED_ALIAS = "documents"  # the CACHES entry CACHE_URL configures
+LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
 
 SCHEMES = ("db", "redis", "rediss", "file", "locmem")
 
@@ -48,3 +62,49 @@ def cache_from_url(url: str) -> dict[str, object]:
     raise ImproperlyConfigured(
         f"CACHE_URL={url!r} is not one of {', '.join(s + '://' for s in SCHEMES)}."
     )
+
+
+def shared_cache():
+    """The cache every process shares (``CACHE_URL``)."""
+    from django.core.cache import caches  # not at import: settings.py imports this module
+
+    return caches[SHARED_ALIAS if SHARED_ALIAS in settings.CACHES else "default"]
+
+
+def web_workers() -> int:
+    """How many worker processes gunicorn starts (``workers`` of gunicorn.conf.py, which reads
+    ``WEB_CONCURRENCY``)."""
+    conf = Path(settings.BASE_DIR) / "gunicorn.conf.py"
+    try:
+        return int(runpy.run_path(str(conf)).get("workers", 1))
+    except (OSError, ValueError, TypeError):
+        return int(os.environ.get("WEB_CONCURRENCY", "1") or 1)
+
+
+def per_process_cache_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """``check --deploy``: warn when the shared cache is each process's memory while the app
+    runs in several processes (several gunicorn workers, or task workers beside the server),
+    for then each process has its own documents, locks and limits."""
+    alias = SHARED_ALIAS if SHARED_ALIAS in settings.CACHES else "default"
+    if settings.CACHES[alias]["BACKEND"] != LOCMEM:
+        return []
+    workers = web_workers()
+    task_workers = (
+        settings.TASKS["default"]["BACKEND"] != "django_tasks.backends.immediate.ImmediateBackend"
+    )
+    if workers <= 1 and not task_workers:
+        return []
+    processes = [f"{workers} gunicorn workers (WEB_CONCURRENCY)"] if workers > 1 else []
+    processes += ["background task workers (db_worker)"] if task_workers else []
+    return [
+        checks.Warning(
+            "CACHE_URL is locmem://, each process's own memory, but the app runs in "
+            f"{' and '.join(processes)}: each would keep its own made documents, render locks, "
+            "per-user document limits and reply-link rate limits, so the limits would be per "
+            "process and documents made in the background would not reach the pages.",
+            hint="Set CACHE_URL to a cache every process shares: db://scrutiny_cache (the "
+            "database; run manage.py createcachetable), redis://host:6379/0, or on one machine "
+            "file:///var/lib/scrutiny/cache.",
+            id="scrutiny.W001",
+        )
+    ]

@@ -650,8 +650,14 @@ AUTHENTICATION_BACKENDS.insert(0, "axes.backends.AxesStandaloneBackend")
 
 # An account, or a client address, is locked after AXES_FAILURE_LIMIT wrong passwords within
 # AXES_COOLOFF_MINUTES, for that many minutes; an administrator unlocks it sooner (the admin's
-# Access attempts, or `manage.py axes_reset_username NAME`). Behind a proxy every client has
-# the proxy's address: set the proxy to pass the real one as REMOTE_ADDR.
+# Access attempts, or `manage.py axes_reset_username NAME`).
+# Behind a proxy every request comes from the proxy's address: TRUSTED_PROXY_COUNT says how
+# many proxies (nginx, a load balancer) stand in front, each appending to X-Forwarded-For, and
+# the client's address is then read from that header (scrutiny/requestlog.py client_address,
+# for the lock-out, the logs and the reply links' rate limit alike). 0, the default: the
+# header is ignored, since any client can send it.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "scrutiny.requestlog.request_client_address"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30, minimum=1))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
@@ -689,6 +695,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # give a code from an authenticator app after their password. A sign-in backend listed here
 # (a provider that asks for its own second factor) is not asked again.
 OTP_TOTP_ISSUER = COUNCIL_NAME + " scrutiny tracker"
+# The admin never shows an authenticator app's secret or QR code (it lists the apps and
+# removes a lost one, as an account event: scrutiny/accounts/admin.py).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 SIGNIN_SECOND_FACTOR_EXEMPT_BACKENDS: list[str] = []
 LOGGING["loggers"] = {
     **LOGGING.get("loggers", {}),

@@ -13,8 +13,11 @@ When on:
   the organisation who once tried the link would only clutter the user list; the refusal is
   logged instead). An account is made at the first sign-in (username ``sso-`` and the stable
   claim, ``oid`` for Entra ID), its name and email kept from the claims, its roles re-set at
-  every sign-in (each grant and removal logged). An officer of the register with the same email
-  and no account yet is linked to it (with its history row). An existing local account is never
+  every sign-in. Each of these is an account event by the system user through the same
+  services as the admin's changes (``scrutiny.accounts.services``): the account made, each role
+  given and removed, a changed name or email; a sign-in that changes nothing writes nothing.
+  An officer of the register with the same email and no account yet is linked to it (with its
+  history row). An existing local account is never
   taken over by email: the break-glass administrator stays local.
 - ``/sso/sign-out/`` signs out here and then at the provider (its end-session endpoint, with
   ``id_token_hint`` and ``post_logout_redirect_uri``).
@@ -50,7 +53,8 @@ from mozilla_django_oidc.views import (
 )
 
 from . import roles
-from .audit import acting_as
+from .accounts.services import account_create, account_save
+from .audit import acting_as, system_user
 
 log = logging.getLogger("scrutiny.sso")
 
@@ -118,19 +122,35 @@ def roles_for(claims: dict) -> set[str]:
     return {role for group in groups for role in mapping.get(str(group), [])}
 
 
-def set_roles(*, user, wanted: set[str], reason: str) -> None:
-    """Make ``user``'s roles exactly ``wanted`` (roles of scrutiny/roles.py; others untouched),
-    logging each grant and removal with ``reason``."""
+REASON_ROLES = "Single sign-on: groups from the identity provider"
+REASON_NO_GROUP = "Single sign-on: in none of the mapped groups at the identity provider"
+REASON_CREATED = "Single sign-on: account made at the first sign-in"
+REASON_DETAILS = "Single sign-on: name or email from the identity provider"
+
+
+def set_roles(*, user, wanted: set[str], reason: str) -> list:
+    """Make ``user``'s roles exactly ``wanted`` (roles of scrutiny/roles.py; other groups
+    untouched) through the same service as the admin's changes
+    (:func:`scrutiny.accounts.services.account_roles_set`): an account event for each role given
+    and removed, by the system user, with ``reason``. Roles already as wanted write nothing."""
+    from .accounts.services import account_roles_set
+
     with transaction.atomic():
-        groups = {g.name: g for g in Group.objects.filter(name__in=roles.ALL_ROLES)}
-        have = set(user.groups.filter(name__in=roles.ALL_ROLES).values_list("name", flat=True))
-        for name in sorted(wanted - have):
-            group = groups.get(name) or Group.objects.get_or_create(name=name)[0]
-            user.groups.add(group)
-            log.warning("role granted: %s to %s (%s)", name, user.get_username(), reason)
-        for name in sorted(have - wanted):
-            user.groups.remove(groups[name])
-            log.warning("role removed: %s from %s (%s)", name, user.get_username(), reason)
+        held = list(user.groups.all())
+        if {g.name for g in held if g.name in roles.ALL_ROLES} == wanted:
+            return []
+        events = account_roles_set(
+            user=user, roles=_groups(held, wanted), by=system_user(), reason=reason
+        )
+    for event in events:
+        log.warning("%s: %s, %s (%s)", event.get_kind_display(), event.role, user, reason)
+    return events
+
+
+def _groups(held, wanted: set[str]) -> list[Group]:
+    """The groups ``held`` that are not roles, and the role groups ``wanted``."""
+    kept = [g for g in held if g.name not in roles.ALL_ROLES]
+    return kept + [Group.objects.get_or_create(name=name)[0] for name in sorted(wanted)]
 
 
 def link_officer(*, user, email: str) -> None:
@@ -231,6 +251,18 @@ class SSOBackend(OIDCAuthenticationBackend):
         email = claims.get("email") or claims.get("preferred_username") or ""
         return email if "@" in email else ""
 
+    def copy_details(self, user, claims) -> bool:
+        """Give ``user`` (in memory) the name and email of the claims; whether they differed."""
+        details = {
+            "first_name": (claims.get("given_name") or claims.get("name") or "")[:150],
+            "last_name": (claims.get("family_name") or "")[:150],
+            "email": self.email_of(claims)[:254],
+        }
+        differs = any(getattr(user, name) != value for name, value in details.items())
+        for name, value in details.items():
+            setattr(user, name, value)
+        return differs
+
     def get_or_create_user(self, access_token, id_token, payload):
         claims = self.get_userinfo(access_token, id_token, payload)
         if not self.verify_claims(claims):
@@ -241,7 +273,7 @@ class SSOBackend(OIDCAuthenticationBackend):
         if not wanted:
             log.warning("single sign-on refused: %s is in no mapped group", username)
             if user is not None:
-                set_roles(user=user, wanted=set(), reason="single sign-on: in no mapped group")
+                set_roles(user=user, wanted=set(), reason=REASON_NO_GROUP)
             raise SignInRefused(
                 "Your account is not in any of the groups that may use this service. Ask the "
                 "council's scrutiny team or IT service desk to add you to the right group."
@@ -252,14 +284,19 @@ class SSOBackend(OIDCAuthenticationBackend):
             if user is None:
                 user = self.UserModel(username=username)
                 user.set_unusable_password()
-            user.first_name = (claims.get("given_name") or claims.get("name") or "")[:150]
-            user.last_name = (claims.get("family_name") or "")[:150]
-            user.email = self.email_of(claims)[:254]
-            created = user.pk is None
-            user.save()
-            set_roles(user=user, wanted=wanted, reason="single sign-on: the provider's groups")
-            if created:
+                self.copy_details(user, claims)
+                account_create(
+                    user=user,
+                    by=system_user(),
+                    reason=REASON_CREATED,
+                    roles=_groups([], wanted),
+                )
+                log.warning("account made at first single sign-on: %s", username)
                 link_officer(user=user, email=user.email)
+                return user
+            if self.copy_details(user, claims):
+                account_save(user=user, by=system_user(), reason=REASON_DETAILS)
+            set_roles(user=user, wanted=wanted, reason=REASON_ROLES)
         return user
 
 

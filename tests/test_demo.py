@@ -5,9 +5,12 @@ import io
 
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.urls import reverse
 
 from recommendations.models import ActionPlanItem, Recommendation, Update
 from reviews.models import AgendaItem, Committee, Councillor, Meeting, Officer, Review, ReviewMember
+from scrutiny.accounts import services
+from scrutiny.accounts.models import AccountEvent
 
 D = datetime.date
 AUDITED = [
@@ -143,3 +146,43 @@ def test_county_review_still_gathering_evidence(demo):
     assert review.status == "evidence_gathering"
     assert review.municipal_year == "2011/12"
     assert review.commissioning_committee.meetings.filter(date=D(2012, 2, 21)).exists()
+
+
+def test_demonstration_accounts_roles_are_account_events_on_the_audit_page(client, admin_user):
+    call_command("load_demo", stdout=io.StringIO())
+    events = set(
+        AccountEvent.objects.filter(reason="Demonstration data").values_list(
+            "account__username", "kind", "role"
+        )
+    )
+    for username, role in [
+        ("officer", "Scrutiny officers"),
+        ("leadofficer", "Lead officers"),
+        ("councillor", "Councillors"),
+        ("admin", "Administrators"),
+    ]:
+        assert (username, "created", "") in events
+        assert (username, "role_granted", role) in events
+    assert ("admin", "superuser_granted", "") in events
+    client.force_login(admin_user)
+    page = client.get(reverse("audit")).content.decode()
+    assert "Role given: Lead officers" in page
+    assert "Demonstration data" in page
+    # Loading again gives no role twice and writes no event.
+    before = AccountEvent.objects.count()
+    call_command("load_demo", stdout=io.StringIO())
+    assert AccountEvent.objects.count() == before
+
+
+def test_a_demonstration_account_that_lost_its_role_gets_it_back_as_an_event(db):
+    call_command("load_demo", stdout=io.StringIO())
+    officer = User.objects.get(username="officer")
+    services.account_roles_set(user=officer, roles=[], by=officer, reason="Testing")
+    call_command("load_demo", stdout=io.StringIO())
+    assert officer.groups.filter(name="Scrutiny officers").exists()
+    latest = AccountEvent.objects.filter(account=officer).latest("pk")
+    assert (latest.kind, latest.role, latest.reason) == (
+        "role_granted",
+        "Scrutiny officers",
+        "Demonstration data",
+    )

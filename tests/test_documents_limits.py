@@ -240,6 +240,55 @@ def test_background_jobs_per_user_are_limited(
     assert DBTaskResult.objects.count() == 2
 
 
+@pytest.mark.parametrize("backend", ["locmem", "file"])
+def test_one_persons_background_requests_at_once_cannot_pass_the_queue_limit_together(
+    transactional_db, demo, councillor_user, settings, tmp_path, backend
+):
+    """Three requests of one person at once, with one place left: one is queued, two are told
+    to wait (without the per-user lock all three counted the queue before any was added)."""
+    if backend == "file":  # the default documents cache on SQLite
+        settings.CACHES = {
+            **settings.CACHES,
+            "documents": {
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": str(tmp_path / "cache"),
+            },
+        }
+    settings.DOCUMENTS_SYNC_MAX_RECOMMENDATIONS = 5  # Merton's 8 are made in the background
+    settings.DOCUMENTS_QUEUED_PER_USER = 1
+    settings.TASKS = DATABASE_TASKS
+    urls = [plan_url(as_at=f"{year}-07-06") for year in (2017, 2018, 2019)]
+    barrier = threading.Barrier(len(urls))
+    real_start = service._start
+
+    def slow_start(*args, **kwargs):
+        time.sleep(0.3)  # the others reach their check meanwhile
+        return real_start(*args, **kwargs)
+
+    def ask(url):
+        from django.test import Client
+
+        client = Client()
+        client.force_login(councillor_user)
+        try:
+            barrier.wait(timeout=30)
+            response = client.get(url)
+            return response.status_code, response.content.decode()
+        finally:
+            connections.close_all()
+
+    with (
+        mock.patch.object(service, "_start", side_effect=slow_start),
+        concurrent.futures.ThreadPoolExecutor(max_workers=len(urls)) as pool,
+    ):
+        results = [f.result(timeout=120) for f in [pool.submit(ask, url) for url in urls]]
+    assert sorted(status for status, _ in results) == [302, 429, 429]
+    assert DBTaskResult.objects.count() == 1
+    for status, page in results:
+        if status == 429:
+            assert "You already have 1 document being made in the background" in page
+
+
 def test_a_refused_document_is_not_a_queued_task_of_anyone(demo, councillor_user, settings):
     settings.DOCUMENTS_RENDERS_PER_USER_PER_HOUR = 1
     spec = DocumentSpec(DocumentKind.ACTION_PLAN, review_id=merton_2016().pk)

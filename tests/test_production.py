@@ -155,6 +155,33 @@ def test_log_lines_are_json_with_the_request_id():
     assert line["request_id"] == "-"  # outside a request
 
 
+def test_the_access_log_names_the_client_behind_the_proxy(settings):
+    """gunicorn's access line: ``remote`` is the client's address as the lock-out reads it,
+    ``peer`` the connection's (the proxy)."""
+    import datetime
+    from types import SimpleNamespace
+
+    from scrutiny.requestlog import GunicornLogger
+
+    written = []
+    logger = SimpleNamespace(
+        cfg=SimpleNamespace(accesslog="-", logconfig=None, syslog=False),
+        access_log=SimpleNamespace(info=written.append),
+    )
+    response = SimpleNamespace(headers=[("X-Request-ID", "abc12345")], status_code=200, sent=10)
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": "/",
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_X_FORWARDED_FOR": "6.6.6.6, 203.0.113.4",
+    }
+    for proxies, remote in [(0, "127.0.0.1"), (1, "203.0.113.4")]:
+        settings.TRUSTED_PROXY_COUNT = proxies
+        GunicornLogger.access(logger, response, None, environ, datetime.timedelta(seconds=0.01))
+        line = json.loads(written[-1])
+        assert (line["remote"], line["peer"]) == (remote, "127.0.0.1")
+
+
 # --- /health/ -------------------------------------------------------------------------------------
 
 
@@ -498,3 +525,47 @@ def test_health_replaces_a_connection_the_database_ended(db, tmp_path, pool):
         replaced = server_backends(observer, dsn["dbname"], ours)
         assert replaced and not replaced & kept
         assert health()[0] == 200
+
+
+def test_check_deploy_warns_of_a_per_process_cache_with_several_processes(tmp_path):
+    env = production_env(
+        tmp_path,
+        SECRET_KEY=GOOD_KEY,
+        ALLOWED_HOSTS="scrutiny.example.gov.uk",
+        CACHE_URL="locmem://",
+        WEB_CONCURRENCY="3",
+    )
+    result = manage(["check", "--deploy"], env)
+    assert "(scrutiny.W001) CACHE_URL is locmem://" in result.stderr + result.stdout
+    assert "3 gunicorn workers (WEB_CONCURRENCY)" in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize(
+    ("backend", "workers", "tasks", "warned"),
+    [
+        ("locmem", "3", "immediate", True),
+        ("locmem", "1", "database", True),  # the task workers are other processes
+        ("locmem", "1", "immediate", False),  # one process: nothing to share with
+        ("file", "9", "database", False),
+        ("db", "9", "database", False),
+    ],
+)
+def test_the_per_process_cache_check(settings, monkeypatch, backend, workers, tasks, warned):
+    from scrutiny.caches import per_process_cache_check
+
+    backends = {
+        "locmem": "django.core.cache.backends.locmem.LocMemCache",
+        "file": "django.core.cache.backends.filebased.FileBasedCache",
+        "db": "django.core.cache.backends.db.DatabaseCache",
+    }
+    settings.CACHES = {**settings.CACHES, "documents": {"BACKEND": backends[backend]}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": {
+                "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+                "database": "django_tasks_db.DatabaseBackend",
+            }[tasks]
+        }
+    }
+    monkeypatch.setenv("WEB_CONCURRENCY", workers)
+    assert [m.id for m in per_process_cache_check()] == (["scrutiny.W001"] if warned else [])

@@ -414,8 +414,9 @@ def test_a_revoked_request_gets_a_working_link_in_the_next_email(client, sent, o
 
 
 def test_the_reply_page_is_rate_limited(client, sent, settings):
-    from django.core.cache import cache
+    from scrutiny.caches import shared_cache
 
+    cache = shared_cache()
     cache.clear()
     settings.REPLY_RATE_LIMIT_PER_LINK = 3
     link = sent["links"]["bob@nhs.example"]
@@ -426,6 +427,29 @@ def test_the_reply_page_is_rate_limited(client, sent, settings):
     codes = [client.get(link[:-1] + "x/").status_code for _ in range(3)]
     assert codes == [404, 404, 429]  # guessing links from one address is limited too
     cache.clear()
+
+
+def test_the_reply_limits_are_counted_in_the_cache_every_process_shares(
+    client, sent, settings, tmp_path
+):
+    """Not in the default cache, which is each gunicorn worker's own memory: there each worker
+    would have allowed the limit again."""
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "documents": {  # CACHE_URL's cache, here the file cache of a single machine
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "shared"),
+        },
+    }
+    settings.REPLY_RATE_LIMIT_PER_LINK = 2
+    link = sent["links"]["bob@nhs.example"]
+    assert [client.get(link).status_code for _ in range(3)] == [200, 200, 429]
+    caches["default"].clear()  # what another worker process starts with
+    assert client.get(link).status_code == 429
+    caches["documents"].clear()
+    assert client.get(link).status_code == 200
 
 
 def test_forwarding_hands_the_items_to_a_colleague_and_records_it(client, sent, mailoutbox):

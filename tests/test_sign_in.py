@@ -6,6 +6,7 @@ idle timeout; no-store; and a code from an authenticator app for administrators.
 
 import binascii
 import datetime
+import io
 import json
 import logging
 import re
@@ -16,12 +17,16 @@ from axes.models import AccessAttempt, AccessLog
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from scrutiny import roles
+from scrutiny.accounts.models import AccountEvent
+from scrutiny.audit import system_user
+from scrutiny.requestlog import JsonFormatter, RequestIdFilter, client_address
 from scrutiny.signin.sessions import LAST_ACTIVITY
 from scrutiny.signin.views import PENDING_KEY
 
@@ -31,9 +36,13 @@ PASSWORD = "correct-horse-9"  # conftest.make_user's
 LOGIN = "/accounts/login/"
 
 
-def sign_in(client, username, password=PASSWORD, *, address="10.0.0.1", url=LOGIN, **data):
+def sign_in(
+    client, username, password=PASSWORD, *, address="10.0.0.1", url=LOGIN, forwarded=None, **data
+):
+    """Sign in through the page from ``address`` (with ``forwarded`` as X-Forwarded-For)."""
+    headers = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
     return client.post(
-        url, {"username": username, "password": password, **data}, REMOTE_ADDR=address
+        url, {"username": username, "password": password, **data}, REMOTE_ADDR=address, **headers
     )
 
 
@@ -120,6 +129,96 @@ def test_an_administrator_unlocks_an_account_with_the_axes_command(client, db):
     call_command("axes_reset_username", "so")
     call_command("axes_reset_ip", "10.0.0.1")
     assert sign_in(client, "so").status_code == 302
+
+
+# --- behind a proxy -------------------------------------------------------------------------
+
+PROXY = "127.0.0.1"  # nginx on the same host: every request arrives from it
+
+
+def behind_proxy(client, username, password=PASSWORD, *, forwarded: str):
+    """A sign-in through nginx, which appends the address it received from to the header."""
+    return sign_in(client, username, password, address=PROXY, forwarded=forwarded)
+
+
+def test_behind_a_trusted_proxy_two_addresses_are_locked_out_separately(client, db, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    make_user("so", roles.SCRUTINY_OFFICER)
+    for n in range(5):
+        behind_proxy(client, f"guess-{n}", "wrong-password", forwarded="203.0.113.7")
+    assert behind_proxy(client, "so", forwarded="203.0.113.7").status_code == 429
+    assert AccessAttempt.objects.filter(ip_address="203.0.113.7").exists()
+    assert not AccessAttempt.objects.filter(ip_address=PROXY).exists()
+    # Another person behind the same proxy is not locked out by the first one's typing ...
+    assert behind_proxy(client, "so", forwarded="198.51.100.20").status_code == 302
+    assert signed_in(client)
+    # ... and what a client writes in the header itself is to the left of nginx's, unread.
+    client.post(reverse("logout"))
+    spoofed = behind_proxy(client, "so", forwarded="198.51.100.20, 203.0.113.7")
+    assert spoofed.status_code == 429
+
+
+def test_without_the_setting_the_forwarded_header_is_ignored(client, db, settings):
+    """A client cannot escape the lock by sending a new X-Forwarded-For each time."""
+    assert settings.TRUSTED_PROXY_COUNT == 0
+    make_user("so", roles.SCRUTINY_OFFICER)
+    for n in range(5):
+        sign_in(
+            client,
+            f"guess-{n}",
+            "wrong-password",
+            address="192.0.2.50",
+            forwarded=f"10.77.0.{n}",
+        )
+    refused = sign_in(client, "so", address="192.0.2.50", forwarded="10.77.0.99")
+    assert refused.status_code == 429
+    assert not AccessAttempt.objects.filter(ip_address__startswith="10.77.").exists()
+
+
+def test_the_sign_in_log_and_the_request_log_name_the_client_behind_the_proxy(
+    client, db, settings, caplog
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+    make_user("so", roles.SCRUTINY_OFFICER)
+    # The production log handler: JSON lines, the request id and the client added.
+    written = io.StringIO()
+    handler = logging.StreamHandler(written)
+    handler.addFilter(RequestIdFilter())
+    handler.setFormatter(JsonFormatter())
+    logger = logging.getLogger("scrutiny.signin")
+    logger.addHandler(handler)
+    try:
+        with caplog.at_level(logging.INFO, logger="scrutiny.signin"):
+            response = behind_proxy(client, "so", forwarded="203.0.113.9")
+    finally:
+        logger.removeHandler(handler)
+    assert response.status_code == 302
+    assert "sign-in succeeded: username='so' address=203.0.113.9" in caplog.messages
+    (line,) = [json.loads(text) for text in written.getvalue().splitlines()]
+    assert line["client"] == "203.0.113.9"
+    assert line["request_id"] == response["X-Request-ID"]
+    assert AccessLog.objects.get(username="so").ip_address == "203.0.113.9"
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "203.0.113.1", "127.0.0.1"),  # not behind a proxy: the header is anyone's
+        (1, "203.0.113.1", "203.0.113.1"),
+        (1, "6.6.6.6, 203.0.113.1", "203.0.113.1"),  # the client's own guess, left of nginx's
+        (2, "6.6.6.6, 203.0.113.1, 10.0.0.5", "203.0.113.1"),  # load balancer, then nginx
+        (2, "203.0.113.1", "127.0.0.1"),  # fewer addresses than proxies: not theirs
+        (1, "", "127.0.0.1"),
+        (1, "not-an-address", "127.0.0.1"),
+        (1, "203.0.113.1:51234", "203.0.113.1"),
+        (1, "[2001:db8::7]:443", "2001:db8::7"),
+        (1, "2001:db8::7", "2001:db8::7"),
+    ],
+)
+def test_client_address(settings, proxies, forwarded, expected):
+    settings.TRUSTED_PROXY_COUNT = proxies
+    meta = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": forwarded}
+    assert client_address(meta) == expected
 
 
 # --- the log --------------------------------------------------------------------------------
@@ -332,3 +431,83 @@ def test_a_councillor_is_not_asked_for_a_code(client, db):
     assert client.get(reverse("dashboard")).status_code == 200
     assert client.get(reverse("two_factor")).status_code == 403
     assert client.get(reverse("two_factor_setup")).status_code == 403
+
+
+# --- a lost authenticator app ---------------------------------------------------------------
+
+
+def set_up_authenticator(client, username: str) -> TOTPDevice:
+    """Sign in as ``username`` through the pages and set up an authenticator app."""
+    sign_in(client, username)
+    client.get(reverse("two_factor_setup"))
+    pending = TOTPDevice(key=client.session[PENDING_KEY])
+    assert client.post(reverse("two_factor_setup"), {"code": code_for(pending)}).status_code == 302
+    return TOTPDevice.objects.get(user__username=username)
+
+
+def test_setting_up_an_authenticator_is_an_account_event(client, db):
+    admin = make_user("adm", roles.ADMINISTRATOR)
+    set_up_authenticator(client, "adm")
+    event = AccountEvent.objects.get(account=admin, kind="authenticator_added")
+    assert (event.by, event.reason) == (admin, "Set up after signing in")
+
+
+def test_a_lost_authenticator_is_removed_by_the_command_with_its_reason(client, db):
+    admin = make_user("adm", roles.ADMINISTRATOR, first_name="Ada", last_name="Admin")
+    other = make_user("root", roles.ADMINISTRATOR)
+    set_up_authenticator(client, "adm")
+    assert signed_in(client)
+    out = io.StringIO()
+    call_command(
+        "remove_authenticator", "adm", reason="Phone lost on the train", user="root", stdout=out
+    )
+    assert "Removed the authenticator app of adm" in out.getvalue()
+    assert not TOTPDevice.objects.filter(user=admin).exists()
+    event = AccountEvent.objects.get(account=admin, kind="authenticator_removed")
+    assert (event.by, event.reason) == (other, "Phone lost on the train")
+    # The session verified with the lost app is asked to set up a new one before any page.
+    assert client.get(reverse("dashboard"))["Location"].startswith(reverse("two_factor"))
+    assert (
+        "Set up your authenticator app"
+        in client.get(reverse("two_factor"), follow=True).content.decode()
+    )
+    # So is the next sign-in.
+    client.post(reverse("logout"))
+    sign_in(client, "adm")
+    asked = client.get(reverse("two_factor"), follow=True)
+    assert asked.redirect_chain[-1][0].startswith(reverse("two_factor_setup"))
+    set_up_authenticator(client, "adm")
+    assert signed_in(client)
+
+
+def test_removing_an_authenticator_needs_a_reason_and_an_app_and_a_known_user(db):
+    admin = make_user("adm", roles.ADMINISTRATOR)
+    TOTPDevice.objects.create(user=admin, name="Authenticator app", confirmed=True)
+    with pytest.raises(CommandError, match="Give the reason"):
+        call_command("remove_authenticator", "adm", reason="  ")
+    with pytest.raises(CommandError, match="no user called 'nobody'"):
+        call_command("remove_authenticator", "nobody", reason="Lost")
+    assert TOTPDevice.objects.filter(user=admin).exists()
+    call_command("remove_authenticator", "adm", reason="Lost", stdout=io.StringIO())
+    event = AccountEvent.objects.get(kind="authenticator_removed")
+    assert event.by.get_username() == system_user().get_username()
+    with pytest.raises(CommandError, match="has no authenticator app: nothing was changed"):
+        call_command("remove_authenticator", "adm", reason="Lost again")
+    assert AccountEvent.objects.filter(kind="authenticator_removed").count() == 1
+
+
+def test_the_admin_removes_an_authenticator_only_as_an_event_and_never_shows_a_secret(client, db):
+    root = make_user("root", roles.ADMINISTRATOR, is_staff=True, is_superuser=True)
+    admin = make_user("adm", roles.ADMINISTRATOR)
+    device = TOTPDevice.objects.create(user=admin, name="Authenticator app", confirmed=True)
+    client.force_login(root)  # with root's own app (tests/conftest.py)
+    base = "/admin/otp_totp/totpdevice/"
+    assert client.get(base).status_code == 200
+    for url in (f"{base}{device.pk}/config/", f"{base}{device.pk}/qrcode/"):
+        assert client.get(url).status_code == 403, url
+    assert client.get(f"{base}add/").status_code == 403
+    response = client.post(f"{base}{device.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=admin).exists()
+    event = AccountEvent.objects.get(account=admin, kind="authenticator_removed")
+    assert (event.by, event.reason) == (root, "Removed in the admin (a lost authenticator app)")

@@ -12,6 +12,9 @@ from django.urls import reverse
 
 from reviews.models import Officer
 from scrutiny import roles, sso
+from scrutiny.accounts.models import AccountEvent
+from scrutiny.audit import system_user
+from scrutiny.hashchain import verify
 from scrutiny.settings import oidc_check, oidc_group_roles
 from tests.oidc_provider import Provider, new_key
 
@@ -143,6 +146,69 @@ def test_roles_are_re_set_at_each_sign_in(db, provider):
     assert roles_of(user) == {roles.COUNCILLOR}
     assert user.first_name == "Jules"
     assert User.objects.filter(username__startswith="sso-").count() == 1
+
+
+def events_of(user) -> list[tuple[str, str, str, str]]:
+    """The account's events, oldest first: (kind, role, by whom, reason)."""
+    return [
+        (e.kind, e.role, e.by.get_username(), e.reason)
+        for e in AccountEvent.objects.filter(account=user).select_related("by").order_by("pk")
+    ]
+
+
+def test_the_account_made_at_first_sign_in_and_its_roles_are_account_events(db, provider):
+    sign_in(Client(), provider)
+    user = User.objects.get(username=f"sso-{OID}")
+    system = system_user().get_username()
+    assert events_of(user) == [
+        ("created", "", system, sso.REASON_CREATED),
+        ("role_granted", roles.SCRUTINY_OFFICER, system, sso.REASON_CREATED),
+    ]
+    assert verify().intact  # the events' history rows are in the chain
+
+
+def test_a_sign_in_with_the_same_groups_and_details_writes_nothing(db, provider):
+    sign_in(Client(), provider)
+    before = (AccountEvent.objects.count(), AccountEvent.history.count())
+    client = Client()
+    assert sign_in(client, provider).status_code == 302
+    assert signed_in(client)
+    assert (AccountEvent.objects.count(), AccountEvent.history.count()) == before
+
+
+def test_groups_changed_at_the_provider_are_account_events_by_the_system(db, provider):
+    sign_in(Client(), provider)
+    user = User.objects.get(username=f"sso-{OID}")
+    first = AccountEvent.objects.filter(account=user).count()
+    provider.claims["groups"] = [COUNCILLORS_GROUP]
+    provider.claims["email"] = "j.regan@merton.gov.uk"
+    sign_in(Client(), provider)
+    system = system_user().get_username()
+    assert events_of(user)[first:] == [
+        ("details_changed", "", system, sso.REASON_DETAILS),
+        ("role_granted", roles.COUNCILLOR, system, sso.REASON_ROLES),
+        ("role_removed", roles.SCRUTINY_OFFICER, system, sso.REASON_ROLES),
+    ]
+    # Out of every mapped group: the last role goes, as an event too.
+    provider.claims["groups"] = []
+    sign_in(Client(), provider)
+    assert events_of(user)[-1] == (
+        "role_removed",
+        roles.COUNCILLOR,
+        system,
+        sso.REASON_NO_GROUP,
+    )
+
+
+def test_groups_that_are_not_roles_are_left_alone(db, provider):
+    sign_in(Client(), provider)
+    user = User.objects.get(username=f"sso-{OID}")
+    other = Group.objects.create(name="Newsletter editors")
+    user.groups.add(other)
+    provider.claims["groups"] = [COUNCILLORS_GROUP]
+    sign_in(Client(), provider)
+    assert roles_of(user) == {roles.COUNCILLOR, "Newsletter editors"}
+    assert not AccountEvent.objects.filter(role="Newsletter editors").exists()
 
 
 def assert_refused(response, client, *, says: str = "did not work"):

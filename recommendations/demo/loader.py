@@ -25,6 +25,7 @@ from reviews.models import (
     ReviewMember,
 )
 from reviews.services import councillor_set_committees
+from scrutiny.accounts.services import account_create, account_roles_set
 from scrutiny.audit import acting_as, system_user
 from scrutiny.services import record_save
 
@@ -225,6 +226,7 @@ class DemoLoader:
     def load_accounts(self) -> None:
         for account in self.data["accounts"]:
             user = User.objects.filter(username=account["username"]).first()
+            role = Group.objects.get_or_create(name=account["role"])[0]
             if user is None:
                 user = User(
                     username=account["username"],
@@ -234,8 +236,10 @@ class DemoLoader:
                     is_superuser=account.get("superuser", False),
                 )
                 user.set_password(account["password"])
-                user.save()
-            user.groups.add(Group.objects.get_or_create(name=account["role"])[0])
+                account_create(user=user, by=self.user, reason=REASON, roles=[role])
+            elif not user.groups.filter(pk=role.pk).exists():
+                held = list(user.groups.all())
+                account_roles_set(user=user, roles=[*held, role], by=self.user, reason=REASON)
             for kind in ("officer", "councillor"):
                 person = self.ref(kind, account.get(kind))
                 if person is not None and person.user_id != user.pk:

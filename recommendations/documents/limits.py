@@ -14,7 +14,9 @@ signed-in account may send, and a new document costs the server seconds of Weasy
 - each user may have at most ``DOCUMENTS_RENDERS_PER_USER_PER_HOUR`` documents made for them
   in an hour and ``DOCUMENTS_QUEUED_PER_USER`` waiting in the background at once; past that
   they are told so in words (429). A download found in the cache costs nothing and is never
-  counted, and neither is a request that shares another's render or task.
+  counted, and neither is a request that shares another's render or task. A request checks
+  and counts (or queues) while it holds its user's lock (:func:`counting_for`), so two
+  requests of one person at once cannot both pass the last place.
 
 The counters live in the documents cache (shared by the web processes), in ten-minute slots:
 "the last hour" is the current slot and the five before it.
@@ -25,7 +27,8 @@ import math
 import os
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -40,6 +43,9 @@ QUEUED_PREFIX = "document-queued:"
 SLOT_SECONDS = 600  # the counters' slots: six make the hour
 SLOTS_PER_HOUR = 3600 // SLOT_SECONDS
 POLL_SECONDS = 0.1  # how often a request waiting for another's render looks in the cache
+USER_LOCK_PREFIX = "document-user-lock:"
+USER_LOCK_SECONDS = 60  # a user's counters are held no longer than this, even by a dead process
+USER_LOCK_WAIT_SECONDS = 20  # how long a user's second request waits for their first
 
 
 # --- parameters -----------------------------------------------------------------------------
@@ -138,6 +144,29 @@ def count_render(user) -> None:
         cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=3600 + SLOT_SECONDS)
+
+
+@contextmanager
+def counting_for(user) -> Iterator[None]:
+    """Hold ``user``'s counters while a request checks their limits and counts or queues its
+    document, so two requests of theirs at once cannot both pass a limit that only one
+    should: the second waits for the first (at most ``USER_LOCK_WAIT_SECONDS``, then is told
+    to try again). The lock is per user, in the documents cache (:func:`_take_lock`: atomic on
+    every cache backend, across the web processes), and expires by itself."""
+    deadline = time.monotonic() + USER_LOCK_WAIT_SECONDS
+    key = f"{USER_LOCK_PREFIX}{_user_id(user)}"
+    while (release := _take_lock(key, USER_LOCK_SECONDS)) is None:
+        if time.monotonic() >= deadline:
+            raise TooManyDocuments(
+                "Another of your documents is being started at this moment. Try again in a "
+                "few seconds.",
+                5,
+            )
+        time.sleep(POLL_SECONDS)
+    try:
+        yield
+    finally:
+        release()
 
 
 def _queued_key(user) -> str:

@@ -18,12 +18,12 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from scrutiny.audit import acting_as
+from scrutiny.caches import shared_cache
 from scrutiny.formats import british_date
 
 from .key import Prepared
@@ -55,8 +55,9 @@ class MadePdf:
 
 
 def documents_cache():
-    alias = "documents" if "documents" in settings.CACHES else "default"
-    return caches[alias]
+    """The cache the documents, their locks and the per-user counters live in: the one every
+    process shares (``CACHE_URL``)."""
+    return shared_cache()
 
 
 def cached_entry(prefix: str, key: str, build: Callable[[dict], Any], data: Callable[[Any], bytes]):

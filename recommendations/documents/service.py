@@ -277,22 +277,24 @@ def _is_pending(task_id: str) -> bool:
 def _made_for(prepared: Prepared, user) -> MadePdf | MadeDocx:
     """Make the document now for ``user``: one of their renders this hour (refused past the
     limit)."""
-    limits.check_renders(user)
-    limits.count_render(user)
+    with limits.counting_for(user):
+        limits.check_renders(user)
+        limits.count_render(user)
     return make_in_format(prepared)
 
 
 def _queued_for(prepared: Prepared, estimate: int, user) -> TaskResult:
     """The background task making the document: the one already making it (shared, not
     counted), or a new one for ``user`` (counted, and refused past their limits)."""
-    running = _running_task(prepared)
-    if running is not None:
-        return running
-    limits.check_queue(user, _is_pending)
-    limits.check_renders(user)
-    result = _start(prepared, estimate, user=user, publish=False)
-    limits.count_render(user)
-    limits.remember_queued(user, str(result.id))
+    with limits.counting_for(user):
+        running = _running_task(prepared)
+        if running is not None:
+            return running
+        limits.check_queue(user, _is_pending)
+        limits.check_renders(user)
+        result = _start(prepared, estimate, user=user, publish=False)
+        limits.count_render(user)
+        limits.remember_queued(user, str(result.id))
     return result
 
 

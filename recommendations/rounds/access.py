@@ -5,8 +5,10 @@ revoked, forwarded or its round closed (410), or used too often (429)."""
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
+
+from scrutiny import requestlog
+from scrutiny.caches import shared_cache
 
 from .models import EmailSent, RequestState, UpdateRequest, token_hash
 
@@ -27,8 +29,11 @@ UNKNOWN = Refusal(
 
 
 def _count(key: str, limit: int) -> bool:
-    """Count one use of ``key`` in the window; False once the limit is passed."""
+    """Count one use of ``key`` in the window; False once the limit is passed. The counters
+    are in the cache every web process shares (``CACHE_URL``), so the limits hold across
+    gunicorn's workers and app servers."""
     window = settings.REPLY_RATE_LIMIT_WINDOW_SECONDS
+    cache = shared_cache()
     if cache.add(key, 1, window):
         return True
     try:
@@ -40,7 +45,8 @@ def _count(key: str, limit: int) -> bool:
 
 
 def client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The client's address (behind a trusted proxy, the client's own)."""
+    return requestlog.client_address(request.META) or "unknown"
 
 
 def rate_limited(request: HttpRequest, digest: str) -> bool:

@@ -1,12 +1,15 @@
 """Accounts in the admin: deactivated, never deleted; every change to the roles, the switches
 and the password an account event with its reason (``services``); the roles themselves fixed;
-the account events read-only."""
+the account events read-only; authenticator apps listed, and removed (a lost phone) only
+through the service, as an event."""
 
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group, User
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from scrutiny.admin import RegisterAdmin
 
@@ -116,3 +119,34 @@ class AccountEventAdmin(RegisterAdmin):
     list_select_related = ["account", "by"]
     search_fields = ["account__username", "account__last_name", "reason"]
     date_hierarchy = "at"
+
+
+admin.site.unregister(TOTPDevice)
+
+ADMIN_REMOVAL_REASON = "Removed in the admin (a lost authenticator app)"
+
+
+@admin.register(TOTPDevice)
+class AuthenticatorAdmin(TOTPDeviceAdmin):
+    """Administrators' authenticator apps: listed, never added or changed here (each person
+    sets up their own after signing in), and removed only through
+    ``services.account_authenticator_remove``, an account event (``manage.py
+    remove_authenticator`` does the same with the reason typed). Their secrets are never shown
+    (``OTP_ADMIN_HIDE_SENSITIVE_DATA``)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        services.account_authenticator_remove(
+            user=obj.user, by=request.user, reason=ADMIN_REMOVAL_REASON
+        )
+
+    def delete_queryset(self, request, queryset):
+        for user in {device.user for device in queryset.select_related("user")}:
+            services.account_authenticator_remove(
+                user=user, by=request.user, reason=ADMIN_REMOVAL_REASON
+            )

@@ -1,6 +1,7 @@
 """What happened to an account: roles given and removed, deactivated and activated, password
-changed, administrator rights given and removed; by whom, when and why. Written only by
-``scrutiny.accounts.services``; never changed or deleted (each event has its own history)."""
+changed, administrator rights given and removed, authenticator app set up and removed; by
+whom, when and why. Written only by ``scrutiny.accounts.services``; never changed or deleted
+(each event has its own history)."""
 
 from django.conf import settings
 from django.db import models
@@ -22,6 +23,8 @@ class AccountEvent(AuditedModel):
         STAFF_GRANTED = "staff_granted", "Admin site access given"
         STAFF_REMOVED = "staff_removed", "Admin site access removed"
         DETAILS_CHANGED = "details_changed", "Name, username or email changed"
+        AUTHENTICATOR_ADDED = "authenticator_added", "Authenticator app set up"
+        AUTHENTICATOR_REMOVED = "authenticator_removed", "Authenticator app removed"
 
     account = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -147,3 +147,27 @@ def password_changed(*, user, by, reason: str) -> AccountEvent | None:
         return None
     with transaction.atomic():
         return _record(account=user, kind=Kind.PASSWORD_CHANGED, by=by, reason=reason)
+
+
+def authenticator_added(*, user, reason: str) -> AccountEvent:
+    """Record that ``user`` set up an authenticator app (never its secret)."""
+    with transaction.atomic():
+        return _record(account=user, kind=Kind.AUTHENTICATOR_ADDED, by=user, reason=reason)
+
+
+def account_authenticator_remove(*, user, by, reason: str) -> int:
+    """Remove ``user``'s authenticator app (an administrator who lost their phone): a session
+    verified with it is verified no longer, and at their next sign-in they set up a new one
+    before any page. One account event; an account with no app changes nothing. Returns how
+    many apps were removed."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    with transaction.atomic():
+        current = _locked(user)
+        devices = list(TOTPDevice.objects.select_for_update().filter(user=current))
+        if not devices:
+            return 0
+        _record(account=current, kind=Kind.AUTHENTICATOR_REMOVED, by=by, reason=reason)
+        for device in devices:
+            device.delete()
+    return len(devices)

@@ -7,13 +7,17 @@ The receivers write no record: a successful sign-in only stamps its session with
 
 import logging
 
+from scrutiny import requestlog
+
 from .sessions import stamp_activity
 
 logger = logging.getLogger("scrutiny.signin")
 
 
 def client_address(request) -> str:
-    return (request.META.get("REMOTE_ADDR") if request is not None else None) or "unknown"
+    """The client's address, as the lock-out reads it (behind a trusted proxy, the client's
+    own: ``scrutiny.requestlog.client_address``)."""
+    return (requestlog.client_address(request.META) if request is not None else None) or "unknown"
 
 
 def signed_in(sender, request, user, **kwargs):

@@ -1,11 +1,15 @@
-"""The writes of signing in, each in a transaction with its reason logged: a new password,
-and an administrator's authenticator app. (Accounts have no history table of their own yet:
-the reason is a line of the ``scrutiny.signin`` log.)"""
+"""The writes of signing in, each in a transaction with its reason: a new password (an account
+event through Django's ``password_changed`` hook, ``scrutiny.accounts.validators``), and an
+administrator's authenticator app (an account event); both also a line of the
+``scrutiny.signin`` log. A lost app is removed by
+``scrutiny.accounts.services.account_authenticator_remove``."""
 
 import logging
 
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from scrutiny.accounts.services import authenticator_added
 
 logger = logging.getLogger("scrutiny.signin")
 
@@ -30,5 +34,6 @@ def add_authenticator(*, user, key: str, reason: str) -> TOTPDevice:
         device = TOTPDevice(user=user, name=DEVICE_NAME, key=key, confirmed=True)
         device.full_clean()
         device.save()
+        authenticator_added(user=user, reason=reason)
     logger.info("authenticator added: username=%r reason=%r", user.get_username(), reason)
     return device
