@@ -604,6 +604,12 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
     "scrutiny.signin.middleware.NoStoreMiddleware",
 )
+# An account in no role sees nothing of the register (after sign-in is required, so that a
+# signed-out visitor is still sent to sign in).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.LoginRequiredMiddleware") + 1,
+    "scrutiny.signin.middleware.RoleRequiredMiddleware",
+)
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # django-axes asks to be last
 # django-axes's backend first: it refuses a locked account or address before any password is
 # checked.

@@ -2,14 +2,15 @@
 
 The matrix: every named URL of the register, for each role (signed out, councillor, a lead
 officer who owns the Merton 2016 actions, a lead officer who owns nothing, a scrutiny
-officer, an administrator) and each method:
+officer, an administrator, and an account signed in but in no role) and each method:
 
 - ``GET``;
 - ``POST``: the form sent with every box left empty (what a browser sends when nothing is
   filled in: the hidden version and step stay, everything typed is blank);
 - ``POST-valid``: a submission that succeeds for someone allowed to make it.
 
-Signed out, everything goes to sign-in. A councillor gets 403 on every write URL and nothing
+Signed out, everything goes to sign-in. In no role, everything is refused (403) with a page
+that says why. A councillor gets 403 on every write URL and nothing
 changes. A lead officer gets 403 everywhere except editing, re-targeting and posting updates on
 an action they own. Scrutiny officers and administrators may do everything. Read pages answer
 GET with 200 for every role and refuse POST with 405.
@@ -302,6 +303,8 @@ def build_world() -> World:
         "officer": make("so-m", roles.SCRUTINY_OFFICER, first_name="Sam", last_name="Officer").pk,
         # An administrator by group alone (not a superuser), so the group is what grants it.
         "admin": make("adm-m", roles.ADMINISTRATOR, is_staff=True).pk,
+        # Signed in, in no role: single sign-on whose groups map to none, or roles removed.
+        "no_role": User.objects.create_user(username="no-role-m", password="correct-horse-9").pk,
     }
     merton = Review.objects.get(title=MERTON_2016)
     harrow = Review.objects.get(title=HARROW)
@@ -422,7 +425,7 @@ class WorldTestCase(TestCase):
 
 # --- the matrix ------------------------------------------------------------------------------
 
-ROLES = ["signed_out", "councillor", "lead_owner", "lead_none", "officer", "admin"]
+ROLES = ["signed_out", "councillor", "lead_owner", "lead_none", "officer", "admin", "no_role"]
 EDITORS = {"officer", "admin"}
 
 
@@ -728,9 +731,14 @@ def calendar_submission(client: Client, url: str) -> dict:
     return page_form(page.content).data()
 
 
+NO_ROLE_PAGE = "Your account has no role in this service yet"
+
+
 def expected_status(role: str, key: str, method: str) -> int:
     if role == "signed_out":
         return 302  # to sign-in
+    if role == "no_role":
+        return 403  # whatever the method: the account sees nothing of the register
     if key in READ_URLS:
         return 200 if method == "GET" else 405
     if key in ADMIN_URLS:
@@ -768,6 +776,8 @@ def check(w: World, role: str, key: str, method: str) -> None:
     after = snapshot()
     if role == "signed_out":
         assert response["Location"] == reverse("login") + "?next=" + quote(url, safe="/")
+    if role == "no_role":
+        assert NO_ROLE_PAGE in response.content.decode()
     if want != 302 or role == "signed_out":
         assert not changed(before, after), (
             f"{role} {method} {url} changed: {changed(before, after)}"
@@ -874,6 +884,8 @@ def round_expected(role: str, key: str, method: str) -> int:
         return {"GET": 200, "POST": 200, "POST-valid": 302}[method]
     if role == "signed_out":
         return 302
+    if role == "no_role":
+        return 403
     if name == "round_reply_mine":
         if role != "lead_owner":
             return 404
@@ -1258,3 +1270,58 @@ def test_the_admin_refuses_every_role_what_would_weaken_the_audit_trail(db):
                 failures.append(f"{who} may {what}: {response.status_code}")
     assert not failures, failures
     assert counts == {m: m._default_manager.count() for m in counts}
+
+
+# --- an account in no role (issue 15, "how it is judged") ---------------------------------------
+#
+# The matrix's "no_role" is signed in but in none of the four roles (single sign-on whose
+# groups mapped to nothing, or an account whose roles were removed): 403 on every page of the
+# register, with the page saying why. What it may still do is tested here.
+
+
+class TestNoRole(WorldTestCase):
+    def test_the_refusal_says_why_and_offers_no_navigation(self):
+        client = client_for("no_role", self.w)
+        response = client.get(reverse("dashboard"))
+        assert response.status_code == 403
+        html = response.content.decode()
+        assert NO_ROLE_PAGE in html and settings.SIGNIN_HELP_CONTACT in html
+        assert reverse("review_list") not in html  # no menu of pages it may not see
+        assert reverse("password_change") in html and reverse("logout") in html
+
+    def test_it_may_change_its_password_and_sign_out(self):
+        w = self.w
+        client = client_for("no_role", w)
+        form = page_form(client.get(reverse("password_change")).content).data()
+        form.update(
+            old_password="correct-horse-9",
+            new_password1="a-longer-passphrase-2026",
+            new_password2="a-longer-passphrase-2026",
+        )
+        response = client.post(reverse("password_change"), form)
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert w.user("no_role").check_password("a-longer-passphrase-2026")
+        assert client.get(response["Location"]).status_code == 200
+        assert client.post(reverse("logout")).status_code == 302
+        assert client.get(reverse("dashboard")).status_code == 302  # signed out: to sign-in
+
+    def test_given_a_role_it_reads_the_register(self):
+        user = self.w.user("no_role")
+        user.groups.add(Group.objects.get(name=roles.COUNCILLOR))
+        assert client_for("no_role", self.w).get(reverse("dashboard")).status_code == 200
+
+    def test_a_superuser_needs_no_role(self):
+        user = self.w.user("no_role")
+        user.is_superuser = True
+        user.save()
+        assert client_for("no_role", self.w).get(reverse("dashboard")).status_code == 200
+
+    def test_the_django_admin_refuses_it_even_as_staff(self):
+        user = self.w.user("no_role")
+        user.is_staff = True
+        user.save()
+        client = client_for("no_role", self.w)
+        for url in ["/admin/", "/admin/reviews/review/", "/admin/auth/user/"]:
+            response = client.get(url)
+            assert response.status_code == 403, (url, response.status_code)
+            assert NO_ROLE_PAGE in response.content.decode()

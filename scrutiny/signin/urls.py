@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
+from .middleware import role_not_required
 
 # What the reset pages tell people: whom to contact, and how long a link works.
 HELP = {
@@ -38,12 +39,12 @@ urlpatterns = [
     # Changing one's own password (recorded as an account event, scrutiny/accounts/).
     path(
         "password-change/",
-        auth_views.PasswordChangeView.as_view(),
+        role_not_required(auth_views.PasswordChangeView.as_view()),
         name="password_change",
     ),
     path(
         "password-change/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
+        role_not_required(auth_views.PasswordChangeDoneView.as_view()),
         name="password_change_done",
     ),
     path("two-factor/", views.code, name="two_factor"),
