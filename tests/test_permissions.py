@@ -574,17 +574,11 @@ ADMIN_URLS = {
 # reported to a meeting).
 LEAD_OWNER_MAY = {"action_edit", "action_revise_target", "update_create", "update_edit"}
 
-# Where the walk over the URL configuration does not look: Django's admin, the committee
-# documents (another engineer's, with their own tests; but the corrections to them, listed
-# here, are in the matrix) and the health check. The accounts pages are in ACCOUNT_URLS.
-EXCLUDED_PREFIXES = ("admin/", "documents/")
-EXCLUDED_NAMES = {"healthz"}
-DOCUMENTS_IN_THE_MATRIX = {
-    "documents_published_withdraw",
-    "documents_review_plan_docx",
-    "documents_meeting_tracker_docx",
-    "documents_tracker_docx",
-}
+# Where the walk over the URL configuration does not look: Django's admin (its own walk,
+# ADMIN_SITE below). The accounts pages are in ACCOUNT_URLS, the committee documents in
+# DOCUMENT_URLS (their corrections and Word downloads in the matrix above).
+EXCLUDED_PREFIXES = ("admin/",)
+EXCLUDED_NAMES: set[str] = set()
 
 
 def url_for(key: str, w: World) -> str:
@@ -818,9 +812,7 @@ def test_the_matrix_covers_every_named_url():
     def walk(patterns, prefix=""):
         for p in patterns:
             route = prefix + str(p.pattern)
-            if route.startswith(EXCLUDED_PREFIXES) and not (
-                isinstance(p, URLResolver) or p.name in DOCUMENTS_IN_THE_MATRIX
-            ):
+            if route.startswith(EXCLUDED_PREFIXES):
                 continue
             if isinstance(p, URLResolver):
                 walk(p.url_patterns, route)
@@ -834,18 +826,22 @@ def test_the_matrix_covers_every_named_url():
     covered |= set(SSO_URLS)
     covered |= set(OPEN_URLS)
     covered |= {name for name, _ in ACCOUNT_URLS.values()}
+    covered |= {name for name, _ in DOCUMENT_URLS.values()}
     missing = found - covered
     assert not missing, f"named URLs missing from the permission matrix: {sorted(missing)}"
     assert covered <= found, f"the matrix names URLs that no longer exist: {covered - found}"
 
 
-def test_documents_urls_are_the_ones_listed_as_excluded():
-    """The documents URLs are left out of the matrix for now (another engineer's); this lists
-    them so the exclusion stays visible."""
+def test_every_documents_url_is_in_the_matrix():
+    """The committee documents' URLs are all in the matrix: their downloads, export pages and
+    background jobs in DOCUMENT_URLS, the withdrawal and Word downloads in WRITE_URLS and
+    READ_URLS."""
     from recommendations.documents import urls as documents_urls
 
-    names = sorted(p.name for p in documents_urls.urlpatterns if p.name)
-    assert names and all(n.startswith("documents_") for n in names), names
+    names = {p.name for p in documents_urls.urlpatterns if p.name}
+    in_matrix = {name for name, _ in [*DOCUMENT_URLS.values(), *WRITE_URLS.values()]}
+    in_matrix |= {name for name, _ in READ_URLS.values()}
+    assert names and names <= in_matrix, sorted(names - in_matrix)
 
 
 # --- the update round's buttons, owner's page and reply link -----------------------------------
@@ -1093,12 +1089,114 @@ for _key in WRITE_URLS:
             setattr(TestEmptyBody, _name, _empty_body_test(_role, _key))
 
 
+# --- the committee documents (recommendations/documents/) ------------------------------------
+#
+# Every signed-in role reads the documents: downloads (PDF; the Word ones are in READ_URLS),
+# the export pages, a published copy, a background job's page. POST goes to the export
+# page's two buttons: "download" for every role (every box empty: the defaults, so 303 to
+# the document), "publish" for those who keep the register (empty: 400, saying the meeting is
+# missing, or published to the meeting of a meeting's page; anyone else 403). The
+# documents are made once for the class (the documents cache outlives each test's rollback,
+# and the content key is the same), so the matrix renders each PDF once.
+
+NO_SUCH_JOB = "00000000-0000-4000-8000-000000000000"
+
+DOCUMENT_URLS = {
+    "documents_review_plan": ("documents_review_plan", lambda w: [w.merton]),
+    "documents_meeting_tracker": ("documents_meeting_tracker", lambda w: [w.july_2017]),
+    "documents_tracker": ("documents_tracker", lambda w: []),
+    "documents_review_export": ("documents_review_export", lambda w: [w.merton]),
+    "documents_review_export_download": ("documents_review_export_download", lambda w: [w.merton]),
+    "documents_review_export_publish": ("documents_review_export_publish", lambda w: [w.merton]),
+    "documents_meeting_export": ("documents_meeting_export", lambda w: [w.july_2017]),
+    "documents_meeting_export_download": (
+        "documents_meeting_export_download",
+        lambda w: [w.july_2017],
+    ),
+    "documents_meeting_export_publish": (
+        "documents_meeting_export_publish",
+        lambda w: [w.july_2017],
+    ),
+    "documents_tracker_export": ("documents_tracker_export", lambda w: []),
+    "documents_tracker_export_download": ("documents_tracker_export_download", lambda w: []),
+    "documents_tracker_export_publish": ("documents_tracker_export_publish", lambda w: []),
+    "documents_published_download": ("documents_published_download", lambda w: [w.published]),
+    "documents_job_detail": ("documents_job_detail", lambda w: [NO_SUCH_JOB]),
+    "documents_job_download": ("documents_job_download", lambda w: [NO_SUCH_JOB]),
+    "documents_job_download_docx": ("documents_job_download_docx", lambda w: [NO_SUCH_JOB]),
+}
+
+
+def document_expected(role: str, key: str, method: str) -> int:
+    if role == "signed_out":
+        return 302
+    if role == "no_role":
+        return 403
+    button = key.endswith(("_download", "_publish")) and "_export_" in key
+    if method == "GET":
+        if button:
+            return 405
+        return 404 if key.startswith("documents_job_") else 200
+    if not button:
+        return 405
+    if key.endswith("_download"):
+        return 303  # See Other: the document, with the options chosen
+    if role not in EDITORS:
+        return 403
+    if key == "documents_meeting_export_publish":
+        return 302  # the meeting is the page's own: published to it, then its page
+    return 400  # every box empty: the page again, saying the meeting is missing
+
+
+def document_check(w: World, role: str, key: str, method: str) -> None:
+    name, args = DOCUMENT_URLS[key]
+    url = reverse(name, args=args(w))
+    client = client_for(role, w)
+    before = snapshot()
+    response = client.get(url) if method == "GET" else client.post(url, {})
+    want = document_expected(role, key, method)
+    assert response.status_code == want, f"{role} {method} {url}: {response.status_code} != {want}"
+    after = snapshot()
+    if want == 302 and role != "signed_out":
+        assert PublishedDocument.objects.filter(meeting_id=w.july_2017).count() == 2
+    else:
+        assert not changed(before, after), changed(before, after)
+    if role == "signed_out":
+        assert response["Location"].startswith(reverse("login"))
+    if want == 400:
+        assert "There is a problem" in response.content.decode()
+    if want == 200 and name.endswith(("_plan", "_tracker", "_download")):
+        assert response.content.startswith(b"%PDF"), response["Content-Type"]
+
+
+class TestDocumentsMatrix(WorldTestCase):
+    """The committee documents' pages, for every role and method."""
+
+
+def _document_test(role: str, key: str, method: str):
+    def test(self):
+        document_check(self.w, role, key, method)
+
+    test.__doc__ = f"{role}: {method} {key} answers {document_expected(role, key, method)}"
+    return test
+
+
+for _role in ROLES:
+    for _key in DOCUMENT_URLS:
+        for _method in ["GET", "POST"]:
+            setattr(
+                TestDocumentsMatrix,
+                f"test_{_role}__{_key}__{_method}",
+                _document_test(_role, _key, _method),
+            )
+
+
 # --- open to everyone: the health check a load balancer calls ----------------------------------
 #
-# /health/ needs no account and gives every role (and no one) the same answer: GET 200 with
-# JSON naming no secrets; any other method 405.
+# /health/ and /healthz need no account and give every role (and no one) the same answer: GET
+# 200 (JSON naming no secrets, or "ok"); any other method 405.
 
-OPEN_URLS = {"health": 200}
+OPEN_URLS = {"health": "application/json", "healthz": "text/plain"}
 
 
 class TestOpenMatrix(WorldTestCase):
@@ -1111,8 +1209,8 @@ def _open_test(role: str, name: str, method: str):
         url = reverse(name)
         if method == "GET":
             response = client.get(url)
-            assert response.status_code == OPEN_URLS[name], response.status_code
-            assert response["Content-Type"] == "application/json"
+            assert response.status_code == 200, response.status_code
+            assert response["Content-Type"].split(";")[0] == OPEN_URLS[name]
             assert self.w.user("admin").username not in response.content.decode()
         else:
             assert client.post(url).status_code == 405
