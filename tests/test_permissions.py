@@ -586,8 +586,10 @@ def url_for(key: str, w: World) -> str:
     return reverse(name, args=args(w))
 
 
-def client_for(role: str, w: World) -> Client:
-    client = Client()
+def client_for(role: str, w: World, **options) -> Client:
+    """A client signed in as ``role`` (``enforce_csrf_checks=True`` to check the forms' token
+    as a browser's requests are checked)."""
+    client = Client(**options)
     if role != "signed_out":
         client.force_login(w.user(role))
     return client
@@ -804,22 +806,25 @@ for _role in ROLES:
             setattr(TestMatrix, _name, _matrix_test(_role, _key, _method))
 
 
+def named_urls(patterns=None, prefix: str = "") -> list[str]:
+    """The name of every named pattern of the URL configuration (outside the Django admin),
+    in the order they are configured."""
+    found: list[str] = []
+    for p in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(p.pattern)
+        if route.startswith(EXCLUDED_PREFIXES):
+            continue
+        if isinstance(p, URLResolver):
+            found += named_urls(p.url_patterns, route)
+        elif isinstance(p, URLPattern) and p.name and p.name not in EXCLUDED_NAMES:
+            found.append(p.name)
+    return found
+
+
 def test_the_matrix_covers_every_named_url():
     """New views must join the matrix: walk the URL configuration and fail on any named pattern
-    (outside the admin, sign-in, documents and the health check) the matrix does not test."""
-    found = set()
-
-    def walk(patterns, prefix=""):
-        for p in patterns:
-            route = prefix + str(p.pattern)
-            if route.startswith(EXCLUDED_PREFIXES):
-                continue
-            if isinstance(p, URLResolver):
-                walk(p.url_patterns, route)
-            elif isinstance(p, URLPattern) and p.name and p.name not in EXCLUDED_NAMES:
-                found.add(p.name)
-
-    walk(get_resolver().url_patterns)
+    (outside the Django admin) the matrix does not test."""
+    found = set(named_urls())
     covered = {name for name, _ in WRITE_URLS.values()} | {name for name, _ in READ_URLS.values()}
     covered |= {name for name, _ in ROUND_URLS.values()}
     covered |= {name for name, _ in ADMIN_URLS.values()}
@@ -1423,3 +1428,328 @@ class TestNoRole(WorldTestCase):
             response = client.get(url)
             assert response.status_code == 403, (url, response.status_code)
             assert NO_ROLE_PAGE in response.content.decode()
+
+
+# --- every named URL, walked: the forms' token, and the methods no page uses -----------------
+#
+# These walk the URL configuration itself (``named_urls``), so a new URL is in them at once;
+# its arguments come from the matrix's tables (a URL missing from them fails the walk, and
+# test_the_matrix_covers_every_named_url says which). One test per role walks every URL, with
+# one snapshot of the register before and after: a walk is some hundred requests.
+
+# Pages that need no account, and those an account in no role may reach besides.
+NO_ACCOUNT = {
+    "login",
+    "logout",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "sso_login",
+    "sso_callback",
+    "sso_logout",
+    "health",
+    "healthz",
+    "round_reply",
+}
+ROLE_FREE = NO_ACCOUNT | {"password_change", "password_change_done"}
+SSO_OFF = {"sso_login", "sso_callback"}  # 404 while single sign-on is not configured
+
+
+def every_url(w: World) -> dict[str, str]:
+    """Each named URL (outside the admin) with the arguments the matrix gives it: the first
+    of its keys in the tables. (Read before a snapshot: some arguments are records made.)"""
+    tables = [WRITE_URLS, READ_URLS, ADMIN_URLS, ROUND_URLS, ACCOUNT_URLS, DOCUMENT_URLS]
+    arguments = {}
+    for table in tables:
+        for name, args in table.values():
+            arguments.setdefault(name, args)
+    return {name: reverse(name, args=arguments.get(name, lambda w: [])(w)) for name in named_urls()}
+
+
+CSRF_PAGE = "Your form was not sent"
+
+
+class TestCSRF(WorldTestCase):
+    """With the forms' token checked as a browser's requests are (``enforce_csrf_checks``):
+    a POST without it is refused (403, the page saying why) on every URL, for every role, and
+    changes nothing; with the token read from the form's page, a form of each app saves."""
+
+    def test_signing_in_through_the_page_needs_the_token(self):
+        client = Client(enforce_csrf_checks=True)
+        login = reverse("login")
+        credentials = {"username": "so-m", "password": "correct-horse-9"}
+        token = page_token(client.get(login))
+        response = client.post(login, credentials)
+        assert response.status_code == 403 and CSRF_PAGE in response.content.decode()
+        assert "_auth_user_id" not in client.session
+        response = client.post(login, {**credentials, "csrfmiddlewaretoken": token})
+        assert response.status_code == 302 and response["Location"] == reverse("dashboard")
+        # A scrutiny officer's day: a review edited through its page (the token was renewed
+        # at sign-in: the page's own is sent), then signing out from the header.
+        url = reverse("review_edit", args=[self.w.merton])
+        form = page_form(client.get(url).content).data()
+        form["objectives"] = "Edited by an officer signed in through the sign-in page."
+        response = client.post(url, form)
+        assert response.status_code == 302, response.status_code
+        assert Review.objects.get(pk=self.w.merton).objectives == form["objectives"]
+        page = client.get(response["Location"])
+        assert client.post(reverse("logout")).status_code == 403  # no token: still signed in
+        assert client.get(reverse("dashboard")).status_code == 200
+        response = client.post(reverse("logout"), {"csrfmiddlewaretoken": page_token(page)})
+        assert response.status_code == 302
+        assert client.get(reverse("dashboard")).status_code == 302  # signed out: to sign-in
+
+    def test_an_account_in_no_role_signs_in_and_is_told_why_it_sees_nothing(self):
+        client = Client(enforce_csrf_checks=True)
+        login = reverse("login")
+        data = {"username": "no-role-m", "password": "correct-horse-9"}
+        data["csrfmiddlewaretoken"] = page_token(client.get(login))
+        response = client.post(login, data, follow=True)
+        assert response.status_code == 403
+        assert NO_ROLE_PAGE in response.content.decode()
+
+
+def page_token(response) -> str:
+    """The CSRF token of a page's forms (the header's sign-out form has one on every page)."""
+    import re
+
+    found = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', response.content)
+    assert found, "the page has no form token"
+    return found.group(1).decode()
+
+
+def _csrf_refused_test(role: str):
+    def test(self):
+        urls = every_url(self.w)
+        client = client_for(role, self.w, enforce_csrf_checks=True)
+        before = snapshot()
+        wrong = {}
+        for name, url in urls.items():
+            response = client.post(url, {"reason": "No token sent."})
+            if response.status_code != 403 or CSRF_PAGE not in response.content.decode():
+                wrong[name] = response.status_code
+        assert not wrong, f"{role}: a POST without the token was not refused: {wrong}"
+        assert not changed(before, after := snapshot()), changed(before, after)
+
+    test.__doc__ = f"{role}: a POST without the token is refused on every URL"
+    return test
+
+
+# One form of each app, sent with the token read from its page by the same client.
+CSRF_FORMS = ["review_edit", "recommendation_edit", "round_edit", "documents_published_withdraw"]
+
+
+def _csrf_token_test(key: str):
+    def test(self):
+        w = self.w
+        data = valid_submission(key, w)  # read by another client: its token is not ours
+        data.pop("csrfmiddlewaretoken", None)
+        client = client_for("officer", w, enforce_csrf_checks=True)
+        url = url_for(key, w)
+        before = snapshot()
+        assert client.post(url, data).status_code == 403
+        data["csrfmiddlewaretoken"] = page_form(client.get(url).content).data()[
+            "csrfmiddlewaretoken"
+        ]
+        assert not changed(before, snapshot())
+        response = client.post(url, data)
+        assert response.status_code == 302, response.status_code
+        assert changed(before, snapshot())
+
+    test.__doc__ = f"{key}: refused without the token, saved with the page's own"
+    return test
+
+
+for _role in ROLES:
+    setattr(
+        TestCSRF,
+        f"test_{_role}__every_url_refuses_a_post_without_the_token",
+        _csrf_refused_test(_role),
+    )
+for _key in CSRF_FORMS:
+    setattr(TestCSRF, f"test_{_key}__saves_with_the_token", _csrf_token_test(_key))
+
+
+# The methods no page uses, for the least and the most privileged (signed out, a councillor,
+# an administrator) and an account in no role: 405 where the role may see the page (404 for
+# single sign-on's pages while it is off), else what the role gets for any page (to sign-in,
+# or 403). HEAD answers as GET does (no body), or 405 on a form's page (GET and POST only).
+OTHER_METHODS = ["put", "patch", "delete", "options", "head"]
+OTHER_METHOD_ROLES = ["signed_out", "councillor", "admin", "no_role"]
+
+
+def other_method_expected(role: str, name: str, method: str) -> int | None:
+    """The status for ``method``, or None for HEAD where it is GET's (or 405)."""
+    if role == "signed_out" and name not in NO_ACCOUNT:
+        return 302
+    if role == "no_role" and name not in ROLE_FREE:
+        return 403
+    if name in SSO_OFF:
+        return 404
+    return None if method == "head" else 405
+
+
+def _other_method_test(role: str, method: str):
+    def test(self):
+        urls = every_url(self.w)
+        client = client_for(role, self.w)
+        before = snapshot()
+        wrong = {}
+        for name, url in urls.items():
+            if method == "head":
+                response = client.head(url)
+            else:
+                response = getattr(client, method)(url, "title=Changed", content_type="text/plain")
+            want = other_method_expected(role, name, method)
+            if want is None:  # HEAD: 405 on a form's page, else what GET answers
+                # (Not asked after a 405: the GET of a reply link records that it was opened.)
+                want = 405 if response.status_code == 405 else client.get(url).status_code
+            ok = response.status_code == want
+            if method == "head":
+                body = response.streaming_content if response.streaming else [response.content]
+                ok = ok and not b"".join(body)
+            if not ok:
+                wrong[name] = (response.status_code, want)
+        assert not wrong, f"{role} {method.upper()}: {wrong}"
+        assert not changed(before, after := snapshot()), changed(before, after)
+
+    test.__doc__ = f"{role}: {method.upper()} on every URL changes nothing"
+    return test
+
+
+class TestOtherMethods(WorldTestCase):
+    """PUT, PATCH, DELETE, OPTIONS and HEAD on every named URL: never a 5xx (the test client
+    raises it), never a change."""
+
+
+for _role in OTHER_METHOD_ROLES:
+    for _method in OTHER_METHODS:
+        setattr(
+            TestOtherMethods,
+            f"test_{_role}__{_method}_on_every_url",
+            _other_method_test(_role, _method),
+        )
+
+
+# --- the Django admin, walked ------------------------------------------------------------------
+#
+# Every pattern of the admin (each model's list, add, change, delete, history and history
+# entry pages, the admin's own pages, and the catch-all), filled in with a record of the
+# model, by GET and by POST with nothing in it: never a 5xx, never a change to the register.
+# Signed out, everything goes to sign-in (the admin's own sign-in page answers); an account in
+# no role is refused (403) all but the admin's sign-in page (which sends it to the code page,
+# which refuses it); a councillor (not staff) is sent
+# to give a second factor, then to the admin's sign-in page; what administrators and
+# superusers may see there is the admin's own business (tests/test_audit_trail.py and
+# test_the_admin_refuses_every_role_what_would_weaken_the_audit_trail above).
+
+ADMIN_ROLES = ["signed_out", "no_role", "councillor", "admin", "superuser"]
+
+
+def admin_urls() -> dict[str, str]:
+    """Each admin pattern's route, as an address with a record's identifiers filled in."""
+    import re
+
+    from django.contrib.contenttypes.models import ContentType
+
+    def model_of(route):
+        app_label, model_name = route.split("/")[1:3]
+        return apps.get_model(app_label, model_name)
+
+    def first(model):
+        pk = model._base_manager.order_by("pk").values_list("pk", flat=True).first()
+        return pk or 999_999
+
+    def address(route: str) -> str:
+        if route.startswith("admin/^"):  # an app's page: its label is the pattern
+            return "/admin/reviews/"
+        if route == "admin/(?P<url>.*)$":
+            return "/admin/no-such-page/"
+        filled = route
+        if route.endswith("^([^/]+)/history/([^/]+)/$"):  # a history entry (simple_history)
+            filled = route.replace("^([^/]+)/history/([^/]+)/$", "<path:object_id>/history/")
+            filled += "<str:history_id>/"
+        if "<path:content_type_id>" in filled:  # view on site: a review
+            review_type = ContentType.objects.get_for_model(Review).pk
+            filled = filled.replace("<path:content_type_id>", str(review_type))
+            return "/" + filled.replace("<path:object_id>", str(first(Review)))
+        if "<" in filled:
+            model = model_of(route)
+            pk = first(model)
+            filled = re.sub(r"<(path:object_id|id|int:pk)>", str(pk), filled)
+            if "<str:history_id>" in filled:
+                history = model.history.filter(pk=pk).values_list("history_id", flat=True)
+                filled = filled.replace("<str:history_id>", str(history.first() or 999_999))
+        assert "<" not in filled and "(" not in filled, route
+        return "/" + filled
+
+    routes = []
+
+    def walk(patterns, prefix):
+        for p in patterns:
+            route = prefix + str(p.pattern)
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, route)
+            else:
+                routes.append(route)
+
+    admin_site = next(p for p in get_resolver().url_patterns if str(p.pattern) == "admin/")
+    walk(admin_site.url_patterns, "admin/")
+    return {route: address(route) for route in routes}
+
+
+def admin_expected(role: str, route: str, method: str) -> set[int]:
+    login_page = route == "admin/login/"
+    if role == "signed_out":
+        return {200} if login_page else {302}
+    if role == "no_role":  # (its sign-in page asks for the code, which refuses it)
+        return {302} if login_page else {403}
+    if role == "councillor":
+        return {302}
+    return {200, 302, 400, 403, 404, 405}  # the admin's answer; never a 5xx
+
+
+def _admin_walk_test(role: str, method: str):
+    def test(self):
+        w = self.w
+        if role == "superuser":
+            user = User.objects.create_superuser("root-walk", password="x-long-passphrase-1")
+            client = Client()
+            client.force_login(user)
+        else:
+            client = client_for(role, w)
+        urls = admin_urls()
+        before = snapshot()
+        wrong = {}
+        for route, url in urls.items():
+            response = client.get(url) if method == "GET" else client.post(url, {})
+            if response.status_code not in admin_expected(role, route, method):
+                wrong[url] = response.status_code
+            elif role == "signed_out" and response.status_code == 302:
+                if not response["Location"].startswith((reverse("login"), "/admin/login/")):
+                    wrong[url] = response["Location"]
+            elif response.status_code == 403 and role == "no_role":
+                wrong.update({} if NO_ROLE_PAGE in response.content.decode() else {url: "page"})
+        assert not wrong, f"{role} {method} in the admin: {wrong}"
+        assert not changed(before, after := snapshot()), changed(before, after)
+
+    test.__doc__ = f"{role}: {method} on every page of the admin changes nothing"
+    return test
+
+
+class TestAdminWalk(WorldTestCase):
+    """Every page of the Django admin, for the roles that differ there."""
+
+    def test_the_walk_fills_in_every_pattern(self):
+        urls = admin_urls()
+        assert len(urls) > 100 and all(u.startswith("/admin/") for u in urls.values())
+
+
+for _role in ADMIN_ROLES:
+    for _method in ["GET", "POST"]:
+        setattr(
+            TestAdminWalk,
+            f"test_{_role}__{_method}_on_every_admin_page",
+            _admin_walk_test(_role, _method),
+        )

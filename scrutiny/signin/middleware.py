@@ -113,11 +113,11 @@ def role_not_required(view):
 
 
 class RoleRequiredMiddleware:
-    """After ``LoginRequiredMiddleware``: a signed-in account that is in none of the four roles
-    and is not a superuser gets a 403 page that says so, on every page of the register, its
-    documents, its exports and the Django admin. It may still sign out, change its password,
-    and use the pages for everyone (signing in, password reset, single sign-on, a reply link,
-    the health check)."""
+    """Before ``SecondFactorMiddleware`` (no code is asked of it): a signed-in account that is
+    in none of the four roles and is not a superuser gets a 403 page that says so, on every
+    page of the register, its documents, its exports and the Django admin. It may still sign
+    out, change its password, and use the pages for everyone (signing in, password reset,
+    single sign-on, a reply link, the health check)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
