@@ -1174,26 +1174,28 @@ def document_check(w: World, role: str, key: str, method: str) -> None:
         assert response.content.startswith(b"%PDF"), response["Content-Type"]
 
 
+def add_cells(case, table: dict, check, expected) -> None:
+    """One test method on ``case`` for each role, key of ``table`` and method (GET, POST):
+    ``check(w, role, key, method)``, its docstring the answer ``expected`` gives."""
+
+    def cell(role: str, key: str, method: str):
+        def test(self):
+            check(self.w, role, key, method)
+
+        test.__doc__ = f"{role}: {method} {key} answers {expected(role, key, method)}"
+        return test
+
+    for role in ROLES:
+        for key in table:
+            for method in ["GET", "POST"]:
+                setattr(case, f"test_{role}__{key}__{method}", cell(role, key, method))
+
+
 class TestDocumentsMatrix(WorldTestCase):
     """The committee documents' pages, for every role and method."""
 
 
-def _document_test(role: str, key: str, method: str):
-    def test(self):
-        document_check(self.w, role, key, method)
-
-    test.__doc__ = f"{role}: {method} {key} answers {document_expected(role, key, method)}"
-    return test
-
-
-for _role in ROLES:
-    for _key in DOCUMENT_URLS:
-        for _method in ["GET", "POST"]:
-            setattr(
-                TestDocumentsMatrix,
-                f"test_{_role}__{_key}__{_method}",
-                _document_test(_role, _key, _method),
-            )
+add_cells(TestDocumentsMatrix, DOCUMENT_URLS, document_check, document_expected)
 
 
 # --- open to everyone: the health check a load balancer calls ----------------------------------
@@ -1295,22 +1297,7 @@ class TestAccountMatrix(WorldTestCase):
     """The accounts pages, for every role and method."""
 
 
-def _account_test(role: str, key: str, method: str):
-    def test(self):
-        account_check(self.w, role, key, method)
-
-    test.__doc__ = f"{role}: {method} {key} answers {account_expected(role, key, method)}"
-    return test
-
-
-for _role in ROLES:
-    for _key in ACCOUNT_URLS:
-        for _method in ["GET", "POST"]:
-            setattr(
-                TestAccountMatrix,
-                f"test_{_role}__{_key}__{_method}",
-                _account_test(_role, _key, _method),
-            )
+add_cells(TestAccountMatrix, ACCOUNT_URLS, account_check, account_expected)
 
 
 # --- Django's admin: what no role may do there (the audit trail, issue 15 point 4) -------------
