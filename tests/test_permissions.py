@@ -787,23 +787,36 @@ def check(w: World, role: str, key: str, method: str) -> None:
         assert not response["Location"].startswith(reverse("login"))
 
 
+def add_cells(case, keys, check, expected, methods=lambda key: ["GET", "POST"]) -> None:
+    """One test method on ``case`` for each role, key and method (``methods(key)``):
+    ``check(w, role, key, method)``, its docstring the answer ``expected`` gives, its name
+    such as ``test_councillor__review_edit__POST_valid``."""
+
+    def cell(role: str, key: str, method: str):
+        def test(self):
+            check(self.w, role, key, method)
+
+        test.__doc__ = f"{role}: {method} {key} answers {expected(role, key, method)}"
+        return test
+
+    for role in ROLES:
+        for key in keys:
+            for method in methods(key):
+                name = f"test_{role}__{key.replace(':', '_')}__{method.replace('-', '_')}"
+                setattr(case, name, cell(role, key, method))
+
+
 class TestMatrix(WorldTestCase):
-    """Every (role, URL, method): one generated test method each (see the loop below)."""
+    """Every (role, URL, method): one generated test method each (``add_cells``)."""
 
 
-def _matrix_test(role: str, key: str, method: str):
-    def test(self):
-        check(self.w, role, key, method)
-
-    test.__doc__ = f"{role}: {method} {key} answers {expected_status(role, key, method)}"
-    return test
-
-
-for _role in ROLES:
-    for _key in [*WRITE_URLS, *READ_URLS, *ADMIN_URLS]:
-        for _method in ["GET", "POST", "POST-valid"] if _key in WRITE_URLS else ["GET", "POST"]:
-            _name = f"test_{_role}__{_key.replace(':', '_')}__{_method.replace('-', '_')}"
-            setattr(TestMatrix, _name, _matrix_test(_role, _key, _method))
+add_cells(
+    TestMatrix,
+    [*WRITE_URLS, *READ_URLS, *ADMIN_URLS],
+    check,
+    expected_status,
+    lambda key: ["GET", "POST", "POST-valid"] if key in WRITE_URLS else ["GET", "POST"],
+)
 
 
 def named_urls(patterns=None, prefix: str = "") -> list[str]:
@@ -944,23 +957,14 @@ class TestRoundMatrix(WorldTestCase):
     """The update round's other pages, for every role and method."""
 
 
-def _round_test(role: str, key: str, method: str):
-    def test(self):
-        round_check(self.w, role, key, method)
+def _round_methods(key: str) -> list[str]:
+    """The reply pages are also sent a valid reply (but not by a tampered link)."""
+    if ROUND_URLS[key][0] in {"round_reply", "round_reply_mine"} and "tampered" not in key:
+        return ["GET", "POST", "POST-valid"]
+    return ["GET", "POST"]
 
-    test.__doc__ = f"{role}: {method} {key} answers {round_expected(role, key, method)}"
-    return test
 
-
-for _role in ROLES:
-    for _key in ROUND_URLS:
-        name = ROUND_URLS[_key][0]
-        methods = ["GET", "POST"]
-        if name in {"round_reply", "round_reply_mine"} and not _key.endswith("tampered"):
-            methods.append("POST-valid")
-        for _method in methods:
-            _name = f"test_{_role}__{_key.replace(':', '_')}__{_method.replace('-', '_')}"
-            setattr(TestRoundMatrix, _name, _round_test(_role, _key, _method))
+add_cells(TestRoundMatrix, ROUND_URLS, round_check, round_expected, _round_methods)
 
 
 # --- single sign-on (scrutiny/sso.py) -------------------------------------------------------
@@ -1153,14 +1157,22 @@ def document_expected(role: str, key: str, method: str) -> int:
     return 400  # every box empty: the page again, saying the meeting is missing
 
 
-def document_check(w: World, role: str, key: str, method: str) -> None:
-    name, args = DOCUMENT_URLS[key]
+def send_cell(w: World, role: str, table: dict, key: str, method: str, expected):
+    """One cell's request (GET, or POST with nothing in it), its status held to ``expected``:
+    the URL, the response and the snapshot of the register before it."""
+    name, args = table[key]
     url = reverse(name, args=args(w))
     client = client_for(role, w)
     before = snapshot()
     response = client.get(url) if method == "GET" else client.post(url, {})
-    want = document_expected(role, key, method)
+    want = expected(role, key, method)
     assert response.status_code == want, f"{role} {method} {url}: {response.status_code} != {want}"
+    return url, response, before
+
+
+def document_check(w: World, role: str, key: str, method: str) -> None:
+    _, response, before = send_cell(w, role, DOCUMENT_URLS, key, method, document_expected)
+    name, want = DOCUMENT_URLS[key][0], document_expected(role, key, method)
     after = snapshot()
     if want == 302 and role != "signed_out":
         assert PublishedDocument.objects.filter(meeting_id=w.july_2017).count() == 2
@@ -1172,23 +1184,6 @@ def document_check(w: World, role: str, key: str, method: str) -> None:
         assert "There is a problem" in response.content.decode()
     if want == 200 and name.endswith(("_plan", "_tracker", "_download")):
         assert response.content.startswith(b"%PDF"), response["Content-Type"]
-
-
-def add_cells(case, table: dict, check, expected) -> None:
-    """One test method on ``case`` for each role, key of ``table`` and method (GET, POST):
-    ``check(w, role, key, method)``, its docstring the answer ``expected`` gives."""
-
-    def cell(role: str, key: str, method: str):
-        def test(self):
-            check(self.w, role, key, method)
-
-        test.__doc__ = f"{role}: {method} {key} answers {expected(role, key, method)}"
-        return test
-
-    for role in ROLES:
-        for key in table:
-            for method in ["GET", "POST"]:
-                setattr(case, f"test_{role}__{key}__{method}", cell(role, key, method))
 
 
 class TestDocumentsMatrix(WorldTestCase):
@@ -1278,13 +1273,8 @@ def account_expected(role: str, key: str, method: str) -> int:
 
 
 def account_check(w: World, role: str, key: str, method: str) -> None:
-    name, args = ACCOUNT_URLS[key]
-    url = reverse(name, args=args(w))
-    client = client_for(role, w)
-    before = snapshot()
-    response = client.get(url) if method == "GET" else client.post(url, {})
+    url, response, before = send_cell(w, role, ACCOUNT_URLS, key, method, account_expected)
     want = account_expected(role, key, method)
-    assert response.status_code == want, f"{role} {method} {url}: {response.status_code} != {want}"
     assert not changed(before, snapshot()), f"{role} {method} {url} changed the register"
     assert response["Cache-Control"] == "no-store"
     if want == 302 and role == "signed_out" and key.startswith(("two_factor", "password_change")):
