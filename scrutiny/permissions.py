@@ -19,6 +19,16 @@ def _groups(user) -> set[str]:
     return user._role_names
 
 
+def has_role(user) -> bool:
+    """Signed in, active, and a superuser or in one of the four roles (no query for the
+    signed-in user: ``scrutiny.auth.AccountBackend`` reads the roles with the account). An
+    account in no role (its roles removed, or made by single sign-on before its groups were
+    mapped) sees nothing of the register: ``signin.middleware.RoleRequiredMiddleware``."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or bool(_groups(user) & set(roles.ALL_ROLES))
+
+
 def is_register_editor(user) -> bool:
     """A scrutiny officer or administrator: may change every record (one query, cached)."""
     if not user.is_authenticated or not user.is_active:

@@ -310,6 +310,8 @@ SYSTEM_USERNAME = os.environ.get("SYSTEM_USERNAME", "system")
 # nothing but SECRET_KEY and ALLOWED_HOSTS set has nothing to report.
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# A form sent without its token: the service's own page, in words (scrutiny/csrf.py).
+CSRF_FAILURE_VIEW = "scrutiny.csrf.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -642,6 +644,12 @@ MIDDLEWARE[_AFTER:_AFTER] = [
 MIDDLEWARE.insert(
     MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
     "scrutiny.signin.middleware.NoStoreMiddleware",
+)
+# An account in no role sees nothing of the register: refused before it is asked for a second
+# factor (the Django admin asks anyone), a signed-out visitor is still sent to sign in.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("scrutiny.signin.middleware.SecondFactorMiddleware"),
+    "scrutiny.signin.middleware.RoleRequiredMiddleware",
 )
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # django-axes asks to be last
 # django-axes's backend first: it refuses a locked account or address before any password is

@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 
 from scrutiny.health import health
 
 
 @login_not_required
+@require_safe
 def healthz(request):
     """For the load balancer: the process is up and answering."""
     return HttpResponse("ok", content_type="text/plain")

@@ -1,10 +1,12 @@
-"""Three checks on every request that reaches a view (static files are served before them,
+"""Four checks on every request that reaches a view (static files are served before them,
 by WhiteNoise):
 
 - ``IdleTimeoutMiddleware`` signs out a session idle longer than ``SESSION_IDLE_TIMEOUT``;
 - ``NoStoreMiddleware`` tells every cache, the browser's included, to keep nothing;
 - ``SecondFactorMiddleware`` sends an administrator who has given only a password to the
-  code page (``views.code``) before any page, and anyone else before the Django admin.
+  code page (``views.code``) before any page, and anyone else before the Django admin;
+- ``RoleRequiredMiddleware`` refuses a signed-in account in no role every page but those of
+  signing in and out and of its own password.
 """
 
 import logging
@@ -12,11 +14,11 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import BACKEND_SESSION_KEY, logout
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from scrutiny.permissions import is_administrator
+from scrutiny.permissions import has_role, is_administrator
 
 from .sessions import idle_seconds, stamp_activity
 
@@ -101,3 +103,36 @@ class SecondFactorMiddleware:
         if not needs_second_factor(request):
             return None
         return redirect(reverse("two_factor") + "?" + urlencode({"next": request.get_full_path()}))
+
+
+def role_not_required(view):
+    """Mark a view that a signed-in account in no role may reach (changing its own password):
+    pages for everyone, signed in or not (``login_not_required``), are reachable already."""
+    view.role_required = False
+    return view
+
+
+class RoleRequiredMiddleware:
+    """Before ``SecondFactorMiddleware`` (no code is asked of it): a signed-in account that is
+    in none of the four roles and is not a superuser gets a 403 page that says so, on every
+    page of the register, its documents, its exports and the Django admin. It may still sign
+    out, change its password, and use the pages for everyone (signing in, password reset,
+    single sign-on, a reply link, the health check)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if not user.is_authenticated or has_role(user):
+            return None
+        if getattr(view_func, "role_required", True) is False:
+            return None
+        if getattr(view_func, "login_required", True) is False:
+            return None  # a page for everyone, signed in or not
+        logger.info("refused an account in no role: username=%r", user.get_username())
+        context = {"contact": settings.SIGNIN_HELP_CONTACT}
+        return render(request, "registration/no_role.html", context, status=403)
