@@ -23,6 +23,7 @@ from recommendations.rounds.models import (
 )
 from reviews.dates import parse_working_day_offsets, working_days_before, working_days_between
 from reviews.models import Committee, CommitteeKind, Meeting, Officer, Review
+from scrutiny import roles
 from scrutiny.formats import british_date
 
 from .conftest import make_user
@@ -485,7 +486,7 @@ def test_a_signed_in_owner_replies_from_my_actions_and_no_one_else_can(
     assert reply.history.first().history_user == lead_officer_user
     bob_url = reverse("round_reply_mine", args=[UpdateRequest.objects.get(owner=sent["bob"]).pk])
     assert client.get(bob_url).status_code == 404
-    other = make_user("other-lo", "Lead officer")
+    other = make_user("other-lo", roles.LEAD_OFFICER)
     client.force_login(other)
     assert client.get(url).status_code == 404
 
