@@ -12,8 +12,10 @@ the same for every web process and task worker (:func:`shared_cache`). Django's 
 cache is each process's memory and holds nothing of that.
 """
 
+import math
 import os
 import runpy
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -62,6 +64,35 @@ def cache_from_url(url: str) -> dict[str, object]:
     raise ImproperlyConfigured(
         f"CACHE_URL={url!r} is not one of {', '.join(s + '://' for s in SCHEMES)}."
     )
+
+
+def count_use(cache, key: str, *, window: float | None = None, ends: float | None = None) -> int:
+    """Count one use of ``key`` and return how many its window holds now. The window is
+    ``window`` seconds from the first use, or ends at the time ``ends`` (seconds since the
+    epoch); the counter goes with it.
+
+    The count is kept with the end of its window and written back with the time left, so it
+    expires when the window ends whatever the cache's default timeout. (``cache.incr`` on the
+    database and file caches writes the value again with the cache's default timeout, none
+    for the shared cache, which made a counter permanent.) Not atomic: two uses at the same
+    moment may count once, so a limit read from it is approximate unless the caller holds a
+    lock."""
+    now = time.time()
+    kept = cache.get(key)
+    if isinstance(kept, tuple) and len(kept) == 2 and kept[1] > now:
+        count, until = kept
+    else:  # none yet, past its window, or not one of ours
+        count, until = 0, ends if ends is not None else now + (window or 0)
+    count += 1
+    cache.set(key, (count, until), timeout=max(1, math.ceil(until - now)))
+    return count
+
+
+def use_count(value) -> int:
+    """The count :func:`count_use` keeps, from the value read back from the cache."""
+    if isinstance(value, tuple) and len(value) == 2 and value[1] > time.time():
+        return int(value[0])
+    return 0
 
 
 def shared_cache():

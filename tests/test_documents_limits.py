@@ -5,6 +5,7 @@ limited with a page that says so in words. Downloads found in the cache are neve
 import concurrent.futures
 import threading
 import time
+from types import SimpleNamespace
 from unittest import mock
 
 import pytest
@@ -298,3 +299,30 @@ def test_a_refused_document_is_not_a_queued_task_of_anyone(demo, councillor_user
             DocumentSpec(DocumentKind.ACTION_PLAN, review_id=merton_2016().pk, pad_to_even=True),
             user=councillor_user,
         )
+
+
+def test_a_render_counter_expires_once_its_slot_leaves_the_hour(tmp_path, monkeypatch):
+    """Each ten-minute slot's counter is written with the time it has left in the hour, not
+    the cache's default timeout (none, for the shared cache): before, on the database and file
+    caches every counter stayed for ever and filled the cache."""
+    import time
+
+    from django.core.cache.backends.filebased import FileBasedCache
+
+    from recommendations.documents import limits
+
+    cache = FileBasedCache(str(tmp_path / "cache"), {"TIMEOUT": None})
+    monkeypatch.setattr(limits, "documents_cache", lambda: cache)
+    user = SimpleNamespace(pk=7, is_authenticated=True)
+    start = (time.time() // limits.SLOT_SECONDS) * limits.SLOT_SECONDS + 1
+    monkeypatch.setattr(time, "time", lambda: start)
+    limits.count_render(user)
+    limits.count_render(user)
+    assert limits.renders_in_the_last_hour(user) == 2
+    # Still counted 59 minutes later; gone (from the cache too) once the slot is over an hour old.
+    monkeypatch.setattr(time, "time", lambda: start + 3540)
+    assert limits.renders_in_the_last_hour(user) == 2
+    monkeypatch.setattr(time, "time", lambda: start + limits.SLOT_SECONDS + 3600)
+    assert limits.renders_in_the_last_hour(user) == 0
+    key = f"{limits.RENDERS_PREFIX}7:{limits._slot(start)}"
+    assert cache.get(key) is None and not cache.has_key(key)

@@ -845,3 +845,29 @@ def test_the_meeting_tracker_pdf_and_the_meeting_page_list_the_missing_returns(
     )
     assert "UPDATES REQUESTED AND NOT RETURNED" in text.upper()  # headings are in capitals
     assert "Ann Owner" in text and "Not returned" in text
+
+
+def test_a_reply_limit_ends_with_its_window_on_a_cache_that_keeps_values_for_ever(
+    client, sent, settings, tmp_path, monkeypatch
+):
+    """The shared cache keeps values with no timeout by default; on the database and file
+    caches ``incr`` wrote a counter again with that default, so once a link (or an address:
+    every client's, behind a proxy not trusted) had been counted twice its counter never
+    expired, and the limit refused it for good."""
+    import time
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "documents": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "shared"),
+            "TIMEOUT": None,
+        },
+    }
+    settings.REPLY_RATE_LIMIT_PER_LINK = 2
+    settings.REPLY_RATE_LIMIT_WINDOW_SECONDS = 600
+    link = sent["links"]["bob@nhs.example"]
+    assert [client.get(link).status_code for _ in range(3)] == [200, 200, 429]
+    later = time.time() + 601
+    monkeypatch.setattr(time, "time", lambda: later)  # the cache's clock and ours
+    assert client.get(link).status_code == 200

@@ -35,6 +35,8 @@ from django.conf import settings
 from django.core.cache.backends.filebased import FileBasedCache
 from django.utils import timezone
 
+from scrutiny.caches import count_use, use_count
+
 from .pdfs import documents_cache
 
 LOCK_PREFIX = "document-render-lock:"
@@ -112,7 +114,7 @@ def renders_in_the_last_hour(user) -> int:
     keys = [
         f"{RENDERS_PREFIX}{_user_id(user)}:{s}" for s in range(slot - SLOTS_PER_HOUR + 1, slot + 1)
     ]
-    return sum(int(value or 0) for value in cache.get_many(keys).values())
+    return sum(use_count(value) for value in cache.get_many(keys).values())
 
 
 def check_renders(user) -> None:
@@ -136,14 +138,14 @@ def check_renders(user) -> None:
 
 
 def count_render(user) -> None:
-    """Count one document made for ``user`` (made now, or queued for the background)."""
-    cache = documents_cache()
-    key = f"{RENDERS_PREFIX}{_user_id(user)}:{_slot()}"
-    cache.add(key, 0, timeout=3600 + SLOT_SECONDS)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600 + SLOT_SECONDS)
+    """Count one document made for ``user`` (made now, or queued for the background): in the
+    counter of this ten-minute slot, which lasts as long as the slot is within the hour."""
+    slot = _slot()
+    count_use(
+        documents_cache(),
+        f"{RENDERS_PREFIX}{_user_id(user)}:{slot}",
+        ends=(slot + 1) * SLOT_SECONDS + 3600,
+    )
 
 
 @contextmanager

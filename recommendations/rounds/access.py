@@ -8,7 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from scrutiny import requestlog
-from scrutiny.caches import shared_cache
+from scrutiny.caches import count_use, shared_cache
 
 from .models import EmailSent, RequestState, UpdateRequest, token_hash
 
@@ -31,16 +31,9 @@ UNKNOWN = Refusal(
 def _count(key: str, limit: int) -> bool:
     """Count one use of ``key`` in the window; False once the limit is passed. The counters
     are in the cache every web process shares (``CACHE_URL``), so the limits hold across
-    gunicorn's workers and app servers."""
-    window = settings.REPLY_RATE_LIMIT_WINDOW_SECONDS
-    cache = shared_cache()
-    if cache.add(key, 1, window):
-        return True
-    try:
-        used = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, window)
-        return True
+    gunicorn's workers and app servers, and each ends with its window
+    (:func:`scrutiny.caches.count_use`)."""
+    used = count_use(shared_cache(), key, window=settings.REPLY_RATE_LIMIT_WINDOW_SECONDS)
     return used <= limit
 
 
