@@ -5,16 +5,17 @@ pages (``bench/profile_page.py``); a row here is a named tuple of what its cells
 tag draws a page of them (``templatetags/registers.py``)."""
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from functools import partial
 from typing import NamedTuple
 
 from django.db.models import QuerySet
-from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
 from reviews.models import Review, ReviewStatus, ReviewType
 from scrutiny.formats import british_date
+from scrutiny.links import pk_url
 
 from .statuses import Decision
 from .templatetags.statuses import status_tag
@@ -24,14 +25,6 @@ EXCERPT_WORDS = 24
 DECISIONS = dict(Decision.choices)
 REVIEW_TYPES = dict(ReviewType.choices)
 REVIEW_STATUSES = dict(ReviewStatus.choices)
-
-
-def url_maker(name: str) -> Callable[[int], str]:
-    """``reverse(name, args=[pk])`` for a page of records: the URL is reversed once, with a
-    marker for the key, and each record's key put in its place."""
-    marker = 987654321
-    before, after = reverse(name, args=[marker]).split(str(marker))
-    return lambda pk: f"{before}{pk}{after}"
 
 
 # --- the recommendations register -----------------------------------------------------------
@@ -79,8 +72,8 @@ def recommendation_rows(register: QuerySet, keys: Iterable[int]) -> list[Recomme
     if not keys:
         return []
     found = {row[0]: row for row in register.filter(pk__in=keys).values_list(*RECOMMENDATION_ROW)}
-    recommendation_url = url_maker("recommendation_detail")
-    review_url = url_maker("review_detail")
+    recommendation_url = partial(pk_url, "recommendation_detail")
+    review_url = partial(pk_url, "review_detail")
     tags: dict[str, SafeString] = {}  # a page shows a few statuses, fifty times
     rows = []
     for key in keys:
@@ -127,7 +120,7 @@ def review_rows(reviews: Iterable[Review], today: datetime.date) -> list[ReviewR
     """The rows of these reviews (read with their committee and ``recommendation_count``, as
     ``reviews_register`` reads them), in their order. The deadline is the review's own rule
     (``Review.response_deadline``)."""
-    review_url = url_maker("review_detail")
+    review_url = partial(pk_url, "review_detail")
     return [
         ReviewRow(
             url=review_url(review.pk),

@@ -7,7 +7,6 @@ import datetime
 import pytest
 from django.core.paginator import Paginator
 from django.http import QueryDict
-from django.urls import reverse
 from django.utils import timezone
 
 from recommendations.filtersets import CHOICE_LABELS, RecommendationFilterSet
@@ -16,7 +15,6 @@ from recommendations.registers import (
     EXCERPT_WORDS,
     recommendation_rows,
     review_rows,
-    url_maker,
 )
 from recommendations.templatetags.statuses import status_tag
 from recommendations.views.reviews import reviews_register
@@ -25,13 +23,6 @@ from scrutiny.audit import acting_as
 from scrutiny.templatetags.register import PageLink, page_links
 
 D = datetime.date
-
-
-def test_url_maker_gives_what_reverse_gives():
-    for name in ("recommendation_detail", "review_detail"):
-        make = url_maker(name)
-        for pk in (1, 7, 987654321, 20000):
-            assert make(pk) == reverse(name, args=[pk])
 
 
 def test_recommendation_rows_print_each_cell_in_the_order_asked(demo, officer_user):

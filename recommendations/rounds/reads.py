@@ -1,11 +1,13 @@
 """What the round's pages read: each owner's request with its items and where each stands."""
 
+from functools import partial
+
 from django.core.paginator import Paginator
 from django.db.models import Case, CharField, Count, F, Prefetch, Q, Value, When
-from django.urls import reverse
 from django.utils import timezone
 
 from scrutiny.formats import british_datetime
+from scrutiny.links import pk_url
 
 from .models import RequestState, ReturnState, UpdateRound
 
@@ -120,9 +122,9 @@ def round_page(update_round: UpdateRound, *, state: str = "", page=None, today=N
         .values_list("request_id", "sent_at")
     ):
         reminded.setdefault(request_id, []).append(british_datetime(sent_at))
-    recommendation_url = url_maker("recommendation_detail")
-    review_url = url_maker("round_return_review")
-    remove_url = url_maker("round_item_remove")
+    recommendation_url = partial(pk_url, "recommendation_detail")
+    review_url = partial(pk_url, "round_return_review")
+    remove_url = partial(pk_url, "round_item_remove")
     for request in found.object_list:
         request.reminded = "; ".join(reminded.get(request.pk, []))
         request.rows = []
@@ -160,14 +162,6 @@ ROW_FIELDS = (
     "reply__decided_at",
     "reply__updated_at",
 )
-_SENTINEL = 987654321
-
-
-def url_maker(name: str):
-    """``pk -> reverse(name, args=[pk])``, reversing once: the round's page links hundreds of
-    items, and each ``reverse`` costs more than the rest of the row."""
-    sample = reverse(name, args=[_SENTINEL])
-    return lambda pk: sample.replace(str(_SENTINEL), str(pk))
 
 
 def request_page_url(request) -> str:
